@@ -1,0 +1,37 @@
+# Every target creates and uses the project's own virtual environment.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+SQL_ROOTS := sql migrations tests/app examples
+
+.PHONY: run test lint sqllint bench stress clean venv
+
+venv: $(STAMP)
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test,lint,bench]'
+	touch $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/sqlstore demo
+
+test: $(STAMP)
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: $(STAMP) sqllint
+	$(BIN)/ruff check sqlstore tests
+	$(BIN)/ruff format --check sqlstore tests
+	$(BIN)/mypy
+
+# Portable files are linted as both dialects; a dialect file as its own.
+sqllint: $(STAMP)
+	$(BIN)/sqlfluff lint --dialect postgres \
+		$$(find $(SQL_ROOTS) -name '*.sql' ! -name '*.sqlite.sql' 2>/dev/null)
+	$(BIN)/sqlfluff lint --dialect sqlite \
+		$$(find $(SQL_ROOTS) -name '*.sql' ! -name '*.postgresql.sql' 2>/dev/null)
+
+clean:
+	rm -rf $(VENV) data build dist .pytest_cache .mypy_cache .ruff_cache

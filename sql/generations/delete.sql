@@ -1,0 +1,3 @@
+-- Delete one generation.
+DELETE FROM generations
+WHERE id = :id;

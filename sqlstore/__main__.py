@@ -1,0 +1,5 @@
+"""``python -m sqlstore``."""
+
+from sqlstore.cli import run
+
+run()

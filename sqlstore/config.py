@@ -1,0 +1,231 @@
+"""Resolve where the database is and how to talk to it.
+
+Order: an explicit URL, ``DATABASE_URL``, ``DB_CONFIG`` (the media SDK's JSON),
+the ``DB_*`` variables (the agent framework's), and finally the embedded
+default ``sqlite:///data/sqlstore.db``. A password never appears in a message
+or ``repr``: ``DatabaseURL`` shows ``***`` in its place.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any, Literal
+from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit
+
+from sqlstore.errors import ConfigError
+
+__all__ = ["DEFAULT_URL", "DatabaseURL", "Settings", "redact", "resolve"]
+
+DEFAULT_URL = "sqlite:///data/sqlstore.db"
+
+DialectName = Literal["sqlite", "postgresql"]
+
+_SCHEMES: dict[str, DialectName] = {
+    "sqlite": "sqlite",
+    "sqlite3": "sqlite",
+    "postgresql": "postgresql",
+    "postgres": "postgresql",
+    "postgresql+psycopg": "postgresql",
+    "postgresql+psycopg2": "postgresql",
+    "psql": "postgresql",
+}
+
+# Settings that may ride in the URL's query string; the rest go to libpq.
+_TUNING = {
+    "pool_size": int,
+    "max_overflow": int,
+    "pool_recycle": float,
+    "statement_timeout": float,
+    "connect_timeout": float,
+    "busy_timeout": float,
+}
+
+_USERINFO = re.compile(r"(//[^/@:]*:)[^@/]*@")
+
+
+def redact(text: str) -> str:
+    """Hide the password of any URL written in ``text``."""
+    return _USERINFO.sub(r"\1***@", text)
+
+
+@dataclass(frozen=True)
+class DatabaseURL:
+    """A parsed database URL; its ``repr`` and ``str`` hide the password."""
+
+    dialect: DialectName
+    database: str
+    username: str | None = None
+    password: str | None = field(default=None, repr=False)
+    host: str | None = None
+    port: int | None = None
+    options: tuple[tuple[str, str], ...] = ()
+
+    @classmethod
+    def parse(cls, url: str) -> tuple[DatabaseURL, dict[str, Any]]:
+        """Parse ``url`` into a URL and the tuning settings found in its query string."""
+        try:
+            parts = urlsplit(url)
+            port = parts.port
+        except ValueError as exc:
+            raise ConfigError(f"bad database URL {redact(url)!r}: {exc}") from None
+        scheme = parts.scheme.lower()
+        if scheme not in _SCHEMES:
+            known = ", ".join(sorted(_SCHEMES))
+            raise ConfigError(
+                f"unknown database URL scheme {scheme or '(none)'!r} in {redact(url)!r}; "
+                f"use one of: {known}"
+            )
+        dialect = _SCHEMES[scheme]
+        tuning: dict[str, Any] = {}
+        options = []
+        for key, value in parse_qsl(parts.query, keep_blank_values=True):
+            if key in _TUNING:
+                try:
+                    tuning[key] = _TUNING[key](value)
+                except ValueError:
+                    raise ConfigError(f"bad value for {key} in {redact(url)!r}") from None
+            else:
+                options.append((key, value))
+        if dialect == "sqlite":
+            database = unquote(parts.netloc + parts.path)
+            database = database[1:] if database.startswith("/") else database
+            if not database:
+                raise ConfigError(f"no database file in {redact(url)!r}; e.g. {DEFAULT_URL}")
+            return cls("sqlite", database, options=tuple(options)), tuning
+        database = unquote(parts.path.lstrip("/"))
+        if not database:
+            raise ConfigError(f"no database name in {redact(url)!r}")
+        return (
+            cls(
+                "postgresql",
+                database,
+                username=unquote(parts.username) if parts.username else None,
+                password=unquote(parts.password) if parts.password is not None else None,
+                host=parts.hostname,
+                port=port,
+                options=tuple(options),
+            ),
+            tuning,
+        )
+
+    def render(self, *, scheme: str | None = None, hide_password: bool = True) -> str:
+        """The URL as text, by default with ``***`` for the password."""
+        scheme = scheme or self.dialect
+        query = f"?{urlencode(self.options)}" if self.options else ""
+        if self.dialect == "sqlite":
+            return f"{scheme}:///{self.database}{query}"
+        auth = ""
+        if self.username:
+            auth = quote(self.username, safe="")
+            if self.password is not None:
+                auth += ":" + ("***" if hide_password else quote(self.password, safe=""))
+            auth += "@"
+        host = self.host or ""
+        if ":" in host:
+            host = f"[{host}]"
+        port = f":{self.port}" if self.port else ""
+        return f"{scheme}://{auth}{host}{port}/{quote(self.database)}{query}"
+
+    def __str__(self) -> str:
+        return self.render()
+
+    @property
+    def is_memory(self) -> bool:
+        """True for an in-memory SQLite database."""
+        return self.dialect == "sqlite" and self.database in (":memory:", "")
+
+    @property
+    def path(self) -> Path:
+        """The SQLite database file."""
+        return Path(self.database)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything needed to open a store: the URL and the connection tuning."""
+
+    url: DatabaseURL
+    pool_size: int = 5
+    max_overflow: int = 10
+    pool_recycle: float = 3600.0
+    statement_timeout: float = 30.0
+    connect_timeout: float = 10.0
+    busy_timeout: float = 30.0
+
+    def with_url(self, url: DatabaseURL) -> Settings:
+        """A copy pointing at another database."""
+        return replace(self, url=url)
+
+
+def resolve(url: str | None = None, env: Mapping[str, str] | None = None) -> Settings:
+    """Resolve the settings from ``url`` or the environment, as the module doc says."""
+    env = os.environ if env is None else env
+    if url is None:
+        url = env.get("DATABASE_URL") or None
+    tuning: dict[str, Any] = {}
+    if url is None and env.get("DB_CONFIG"):
+        url, tuning = _from_db_config(env["DB_CONFIG"])
+    if url is None:
+        url = _from_db_vars(env)
+    parsed, url_tuning = DatabaseURL.parse(url or DEFAULT_URL)
+    tuning.update(url_tuning)
+    return Settings(parsed, **tuning)
+
+
+def _from_db_config(raw: str) -> tuple[str, dict[str, Any]]:
+    try:
+        config = json.loads(raw)
+    except json.JSONDecodeError as exc:
+        raise ConfigError(f"DB_CONFIG is not valid JSON ({exc.msg} at {exc.pos})") from None
+    if not isinstance(config, dict):
+        raise ConfigError("DB_CONFIG must be a JSON object")
+    kind = str(config.get("datastore_type", "sqlite")).lower()
+    store = config.get("datastore_config") or {}
+    if not isinstance(store, dict):
+        raise ConfigError("DB_CONFIG datastore_config must be a JSON object")
+    tuning: dict[str, Any] = {}
+    renames = {"query_timeout": "statement_timeout", "connection_timeout": "connect_timeout"}
+    for key, value in config.items():
+        key = renames.get(key, key)
+        if key in _TUNING and value is not None:
+            try:
+                tuning[key] = _TUNING[key](value)
+            except (TypeError, ValueError):
+                raise ConfigError(f"DB_CONFIG {key} must be a number") from None
+    if kind == "sqlite":
+        path = str(store.get("path") or "data/sqlstore.db")
+        if Path(path).suffix == "" and not path.startswith(":"):
+            # The media SDK names a data directory; its database lives inside it.
+            path = str(Path(path) / "sqlstore.db")
+        return f"sqlite:///{path}", tuning
+    if kind in ("postgresql", "postgres"):
+        user = quote(str(store.get("user") or store.get("username") or ""), safe="")
+        password = store.get("password")
+        auth = (
+            f"{user}:{quote(str(password), safe='')}@" if password else (f"{user}@" if user else "")
+        )
+        host = store.get("host") or "localhost"
+        port = store.get("port") or 5432
+        database = store.get("database") or store.get("dbname") or "postgres"
+        return f"postgresql://{auth}{host}:{port}/{quote(str(database))}", tuning
+    raise ConfigError(f"DB_CONFIG datastore_type {kind!r} is not sqlite or postgresql")
+
+
+def _from_db_vars(env: Mapping[str, str]) -> str | None:
+    """The agent framework's variables; any one missing (or port 0) means SQLite."""
+    driver = env.get("DB_DRIVER", "")
+    if driver.lower().startswith("sqlite"):
+        database = env.get("DB_DATABASE")
+        return f"sqlite:///{database}" if database else None
+    keys = ("DB_DRIVER", "DB_USERNAME", "DB_PASSWORD", "DB_HOST", "DB_PORT", "DB_DATABASE")
+    if not all(env.get(k) for k in keys) or env.get("DB_PORT") == "0":
+        return None
+    user = quote(env["DB_USERNAME"], safe="")
+    password = quote(env["DB_PASSWORD"], safe="")
+    host, port, database = env["DB_HOST"], env["DB_PORT"], quote(env["DB_DATABASE"])
+    return f"{driver}://{user}:{password}@{host}:{port}/{database}"

@@ -1,0 +1,73 @@
+"""The few helpers every DAO shares."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+from functools import cache
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, TypeAdapter
+
+from sqlstore.errors import InvalidInput, NotFound
+from sqlstore.session import Session
+
+__all__ = ["MAX_PAGE", "BaseDAO"]
+
+M = TypeVar("M", bound=BaseModel)
+
+#: The largest page a list call returns; ask for more with keyset paging.
+MAX_PAGE = 10_000
+
+
+@cache
+def _list_adapter(model: type[BaseModel]) -> TypeAdapter[list[Any]]:
+    # One validator call for a whole result set is much faster than one per row.
+    return TypeAdapter(list[model])  # type: ignore[valid-type]
+
+
+class BaseDAO:
+    """A DAO runs named queries on one session and maps rows to models."""
+
+    def __init__(self, session: Session):
+        self.session = session
+
+    def _one(self, model: type[M], query: str, /, **params: Any) -> M | None:
+        row = self.session.fetch_one(query, **params)
+        return None if row is None else model.model_validate(row)
+
+    def _get(self, model: type[M], query: str, what: str, /, **params: Any) -> M:
+        found = self._one(model, query, **params)
+        if found is None:
+            key = ", ".join(f"{k}={v}" for k, v in params.items())
+            raise NotFound(f"no {what} with {key}")
+        return found
+
+    def _all(self, model: type[M], query: str, /, **params: Any) -> list[M]:
+        rows = self.session.fetch_all(query, **params)
+        result: list[M] = _list_adapter(model).validate_python(rows)
+        return result
+
+    def _stream(
+        self, model: type[M], query: str, /, batch_size: int = 1000, **params: Any
+    ) -> Iterator[M]:
+        adapter = _list_adapter(model)
+        for rows in self.session.iterate(query, batch_size=batch_size, **params):
+            yield from adapter.validate_python(rows)
+
+    def _value(self, query: str, /, **params: Any) -> Any:
+        return self.session.fetch_value(query, **params)
+
+    def _execute(self, query: str, /, **params: Any) -> int:
+        return self.session.execute(query, **params)
+
+    def _execute_many(self, query: str, rows: Iterable[Mapping[str, Any]], /) -> int:
+        return self.session.execute_many(query, rows)
+
+    @staticmethod
+    def _page(limit: int, offset: int = 0) -> dict[str, int]:
+        """Checked paging parameters: 1..MAX_PAGE rows from offset 0 or more."""
+        if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= MAX_PAGE:
+            raise InvalidInput(f"limit must be an integer from 1 to {MAX_PAGE}, not {limit!r}")
+        if isinstance(offset, bool) or not isinstance(offset, int) or offset < 0:
+            raise InvalidInput(f"offset must be a non-negative integer, not {offset!r}")
+        return {"limit": limit, "offset": offset}

@@ -1,0 +1,192 @@
+"""DAOs of the music-generation service: generation jobs and prompt analytics."""
+
+from __future__ import annotations
+
+import builtins
+from typing import Any
+from uuid import UUID
+
+from pydantic import validate_call
+
+from sqlstore.dao.base import BaseDAO
+from sqlstore.errors import InvalidInput, InvalidTransition, NotFound
+from sqlstore.models.generations import (
+    Generation,
+    GenerationCreate,
+    GenerationStatus,
+    GenerationUpdate,
+    Prompt,
+)
+from sqlstore.types import utcnow
+
+__all__ = ["GenerationDAO", "PromptDAO"]
+
+_STATS_KEYS = (
+    "total_generations",
+    "pending_generations",
+    "processing_generations",
+    "completed_generations",
+    "failed_generations",
+    "total_prompts",
+)
+
+
+class PromptDAO(BaseDAO):
+    """Prompt usage analytics."""
+
+    @validate_call
+    def track_usage(self, text: str) -> Prompt:
+        """Record one use of ``text``: create it with a count of 1 or add 1, atomically."""
+        if not text:
+            raise InvalidInput("a prompt must not be empty")
+        row = self.session.fetch_one("prompts.track_usage", text=text, now=utcnow())
+        assert row is not None  # an upsert with RETURNING always returns its row
+        return Prompt.model_validate(row)
+
+    @validate_call
+    def get_by_text(self, text: str) -> Prompt | None:
+        """The prompt with exactly this text, or ``None``."""
+        return self._one(Prompt, "prompts.get_by_text", text=text)
+
+    @validate_call
+    def most_used(self, limit: int = 10) -> list[Prompt]:
+        """The most used prompts first."""
+        return self._all(Prompt, "prompts.most_used", limit=self._page(limit)["limit"])
+
+
+class GenerationDAO(BaseDAO):
+    """Generation jobs through their lifecycle: pending, processing, completed or failed."""
+
+    def create(self, new: GenerationCreate) -> Generation:
+        """Store a pending job and record its prompt's usage, in this session's transaction."""
+        new = GenerationCreate.model_validate(new)
+        row = self.session.fetch_one("generations.insert", **new.model_dump(), created_at=utcnow())
+        PromptDAO(self.session).track_usage(new.prompt)
+        return Generation.model_validate(row)
+
+    @validate_call
+    def get(self, id: UUID) -> Generation | None:
+        """The job with this id, or ``None``."""
+        return self._one(Generation, "generations.get", id=id)
+
+    @validate_call
+    def list(
+        self,
+        *,
+        status: GenerationStatus | None = None,
+        model_name: str | None = None,
+        limit: int = 100,
+        offset: int = 0,
+        after: Generation | None = None,
+    ) -> list[Generation]:
+        """Jobs newest first, filtered by status and model.
+
+        Page with ``offset``, or, cheaper on deep pages, pass the last job of
+        the previous page as ``after``.
+        """
+        filters: dict[str, Any] = {"status": status, "model_name": model_name}
+        if after is None:
+            return self._all(Generation, "generations.list", **filters, **self._page(limit, offset))
+        if offset:
+            raise InvalidInput("page with either offset or after, not both")
+        return self._all(
+            Generation,
+            "generations.list_after",
+            **filters,
+            limit=self._page(limit)["limit"],
+            after_created_at=after.created_at,
+            after_id=after.id,
+        )
+
+    @validate_call
+    def pending(self, limit: int = 100) -> builtins.list[Generation]:
+        """Pending jobs, newest first."""
+        return self.list(status=GenerationStatus.PENDING, limit=limit)
+
+    @validate_call
+    def count(self, status: GenerationStatus | None = None) -> int:
+        """How many jobs there are, optionally of one status."""
+        return int(self._value("generations.count", status=status))
+
+    @validate_call
+    def update(self, id: UUID, changes: GenerationUpdate) -> Generation:
+        """Change the fields given in ``changes``; the others stay as they are."""
+        row = self.session.fetch_one(
+            "generations.update", id=id, **changes.model_dump(exclude_unset=False)
+        )
+        if row is None:
+            raise NotFound(f"no generation with id={id}")
+        return Generation.model_validate(row)
+
+    @validate_call
+    def update_status(
+        self, id: UUID, status: GenerationStatus, error_message: str | None = None
+    ) -> Generation:
+        """Move a job to ``status``; a finished status stamps completed_at.
+
+        Only moves that make sense are made (pending -> processing -> completed
+        or failed); any other raises ``InvalidTransition`` and changes nothing.
+        """
+        row = self.session.fetch_one(
+            "generations.set_status",
+            id=id,
+            status=status,
+            error_message=error_message,
+            now=utcnow(),
+            from_statuses=list(status.allowed_from()),
+        )
+        if row is None:
+            self._refuse(id, status)
+        return Generation.model_validate(row)
+
+    @validate_call
+    def mark_processing(self, id: UUID) -> Generation:
+        """A worker has started the job."""
+        return self.update_status(id, GenerationStatus.PROCESSING)
+
+    @validate_call
+    def fail(self, id: UUID, error_message: str) -> Generation:
+        """The job failed: keep the message and stamp completed_at."""
+        return self.update_status(id, GenerationStatus.FAILED, error_message)
+
+    @validate_call
+    def complete(
+        self,
+        id: UUID,
+        generation_time: float,
+        file_size_bytes: int,
+        metadata: dict[str, Any] | None = None,
+    ) -> Generation:
+        """The audio is ready: record timing and size, and merge ``metadata`` into the old."""
+        if not generation_time >= 0:
+            raise InvalidInput(f"generation_time must be >= 0, not {generation_time!r}")
+        if file_size_bytes < 0:
+            raise InvalidInput(f"file_size_bytes must be >= 0, not {file_size_bytes!r}")
+        row = self.session.fetch_one(
+            "generations.complete",
+            id=id,
+            generation_time_seconds=generation_time,
+            file_size_bytes=file_size_bytes,
+            metadata=metadata or {},
+            now=utcnow(),
+        )
+        if row is None:
+            self._refuse(id, GenerationStatus.COMPLETED)
+        return Generation.model_validate(row)
+
+    @validate_call
+    def delete(self, id: UUID) -> bool:
+        """Delete a job; True if there was one."""
+        return self._execute("generations.delete", id=id) > 0
+
+    def stats(self) -> dict[str, int]:
+        """Jobs by status and the number of prompts, with the music service's keys."""
+        row = self.session.fetch_one("generations.stats")
+        assert row is not None  # an aggregate always returns one row
+        return {key: int(row[key] or 0) for key in _STATS_KEYS}
+
+    def _refuse(self, id: UUID, status: GenerationStatus) -> None:
+        current = self.get(id)
+        if current is None:
+            raise NotFound(f"no generation with id={id}")
+        raise InvalidTransition("generation", id, current.status.value, status.value)

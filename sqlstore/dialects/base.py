@@ -1,0 +1,77 @@
+"""What every dialect provides: connections in transactions, rendering, error mapping."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager
+from typing import Any, ClassVar
+
+from sqlstore.config import Settings
+from sqlstore.queries import Query
+from sqlstore.sqltext import Statement
+
+__all__ = ["Connection", "Dialect", "Row"]
+
+Row = dict[str, Any]
+
+
+class Connection(ABC):
+    """One driver connection, inside the transaction of one session."""
+
+    @abstractmethod
+    def execute(self, query: Query, params: Mapping[str, Any]) -> int:
+        """Run a statement; return the number of rows it changed."""
+
+    @abstractmethod
+    def fetch_all(self, query: Query, params: Mapping[str, Any]) -> list[Row]:
+        """Run a statement and return every row."""
+
+    @abstractmethod
+    def fetch_one(self, query: Query, params: Mapping[str, Any]) -> Row | None:
+        """Run a statement and return its first row, or ``None``."""
+
+    @abstractmethod
+    def iterate(
+        self, query: Query, params: Mapping[str, Any], batch_size: int
+    ) -> Iterator[list[Row]]:
+        """Run a statement and yield its rows in batches, holding one batch at a time."""
+
+    @abstractmethod
+    def execute_many(self, query: Query, rows: Iterable[Mapping[str, Any]]) -> int:
+        """Run a statement once per parameter set; return the rows changed."""
+
+    @abstractmethod
+    def copy_in(self, query: Query, rows: Iterable[Sequence[Any]]) -> int:
+        """Load rows in bulk with the fastest path the dialect has; return the count."""
+
+    @abstractmethod
+    def savepoint(self) -> AbstractContextManager[None]:
+        """A nested transaction: rolled back alone if its block raises."""
+
+
+class Dialect(ABC):
+    """A database kind: how to connect, render queries and map errors."""
+
+    name: ClassVar[str]
+    #: The yoyo scheme for this dialect's URLs.
+    yoyo_scheme: ClassVar[str]
+
+    def __init__(self, settings: Settings):
+        self.settings = settings
+
+    @abstractmethod
+    def render(self, statement: Statement) -> str:
+        """The statement's text as this dialect's driver takes it."""
+
+    @abstractmethod
+    def transaction(self, *, readonly: bool = False) -> AbstractContextManager[Connection]:
+        """A connection in a new transaction: committed on success, else rolled back."""
+
+    @abstractmethod
+    def close(self) -> None:
+        """Close every connection."""
+
+    def yoyo_url(self) -> str:
+        """The URL yoyo takes for this database, password included (never log it)."""
+        return self.settings.url.render(scheme=self.yoyo_scheme, hide_password=False)

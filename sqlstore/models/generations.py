@@ -1,0 +1,141 @@
+"""Models of the music-generation service: generation jobs and prompts."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any, Literal
+from uuid import UUID, uuid4
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from sqlstore.models._types import JsonObject, UtcDateTime
+
+__all__ = [
+    "Generation",
+    "GenerationCreate",
+    "GenerationStatus",
+    "GenerationUpdate",
+    "Prompt",
+]
+
+
+class GenerationStatus(StrEnum):
+    """Where a generation job is in its lifecycle."""
+
+    PENDING = "pending"
+    PROCESSING = "processing"
+    COMPLETED = "completed"
+    FAILED = "failed"
+
+    @property
+    def is_finished(self) -> bool:
+        """True for completed and failed: nothing moves a finished job."""
+        return self in (GenerationStatus.COMPLETED, GenerationStatus.FAILED)
+
+    def allowed_from(self) -> tuple[GenerationStatus, ...]:
+        """The statuses a job may move to this one from."""
+        return _ALLOWED_FROM[self]
+
+
+_ALLOWED_FROM: dict[GenerationStatus, tuple[GenerationStatus, ...]] = {
+    GenerationStatus.PENDING: (),
+    GenerationStatus.PROCESSING: (GenerationStatus.PENDING,),
+    GenerationStatus.COMPLETED: (GenerationStatus.PENDING, GenerationStatus.PROCESSING),
+    GenerationStatus.FAILED: (GenerationStatus.PENDING, GenerationStatus.PROCESSING),
+}
+
+PromptText = Field(min_length=1, max_length=2000)
+
+
+class GenerationCreate(BaseModel):
+    """What a caller supplies to start a generation job."""
+
+    model_config = ConfigDict(protected_namespaces=(), extra="forbid")
+
+    id: UUID = Field(default_factory=uuid4)
+    prompt: str = PromptText
+    model_name: str = Field(min_length=1, max_length=200)
+    model_version: str | None = Field(default=None, max_length=200)
+    duration_seconds: float = Field(gt=0, le=86_400, allow_inf_nan=False)
+    sample_rate: int = Field(gt=0, le=1_000_000)
+    channels: Literal[1, 2]
+    file_path: str = Field(min_length=1, max_length=4096)
+    metadata: JsonObject = Field(default_factory=dict)
+
+
+class GenerationUpdate(BaseModel):
+    """Fields of a generation that may change outside its lifecycle; all optional."""
+
+    model_config = ConfigDict(protected_namespaces=(), extra="forbid")
+
+    model_version: str | None = Field(default=None, max_length=200)
+    file_path: str | None = Field(default=None, min_length=1, max_length=4096)
+    file_size_bytes: int | None = Field(default=None, ge=0)
+    metadata: JsonObject | None = None
+
+
+class Generation(BaseModel):
+    """A generation job as stored."""
+
+    model_config = ConfigDict(protected_namespaces=(), frozen=True)
+
+    id: UUID
+    prompt: str
+    model_name: str
+    model_version: str | None
+    status: GenerationStatus
+    duration_seconds: float
+    sample_rate: int
+    channels: int
+    file_path: str
+    file_size_bytes: int | None
+    generation_time_seconds: float | None
+    error_message: str | None
+    metadata: JsonObject
+    created_at: UtcDateTime
+    completed_at: UtcDateTime | None
+
+    @property
+    def is_pending(self) -> bool:
+        """True while the job waits for a worker."""
+        return self.status is GenerationStatus.PENDING
+
+    @property
+    def is_processing(self) -> bool:
+        """True while a worker generates it."""
+        return self.status is GenerationStatus.PROCESSING
+
+    @property
+    def is_complete(self) -> bool:
+        """True once the audio is there."""
+        return self.status is GenerationStatus.COMPLETED
+
+    @property
+    def is_failed(self) -> bool:
+        """True if the job failed."""
+        return self.status is GenerationStatus.FAILED
+
+    @property
+    def is_finished(self) -> bool:
+        """True once completed or failed."""
+        return self.status.is_finished
+
+    def to_dict(self) -> dict[str, Any]:
+        """The row as plain JSON-ready values (ISO-8601 times, string ids)."""
+        return self.model_dump(mode="json")
+
+
+class Prompt(BaseModel):
+    """A distinct prompt text and how often it was used."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: int
+    text: str
+    used_count: int
+    first_used_at: UtcDateTime
+    last_used_at: UtcDateTime
+
+    def to_dict(self) -> dict[str, Any]:
+        """The row as plain JSON-ready values."""
+        return self.model_dump(mode="json")

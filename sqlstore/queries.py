@@ -1,0 +1,132 @@
+"""Find, load, parse and translate SQL files: the query registry.
+
+``sql/<table>/<query>.sql`` is the query ``<table>.<query>``. A sibling
+``<query>.<dialect>.sql`` replaces it on that dialect. Folders given later
+(an app's) add queries or replace earlier ones whole. Every file is read and
+parsed when the registry is built, so a broken file fails at start-up.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlstore.errors import ParameterError, QueryError, QueryNotFound
+from sqlstore.sqltext import SqlSyntaxError, Statement, parse
+
+__all__ = ["DIALECT_SUFFIXES", "Query", "Registry"]
+
+DIALECT_SUFFIXES = ("sqlite", "postgresql")
+
+
+@dataclass(frozen=True)
+class Query:
+    """One named statement, already rendered for one dialect."""
+
+    name: str
+    path: Path
+    header: str
+    statement: Statement
+    sql: str
+
+    @property
+    def params(self) -> tuple[str, ...]:
+        """The parameter names, in order of first use."""
+        return self.statement.params
+
+    @property
+    def list_params(self) -> frozenset[str]:
+        """The parameters written as ``= ANY(:p)``, which take a list."""
+        return self.statement.list_params
+
+    def check_params(self, params: Mapping[str, Any]) -> None:
+        """Raise ``ParameterError`` unless ``params`` has exactly this query's names."""
+        wanted = self.statement.params
+        if len(params) == len(wanted) and all(p in params for p in wanted):
+            return
+        given = set(params)
+        raise ParameterError(
+            self.name,
+            missing=set(wanted) - given,
+            unexpected=given - set(wanted),
+            path=self.path,
+        )
+
+
+def _header(text: str) -> str:
+    lines = []
+    for line in text.splitlines():
+        stripped = line.strip()
+        if not stripped.startswith("--"):
+            break
+        lines.append(stripped[2:].strip())
+    return "\n".join(lines).strip()
+
+
+def _name_and_dialect(root: Path, path: Path) -> tuple[str, str | None]:
+    parts = list(path.relative_to(root).with_suffix("").parts)
+    dialect = None
+    stem, _, last = parts[-1].rpartition(".")
+    if stem and last in DIALECT_SUFFIXES:
+        dialect, parts[-1] = last, stem
+    return ".".join(parts), dialect
+
+
+class Registry:
+    """The named queries of one store, rendered for its dialect."""
+
+    def __init__(self, queries: Mapping[str, Query], dialect: str):
+        self._queries = dict(queries)
+        self.dialect = dialect
+
+    @classmethod
+    def load(
+        cls, dirs: Sequence[Path], dialect: str, render: Callable[[Statement], str]
+    ) -> Registry:
+        """Read every ``*.sql`` file below ``dirs``; later folders override earlier ones."""
+        queries: dict[str, Query] = {}
+        for root in dirs:
+            root = Path(root)
+            if not root.is_dir():
+                raise QueryError(f"SQL folder {root} does not exist")
+            chosen: dict[str, tuple[Path, bool]] = {}
+            for path in sorted(root.rglob("*.sql")):
+                name, file_dialect = _name_and_dialect(root, path)
+                if file_dialect not in (None, dialect):
+                    continue
+                specific = file_dialect is not None
+                if name not in chosen or specific:
+                    chosen[name] = (path, specific)
+            for name, (path, _) in chosen.items():
+                queries[name] = cls._load_file(name, path, render)
+        return cls(queries, dialect)
+
+    @staticmethod
+    def _load_file(name: str, path: Path, render: Callable[[Statement], str]) -> Query:
+        text = path.read_text(encoding="utf-8")
+        try:
+            statement = parse(text)
+            sql = render(statement)
+        except SqlSyntaxError as exc:
+            raise QueryError(str(exc), query=name, path=path) from exc
+        return Query(name, path, _header(text), statement, sql)
+
+    def get(self, name: str) -> Query:
+        """The query called ``name``; ``QueryNotFound`` names the closest ones."""
+        try:
+            return self._queries[name]
+        except KeyError:
+            closest = difflib.get_close_matches(name, self._queries, n=3, cutoff=0.5)
+            raise QueryNotFound(name, closest, dialect=self.dialect) from None
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._queries
+
+    def __iter__(self) -> Iterator[Query]:
+        return iter(sorted(self._queries.values(), key=lambda q: q.name))
+
+    def __len__(self) -> int:
+        return len(self._queries)

@@ -1,0 +1,119 @@
+"""The Store: a database, its queries and its migrations."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager
+from pathlib import Path
+from types import TracebackType
+
+from sqlstore.config import Settings, resolve
+from sqlstore.dialects import Dialect, open_dialect
+from sqlstore.migrate import MigrationState, Migrator
+from sqlstore.paths import builtin_dir
+from sqlstore.queries import Registry
+from sqlstore.session import Session
+
+__all__ = ["Store", "connect", "default_store", "get_session"]
+
+PathLike = str | Path
+
+
+class Store:
+    """One database: a connection pool, the query registry and the migrations."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        sql_dirs: Sequence[PathLike] = (),
+        migration_dirs: Sequence[PathLike] = (),
+    ):
+        self.settings = settings
+        self.dialect: Dialect = open_dialect(settings)
+        name = self.dialect.name
+        try:
+            self.sql_dirs = [builtin_dir("sql"), *(Path(d) for d in sql_dirs)]
+            self.registry = Registry.load(self.sql_dirs, name, self.dialect.render)
+            self.migration_dirs = [
+                Path(d) / name for d in (builtin_dir("migrations"), *migration_dirs)
+            ]
+            self.migrator = Migrator(self.dialect.yoyo_url(), self.migration_dirs)
+        except BaseException:
+            self.dialect.close()
+            raise
+
+    @property
+    def url(self) -> str:
+        """The database URL, password hidden."""
+        return str(self.settings.url)
+
+    def __repr__(self) -> str:
+        return f"Store({self.url!r})"
+
+    @contextmanager
+    def session(self, *, readonly: bool = False) -> Iterator[Session]:
+        """One transaction: committed when the block ends, rolled back if it raises."""
+        with self.dialect.transaction(readonly=readonly) as conn:
+            yield Session(conn, self.registry, self.dialect.name)
+
+    def migrate(self) -> list[str]:
+        """Apply every pending migration; return the ids applied."""
+        return self.migrator.apply()
+
+    def rollback(self, steps: int | None = 1) -> list[str]:
+        """Roll back the last ``steps`` migrations (every one with ``None``)."""
+        return self.migrator.rollback(steps)
+
+    def migration_status(self) -> list[MigrationState]:
+        """Every migration, applied or pending."""
+        return self.migrator.status()
+
+    def reset(self) -> None:
+        """Drop everything and migrate again: for development databases only."""
+        self.rollback(None)
+        self.migrate()
+
+    def close(self) -> None:
+        """Close every connection."""
+        self.dialect.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+def connect(
+    url: str | None = None,
+    *,
+    sql_dirs: Sequence[PathLike] = (),
+    migration_dirs: Sequence[PathLike] = (),
+) -> Store:
+    """Open a store on ``url``, or the database the environment names (see the README)."""
+    return Store(resolve(url), sql_dirs=sql_dirs, migration_dirs=migration_dirs)
+
+
+_default: Store | None = None
+_default_lock = threading.Lock()
+
+
+def default_store() -> Store:
+    """The process's default store, opened from the environment on first use."""
+    global _default
+    with _default_lock:
+        if _default is None:
+            _default = connect()
+        return _default
+
+
+def get_session(*, readonly: bool = False) -> AbstractContextManager[Session]:
+    """A session on the default store (the way the systems sqlstore replaces open one)."""
+    return default_store().session(readonly=readonly)

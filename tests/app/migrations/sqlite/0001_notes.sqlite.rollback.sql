@@ -1,0 +1,2 @@
+-- Undo the test app's notes table.
+DROP TABLE notes;

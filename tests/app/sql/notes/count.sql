@@ -1,0 +1,2 @@
+-- How many notes there are.
+SELECT COUNT(*) AS n FROM notes;

@@ -1,0 +1,32 @@
+"""Our suite runs on the sqlstore pytest plugin, with a small test app folder."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from sqlstore import Session, Store
+
+APP = Path(__file__).parent / "app"
+
+
+@pytest.fixture(scope="session")
+def sqlstore_config() -> dict[str, Any]:
+    """The test app adds a notes table (with a foreign key) and a few queries."""
+    return {"sql_dirs": [APP / "sql"], "migration_dirs": [APP / "migrations"]}
+
+
+@pytest.fixture
+def store(sqlstore_store: Store) -> Store:
+    """A migrated, empty store: once on SQLite, once on PostgreSQL."""
+    return sqlstore_store
+
+
+@pytest.fixture
+def session(store: Store) -> Iterator[Session]:
+    """One committed session on the test's store."""
+    with store.session() as s:
+        yield s

@@ -1,0 +1,172 @@
+"""Where the database is: URL, DATABASE_URL, DB_CONFIG, DB_* variables, default."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+import sqlstore
+from sqlstore.config import DEFAULT_URL, resolve
+from sqlstore.errors import ConfigError
+
+SECRET = "s3cr3t-pa55"
+
+
+def test_default_is_embedded_sqlite() -> None:
+    settings = resolve(None, env={})
+    assert settings.url.dialect == "sqlite"
+    assert str(settings.url) == DEFAULT_URL
+
+
+def test_explicit_url_wins_over_environment() -> None:
+    env = {"DATABASE_URL": "postgresql://u@h/db"}
+    assert resolve("sqlite:///x.db", env=env).url.database == "x.db"
+    assert resolve(None, env=env).url.host == "h"
+
+
+def test_database_url_wins_over_db_config_and_db_vars() -> None:
+    env = {
+        "DATABASE_URL": "sqlite:///from-url.db",
+        "DB_CONFIG": json.dumps({"datastore_type": "sqlite", "datastore_config": {"path": "x"}}),
+    }
+    assert resolve(None, env=env).url.database == "from-url.db"
+
+
+def test_db_config_postgresql_and_its_tuning() -> None:
+    config = {
+        "datastore_type": "postgresql",
+        "datastore_config": {
+            "host": "db.internal",
+            "port": 6543,
+            "user": "app",
+            "password": SECRET,
+            "database": "media",
+        },
+        "pool_size": 7,
+        "max_overflow": 3,
+        "query_timeout": 5,
+        "connection_timeout": 2,
+    }
+    settings = resolve(None, env={"DB_CONFIG": json.dumps(config)})
+    url = settings.url
+    assert (url.dialect, url.host, url.port, url.username, url.password, url.database) == (
+        "postgresql",
+        "db.internal",
+        6543,
+        "app",
+        SECRET,
+        "media",
+    )
+    assert (settings.pool_size, settings.max_overflow) == (7, 3)
+    assert (settings.statement_timeout, settings.connect_timeout) == (5, 2)
+    assert SECRET not in repr(settings) and SECRET not in str(url)
+
+
+def test_db_config_sqlite_path_is_a_data_folder() -> None:
+    env = {
+        "DB_CONFIG": json.dumps(
+            {"datastore_type": "sqlite", "datastore_config": {"path": "/var/lib/aana_data"}}
+        )
+    }
+    assert resolve(None, env=env).url.database == "/var/lib/aana_data/sqlstore.db"
+
+
+def test_db_vars_complete_set_means_postgresql() -> None:
+    env = {
+        "DB_DRIVER": "postgresql+psycopg",
+        "DB_USERNAME": "u",
+        "DB_PASSWORD": SECRET,
+        "DB_HOST": "h",
+        "DB_PORT": "5433",
+        "DB_DATABASE": "agents",
+    }
+    url = resolve(None, env=env).url
+    assert (url.dialect, url.port, url.database, url.password) == (
+        "postgresql",
+        5433,
+        "agents",
+        SECRET,
+    )
+
+
+@pytest.mark.parametrize("missing", ["DB_HOST", "DB_PASSWORD"])
+def test_db_vars_incomplete_fall_back_to_sqlite(missing: str) -> None:
+    env = {
+        "DB_DRIVER": "postgresql",
+        "DB_USERNAME": "u",
+        "DB_PASSWORD": "p",
+        "DB_HOST": "h",
+        "DB_PORT": "5432",
+        "DB_DATABASE": "d",
+    }
+    del env[missing]
+    assert resolve(None, env=env).url.dialect == "sqlite"
+
+
+def test_db_vars_port_zero_falls_back_to_sqlite() -> None:
+    env = {
+        "DB_DRIVER": "postgresql",
+        "DB_USERNAME": "u",
+        "DB_PASSWORD": "p",
+        "DB_HOST": "h",
+        "DB_PORT": "0",
+        "DB_DATABASE": "d",
+    }
+    assert resolve(None, env=env).url.dialect == "sqlite"
+
+
+def test_url_tuning_options() -> None:
+    settings = resolve("postgresql://u@h/d?pool_size=2&statement_timeout=0&sslmode=disable")
+    assert settings.pool_size == 2 and settings.statement_timeout == 0
+    assert settings.url.options == (("sslmode", "disable"),)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        f"mysql://root:{SECRET}@h/db",
+        f"postgresql://root:{SECRET}@h:notaport/db",
+        f"postgresql://root:{SECRET}@h:5432/",
+        f"postgresql://root:{SECRET}@h/db?pool_size=many",
+        "nonsense",
+    ],
+)
+def test_bad_url_is_config_error_without_password(url: str) -> None:
+    with pytest.raises(ConfigError) as info:
+        resolve(url)
+    assert SECRET not in str(info.value)
+    assert SECRET not in repr(info.value)
+
+
+def test_bad_db_config_is_config_error() -> None:
+    with pytest.raises(ConfigError, match="not valid JSON"):
+        resolve(None, env={"DB_CONFIG": "{nope"})
+    with pytest.raises(ConfigError, match="datastore_type"):
+        resolve(None, env={"DB_CONFIG": '{"datastore_type": "oracle"}'})
+
+
+def test_unreachable_postgresql_is_config_error_without_password() -> None:
+    with pytest.raises(ConfigError) as info:
+        sqlstore.connect(f"postgresql://nobody:{SECRET}@127.0.0.1:1/none?connect_timeout=1")
+    assert SECRET not in str(info.value)
+    assert "***" in str(info.value)
+
+
+def test_default_sqlite_folder_is_created(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    monkeypatch.delenv("DB_CONFIG", raising=False)
+    monkeypatch.delenv("DB_DRIVER", raising=False)
+    with sqlstore.connect() as store:
+        assert store.url == DEFAULT_URL
+    assert (tmp_path / "data" / "sqlstore.db").exists()
+
+
+def test_store_repr_hides_password(sqlstore_postgres_server: str) -> None:
+    settings = resolve(sqlstore_postgres_server)
+    url = settings.url.render(hide_password=False)
+    with sqlstore.connect(url) as store:
+        assert "***" in repr(store) or settings.url.password is None
+        if settings.url.password:
+            assert settings.url.password not in repr(store)

@@ -1,0 +1,81 @@
+"""Sessions: commit on success, rollback on any exception, nested savepoints."""
+
+from __future__ import annotations
+
+import pytest
+
+import sqlstore
+from sqlstore import Store
+from sqlstore.dao import GenerationDAO, PromptDAO
+from sqlstore.errors import AlreadyExists, QueryError
+from tests.factories import new_generation
+
+
+def _counts(store: Store) -> tuple[int, int]:
+    with store.session(readonly=True) as session:
+        return GenerationDAO(session).count(), len(PromptDAO(session).most_used(100))
+
+
+def test_commit_on_success(store: Store) -> None:
+    with store.session() as session:
+        GenerationDAO(session).create(new_generation())
+    assert _counts(store) == (1, 1)
+
+
+def test_rollback_leaves_nothing_behind(store: Store) -> None:
+    with pytest.raises(ZeroDivisionError), store.session() as session:
+        dao = GenerationDAO(session)
+        for i in range(5):
+            dao.create(new_generation(prompt=f"p{i}"))
+        _ = 1 / 0
+    assert _counts(store) == (0, 0)
+
+
+def test_database_error_rolls_back_the_whole_session(store: Store) -> None:
+    gen = new_generation()
+    with pytest.raises(AlreadyExists), store.session() as session:
+        dao = GenerationDAO(session)
+        dao.create(new_generation(prompt="first"))
+        dao.create(gen)
+        dao.create(gen)
+    assert _counts(store) == (0, 0)
+
+
+def test_savepoint_rolls_back_alone(store: Store) -> None:
+    with store.session() as session:
+        dao = GenerationDAO(session)
+        kept = new_generation(prompt="kept")
+        dao.create(kept)
+        with pytest.raises(AlreadyExists), session.savepoint():
+            dao.create(new_generation(prompt="inner"))
+            dao.create(kept)
+        with session.savepoint():
+            dao.create(new_generation(prompt="nested ok"))
+    with store.session() as session:
+        prompts = {p.text for p in PromptDAO(session).most_used(10)}
+    assert prompts == {"kept", "nested ok"}
+
+
+def test_readonly_session_refuses_writes(store: Store) -> None:
+    with pytest.raises(QueryError), store.session(readonly=True) as session:
+        GenerationDAO(session).create(new_generation())
+    assert _counts(store) == (0, 0)
+    with store.session() as session:  # the connection went back to the pool writable
+        GenerationDAO(session).create(new_generation())
+
+
+def test_get_session_uses_the_default_store(
+    monkeypatch: pytest.MonkeyPatch, sqlstore_url: str
+) -> None:
+    from sqlstore import store as store_module
+
+    monkeypatch.setenv("DATABASE_URL", sqlstore_url)
+    monkeypatch.setattr(store_module, "_default", None)
+    try:
+        with sqlstore.get_session() as session:
+            GenerationDAO(session).create(new_generation())
+        with sqlstore.get_session() as session:
+            assert GenerationDAO(session).count() == 1
+    finally:
+        sqlstore.default_store().close()
+        monkeypatch.setattr(store_module, "_default", None)
