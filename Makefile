@@ -33,5 +33,13 @@ sqllint: $(STAMP)
 	$(BIN)/sqlfluff lint --dialect sqlite \
 		$$(find $(SQL_ROOTS) -name '*.sql' ! -name '*.postgresql.sql' 2>/dev/null)
 
+# Not part of `make test`: prints ratios against the bare driver, measured in one run.
+bench: $(STAMP)
+	$(BIN)/python -m bench $(BENCH_ARGS)
+
+# Load, faults and hostile input; also run by CI.
+stress: $(STAMP)
+	$(BIN)/python -m stress $(STRESS_ARGS)
+
 clean:
 	rm -rf $(VENV) data build dist .pytest_cache .mypy_cache .ruff_cache
