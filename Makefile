@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-SQL_ROOTS := sql migrations tests/app examples
+SQL_ROOTS := sql migrations tests/app tests/media_sql examples
 
 .PHONY: run test lint sqllint bench stress clean venv
 
@@ -28,10 +28,10 @@ lint: $(STAMP) sqllint
 
 # Portable files are linted as both dialects; a dialect file as its own.
 sqllint: $(STAMP)
-	$(BIN)/sqlfluff lint --dialect postgres \
-		$$(find $(SQL_ROOTS) -name '*.sql' ! -name '*.sqlite.sql' 2>/dev/null)
-	$(BIN)/sqlfluff lint --dialect sqlite \
-		$$(find $(SQL_ROOTS) -name '*.sql' ! -name '*.postgresql.sql' 2>/dev/null)
+	$(BIN)/sqlfluff lint --dialect postgres $$(find $(SQL_ROOTS) -name '*.sql' \
+		! -name '*.sqlite.sql' ! -name '*.sqlite.rollback.sql' 2>/dev/null)
+	$(BIN)/sqlfluff lint --dialect sqlite $$(find $(SQL_ROOTS) -name '*.sql' \
+		! -name '*.postgresql.sql' ! -name '*.postgresql.rollback.sql' 2>/dev/null)
 
 # Not part of `make test`: prints ratios against the bare driver, measured in one run.
 bench: $(STAMP)

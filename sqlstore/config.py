@@ -46,11 +46,26 @@ _TUNING = {
 }
 
 _USERINFO = re.compile(r"(//[^/@:]*:)[^@/]*@")
+# libpq also takes a password as an option (``?password=``, ``password=`` in a conninfo).
+_PASSWORD_OPTION = re.compile(r"\b((?:ssl)?password=)[^\s&'\"]*", re.IGNORECASE)
+_SECRET_OPTIONS = frozenset({"password", "sslpassword"})
 
 
 def redact(text: str) -> str:
     """Hide the password of any URL written in ``text``."""
-    return _USERINFO.sub(r"\1***@", text)
+    return _PASSWORD_OPTION.sub(r"\1***", _USERINFO.sub(r"\1***@", text))
+
+
+def _unparsed(url: str) -> str:
+    """A URL that could not be parsed, shown without anything between ``//`` and its last ``@``.
+
+    A password written unescaped (with ``/``, ``?``, ``#`` or ``@`` in it) is
+    what usually breaks the parse, so no part of the user info is safe to show.
+    """
+    scheme, sep, rest = url.partition("//")
+    if sep and "@" in rest:
+        rest = "***@" + rest.rpartition("@")[2]
+    return redact(scheme + sep + rest)
 
 
 @dataclass(frozen=True)
@@ -72,7 +87,9 @@ class DatabaseURL:
             parts = urlsplit(url)
             port = parts.port
         except ValueError as exc:
-            raise ConfigError(f"bad database URL {redact(url)!r}: {exc}") from None
+            # The message may quote a piece of a mis-split password ("... as 'pa'").
+            reason = re.sub(r" as '.*'$", "", str(exc))
+            raise ConfigError(f"bad database URL {_unparsed(url)!r}: {reason}") from None
         scheme = parts.scheme.lower()
         if scheme not in _SCHEMES:
             known = ", ".join(sorted(_SCHEMES))
@@ -116,7 +133,11 @@ class DatabaseURL:
     def render(self, *, scheme: str | None = None, hide_password: bool = True) -> str:
         """The URL as text, by default with ``***`` for the password."""
         scheme = scheme or self.dialect
-        query = f"?{urlencode(self.options)}" if self.options else ""
+        options = [
+            (k, "***" if hide_password and k.lower() in _SECRET_OPTIONS else v)
+            for k, v in self.options
+        ]
+        query = f"?{urlencode(options, safe='*')}" if options else ""
         if self.dialect == "sqlite":
             return f"{scheme}:///{self.database}{query}"
         auth = ""
@@ -133,6 +154,9 @@ class DatabaseURL:
 
     def __str__(self) -> str:
         return self.render()
+
+    def __repr__(self) -> str:
+        return f"DatabaseURL({self.render()!r})"
 
     @property
     def is_memory(self) -> bool:

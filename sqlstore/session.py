@@ -30,7 +30,11 @@ class Session:
 
     def _checked(self, name: str, params: Mapping[str, Any]) -> Query:
         query = self._registry.get(name)
-        query.check_params(params)
+        wanted = query.statement.params
+        # The usual case, exactly the query's names, checked without a Python-level loop;
+        # check_params explains any other.
+        if len(params) != len(wanted) or not all(map(params.__contains__, wanted)):
+            query.check_params(params)
         return query
 
     def fetch_all(self, name: str, /, **params: Any) -> list[Row]:
@@ -66,7 +70,14 @@ class Session:
         return self._conn.execute_many(query, checked())
 
     def copy_in(self, name: str, rows: Iterable[Sequence[Any]], /) -> int:
-        """Bulk-load rows through the named query (COPY on PostgreSQL); return the count."""
+        """Bulk-load rows through the named query (COPY on PostgreSQL); return the count.
+
+        The query's PostgreSQL file is ``COPY <table> (<columns>) FROM STDIN``;
+        its portable (or SQLite) file is an INSERT whose parameters name the
+        same columns in the same order, run once per row. Each row is a
+        sequence of values in that order, adapted as any parameter is; a row of
+        another length is a ``ParameterError``.
+        """
         return self._conn.copy_in(self._registry.get(name), rows)
 
     def savepoint(self) -> AbstractContextManager[None]:

@@ -58,5 +58,11 @@ def _json_default(value: Any) -> Any:
 
 
 def dumps_json(value: Any) -> str:
-    """Serialize to compact JSON; UUIDs, datetimes and enums become strings."""
-    return json.dumps(value, default=_json_default, separators=(",", ":"), ensure_ascii=False)
+    """Serialize to compact JSON; UUIDs, datetimes and enums become strings.
+
+    NaN and infinities raise ``ValueError``: they are not JSON, and neither
+    JSONB nor SQLite's ``json_valid`` takes them.
+    """
+    return json.dumps(
+        value, default=_json_default, separators=(",", ":"), ensure_ascii=False, allow_nan=False
+    )

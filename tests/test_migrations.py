@@ -11,6 +11,13 @@ from sqlstore import Store, connect
 from sqlstore.paths import builtin_dir
 from tests.conftest import APP
 
+ROOT = Path(__file__).resolve().parent.parent
+#: Every app migration folder in the checkout: the test app's and the examples'.
+APP_MIGRATIONS = [
+    APP / "migrations",
+    *sorted(p for p in (ROOT / "examples").glob("*/migrations") if p.is_dir()),
+]
+
 
 def _schema(store: Store) -> dict[str, Any]:
     with store.session(readonly=True) as session:
@@ -26,19 +33,68 @@ def _schema(store: Store) -> dict[str, Any]:
         }
 
 
+def _definition(store: Store) -> list[tuple[Any, ...]]:
+    # Columns with types and defaults, constraints, indexes, triggers, views,
+    # functions, types and sequences, as the database itself prints them.
+    with store.session(readonly=True) as session:
+        return [tuple(r.values()) for r in session.fetch_all("catalog.schema")]
+
+
 def test_migrate_rollback_migrate_round_trip(sqlstore_blank_url: str) -> None:
-    with connect(sqlstore_blank_url, migration_dirs=[APP / "migrations"]) as store:
+    """Forward, back to zero and forward again leaves exactly the same schema."""
+    with connect(sqlstore_blank_url, migration_dirs=APP_MIGRATIONS) as store:
         applied = store.migrate()
         assert len(applied) >= 2 and store.migrate() == []
-        migrated = _schema(store)
+        migrated, definition = _schema(store), _definition(store)
         assert "generations" in migrated["tables"] and "notes" in migrated["tables"]
+        assert {kind for kind, *_ in definition} >= {
+            "index",
+            "table" if _sqlite(store) else "column",
+        }
         assert all(s.applied and s.applied_at for s in store.migration_status())
         rolled = store.rollback(steps=None)
-        assert rolled[0].startswith("0001_notes")  # dependants go first
+        assert sorted(rolled) == sorted(applied)
+        assert rolled[-1].startswith("0001_generations")  # dependants go first
+        assert rolled.index(f"0001_notes.{store.dialect.name}") < rolled.index(
+            f"0001_generations.{store.dialect.name}"
+        )
         assert _schema(store)["tables"] == []
+        assert _definition(store) == []  # no function, type or sequence left behind
         assert not any(s.applied for s in store.migration_status())
         assert store.migrate() == applied
         assert _schema(store) == migrated
+        assert _definition(store) == definition
+
+
+def _sqlite(store: Store) -> bool:
+    return store.dialect.name == "sqlite"
+
+
+LEAKY = {
+    # The rollback forgets the view (SQLite) or the sequence (PostgreSQL).
+    "sqlite": "CREATE TABLE leaky (id INTEGER PRIMARY KEY NOT NULL) STRICT;\n"
+    "CREATE VIEW leaky_ids AS SELECT id FROM leaky;\n",
+    "postgresql": "CREATE TABLE leaky (id BIGINT PRIMARY KEY);\nCREATE SEQUENCE leaky_seq;\n",
+}
+
+
+def test_the_schema_comparison_sees_what_a_rollback_left_behind(
+    sqlstore_blank_url: str, tmp_path: Path
+) -> None:
+    dialect = "sqlite" if sqlstore_blank_url.startswith("sqlite") else "postgresql"
+    folder = tmp_path / dialect
+    folder.mkdir()
+    (folder / f"0001_leaky.{dialect}.sql").write_text(
+        f"-- Leaks on rollback.\n-- depends: 0001_generations.{dialect}\n{LEAKY[dialect]}"
+    )
+    (folder / f"0001_leaky.{dialect}.rollback.sql").write_text("DROP TABLE leaky;\n")
+    with connect(sqlstore_blank_url, migration_dirs=[tmp_path]) as store:
+        store.migrate()
+        store.rollback(steps=None)
+        left = [(kind, name) for kind, _, _, name, _ in _definition(store)]
+        assert (
+            left == [("view", "leaky_ids")] if dialect == "sqlite" else [("sequence", "leaky_seq")]
+        )
 
 
 def test_rollback_one_step(sqlstore_blank_url: str) -> None:
@@ -60,15 +116,18 @@ def test_schema_parity_between_dialects(tmp_path: Path, sqlstore_postgres_server
 
 
 def test_every_migration_has_a_rollback_and_versions_match() -> None:
-    root = builtin_dir("migrations")
-    versions = {}
-    for dialect in ("sqlite", "postgresql"):
-        forward = sorted(p for p in (root / dialect).glob("*.sql") if ".rollback." not in p.name)
-        for path in forward:
-            assert path.name.endswith(f".{dialect}.sql"), path
-            assert path.with_suffix(".rollback.sql").exists(), path
-        versions[dialect] = [p.name.split(".")[0] for p in forward]
-    assert versions["sqlite"] == versions["postgresql"]
+    for root in (builtin_dir("migrations"), *APP_MIGRATIONS):
+        versions = {}
+        for dialect in ("sqlite", "postgresql"):
+            forward = sorted(
+                p for p in (root / dialect).glob("*.sql") if ".rollback." not in p.name
+            )
+            for path in forward:
+                assert path.name.endswith(f".{dialect}.sql"), path
+                assert path.with_suffix(".rollback.sql").exists(), path
+            versions[dialect] = [p.name.split(".")[0] for p in forward]
+        assert versions["sqlite"] == versions["postgresql"], root
+        assert versions["sqlite"], root
 
 
 def test_stock_yoyo_applies_a_folder(sqlstore_blank_url: str) -> None:

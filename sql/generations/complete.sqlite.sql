@@ -8,22 +8,40 @@ SET
     completed_at = :now,
     metadata = (
         -- A shallow merge, like jsonb ||: new keys win, nested values are kept whole.
-        SELECT JSON_GROUP_OBJECT(
-            merged.key,
-            CASE merged.type
-                WHEN 'true' THEN JSON('true')
-                WHEN 'false' THEN JSON('false')
-                WHEN 'object' THEN JSON(merged.value)
-                WHEN 'array' THEN JSON(merged.value)
-                ELSE merged.value
-            END
-        )
+        -- Each value is copied as its JSON text (->), so numbers keep every digit
+        -- (json_each's value would be re-written with 15). SQLite's paths cannot
+        -- name a key holding a double quote: such a value is rebuilt from json_each.
+        SELECT JSON_GROUP_OBJECT(merged.key, JSON(merged.value))
         FROM (
-            SELECT old.key, old.value, old.type
+            SELECT
+                old.key,
+                COALESCE(
+                    generations.metadata -> old.fullkey,
+                    CASE old.type
+                        WHEN 'real' THEN PRINTF('%!.17g', old.value)
+                        WHEN 'text' THEN JSON_QUOTE(old.value)
+                        WHEN 'null' THEN 'null'
+                        WHEN 'true' THEN 'true'
+                        WHEN 'false' THEN 'false'
+                        ELSE old.value
+                    END
+                ) AS value
             FROM JSON_EACH(generations.metadata) AS old
             WHERE old.key NOT IN (SELECT new.key FROM JSON_EACH(:metadata) AS new)
             UNION ALL
-            SELECT new.key, new.value, new.type
+            SELECT
+                new.key,
+                COALESCE(
+                    :metadata -> new.fullkey,
+                    CASE new.type
+                        WHEN 'real' THEN PRINTF('%!.17g', new.value)
+                        WHEN 'text' THEN JSON_QUOTE(new.value)
+                        WHEN 'null' THEN 'null'
+                        WHEN 'true' THEN 'true'
+                        WHEN 'false' THEN 'false'
+                        ELSE new.value
+                    END
+                ) AS value
             FROM JSON_EACH(:metadata) AS new
         ) AS merged
     )

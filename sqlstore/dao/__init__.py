@@ -1,6 +1,38 @@
 """DAOs: one class per table, each built on a session (``GenerationDAO(session)``)."""
 
+from sqlstore.dao.agent_auth import AuthStateDAO, AuthTokenDAO, LogDAO
+from sqlstore.dao.agent_nodes import NodeDAO, RepoNodeDAO
+from sqlstore.dao.agent_projects import MessageDAO, ProjectDAO
+from sqlstore.dao.agent_tools import ToolDAO
+from sqlstore.dao.agents import AgentStoreDAO, ClientDAO, OperatorDAO, OrchestratorDAO, UserDAO
 from sqlstore.dao.base import MAX_PAGE, BaseDAO
 from sqlstore.dao.generations import GenerationDAO, PromptDAO
+from sqlstore.dao.media import CaptionDAO, MediaDAO, TranscriptDAO, VideoDAO
+from sqlstore.dao.tasks import TaskDAO
+from sqlstore.dao.webhooks import WebhookDAO
 
-__all__ = ["MAX_PAGE", "BaseDAO", "GenerationDAO", "PromptDAO"]
+__all__ = [
+    "MAX_PAGE",
+    "AgentStoreDAO",
+    "AuthStateDAO",
+    "AuthTokenDAO",
+    "BaseDAO",
+    "CaptionDAO",
+    "ClientDAO",
+    "GenerationDAO",
+    "LogDAO",
+    "MediaDAO",
+    "MessageDAO",
+    "NodeDAO",
+    "OperatorDAO",
+    "OrchestratorDAO",
+    "ProjectDAO",
+    "PromptDAO",
+    "RepoNodeDAO",
+    "TaskDAO",
+    "ToolDAO",
+    "TranscriptDAO",
+    "UserDAO",
+    "VideoDAO",
+    "WebhookDAO",
+]

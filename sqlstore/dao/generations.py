@@ -3,23 +3,29 @@
 from __future__ import annotations
 
 import builtins
+from collections.abc import Iterable, Iterator
 from typing import Any
 from uuid import UUID
 
-from pydantic import validate_call
+from pydantic import TypeAdapter, validate_call
 
 from sqlstore.dao.base import BaseDAO
 from sqlstore.errors import InvalidInput, InvalidTransition, NotFound
 from sqlstore.models.generations import (
+    PROMPT_MAX_BYTES,
+    PROMPT_MAX_CHARS,
     Generation,
     GenerationCreate,
     GenerationStatus,
     GenerationUpdate,
     Prompt,
+    prompt_too_long,
 )
 from sqlstore.types import utcnow
 
 __all__ = ["GenerationDAO", "PromptDAO"]
+
+_CREATE_MANY: TypeAdapter[list[GenerationCreate]] = TypeAdapter(list[GenerationCreate])
 
 _STATS_KEYS = (
     "total_generations",
@@ -31,17 +37,32 @@ _STATS_KEYS = (
 )
 
 
+def _checked_prompt(text: str) -> str:
+    """``text`` if it can be a prompt, else ``InvalidInput``."""
+    if not text:
+        raise InvalidInput("a prompt must not be empty")
+    if prompt_too_long(text):
+        raise InvalidInput(
+            f"a prompt may have at most {PROMPT_MAX_CHARS} characters "
+            f"and {PROMPT_MAX_BYTES} bytes in UTF-8"
+        )
+    return text
+
+
 class PromptDAO(BaseDAO):
     """Prompt usage analytics."""
 
     @validate_call
     def track_usage(self, text: str) -> Prompt:
         """Record one use of ``text``: create it with a count of 1 or add 1, atomically."""
-        if not text:
-            raise InvalidInput("a prompt must not be empty")
-        row = self.session.fetch_one("prompts.track_usage", text=text, now=utcnow())
+        return Prompt.model_validate(self._record_use(text))
+
+    def _record_use(self, text: str) -> dict[str, Any]:
+        row = self.session.fetch_one(
+            "prompts.track_usage", text=_checked_prompt(text), now=utcnow()
+        )
         assert row is not None  # an upsert with RETURNING always returns its row
-        return Prompt.model_validate(row)
+        return row
 
     @validate_call
     def get_by_text(self, text: str) -> Prompt | None:
@@ -61,8 +82,42 @@ class GenerationDAO(BaseDAO):
         """Store a pending job and record its prompt's usage, in this session's transaction."""
         new = GenerationCreate.model_validate(new)
         row = self.session.fetch_one("generations.insert", **new.model_dump(), created_at=utcnow())
-        PromptDAO(self.session).track_usage(new.prompt)
+        # The usage is recorded; its Prompt model would be thrown away, so none is built.
+        PromptDAO(self.session)._record_use(new.prompt)
         return Generation.model_validate(row)
+
+    def create_many(self, news: Iterable[GenerationCreate]) -> int:
+        """Store many pending jobs in bulk and record their prompts' usage; return the count.
+
+        One COPY on PostgreSQL, one batched insert on SQLite, then one statement
+        for all the prompts, in this session's transaction. Every job is
+        checked before the first is sent.
+        """
+        jobs = _CREATE_MANY.validate_python(news if isinstance(news, list) else list(news))
+        if not jobs:
+            return 0
+        texts = [_checked_prompt(job.prompt) for job in jobs]
+        now = utcnow()
+        count = self.session.copy_in(
+            "generations.copy_in",
+            (
+                (
+                    job.id,
+                    job.prompt,
+                    job.model_name,
+                    job.model_version,
+                    job.duration_seconds,
+                    job.sample_rate,
+                    job.channels,
+                    job.file_path,
+                    job.metadata,
+                    now,
+                )
+                for job in jobs
+            ),
+        )
+        self._execute("generations.record_prompts", texts=texts, now=now)
+        return count
 
     @validate_call
     def get(self, id: UUID) -> Generation | None:
@@ -96,6 +151,27 @@ class GenerationDAO(BaseDAO):
             limit=self._page(limit)["limit"],
             after_created_at=after.created_at,
             after_id=after.id,
+        )
+
+    @validate_call
+    def iter_all(
+        self,
+        *,
+        status: GenerationStatus | None = None,
+        model_name: str | None = None,
+        batch_size: int = 1000,
+    ) -> Iterator[Generation]:
+        """Every job newest first, read in batches of ``batch_size``: memory stays bounded.
+
+        PostgreSQL reads through a server-side cursor. Consume the iterator
+        inside the session that made it.
+        """
+        return self._stream(
+            Generation,
+            "generations.list_all",
+            batch_size=self._page(batch_size)["limit"],
+            status=status,
+            model_name=model_name,
         )
 
     @validate_call

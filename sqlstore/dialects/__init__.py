@@ -13,7 +13,20 @@ from sqlstore.config import Settings, resolve
 from sqlstore.dialects.base import Connection, Dialect
 from sqlstore.errors import ConfigError
 
-__all__ = ["Connection", "Dialect", "open_dialect", "scratch_database"]
+__all__ = ["Connection", "Dialect", "dialect_class", "open_dialect", "scratch_database"]
+
+
+def dialect_class(name: str) -> type[Dialect]:
+    """The dialect class called ``name``, without connecting (e.g. to render its SQL)."""
+    if name == "sqlite":
+        from sqlstore.dialects.sqlite import SQLiteDialect
+
+        return SQLiteDialect
+    if name == "postgresql":
+        from sqlstore.dialects.postgresql import PostgreSQLDialect
+
+        return PostgreSQLDialect
+    raise ConfigError(f"unknown dialect {name!r}; use sqlite or postgresql")
 
 
 def open_dialect(settings: Settings) -> Dialect:

@@ -5,15 +5,24 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
+from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from sqlstore.config import Settings
 from sqlstore.queries import Query
 from sqlstore.sqltext import Statement
 
-__all__ = ["Connection", "Dialect", "Row"]
+__all__ = ["Connection", "Dialect", "Row", "StatementProblem"]
 
 Row = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class StatementProblem:
+    """Why the database refused to compile a statement, and on which line, when it says."""
+
+    message: str
+    line: int | None = None
 
 
 class Connection(ABC):
@@ -43,11 +52,38 @@ class Connection(ABC):
 
     @abstractmethod
     def copy_in(self, query: Query, rows: Iterable[Sequence[Any]]) -> int:
-        """Load rows in bulk with the fastest path the dialect has; return the count."""
+        """Load rows in bulk with the fastest path the dialect has; return the count.
+
+        Each row holds the query's columns in order (see ``Session.copy_in``).
+        """
 
     @abstractmethod
     def savepoint(self) -> AbstractContextManager[None]:
         """A nested transaction: rolled back alone if its block raises."""
+
+    # For the `sqlstore check`, `explain` and `stats` commands (sqlstore/check.py).
+
+    @abstractmethod
+    def check(self, query: Query) -> StatementProblem | None:
+        """Have the database compile the statement, parameters NULL, without running it."""
+
+    @abstractmethod
+    def plan(
+        self,
+        query: Query,
+        params: Mapping[str, Any] | None = None,
+        *,
+        prefer_indexes: bool = False,
+    ) -> list[str]:
+        """The database's plan, one line per node; without params a generic plan for NULLs.
+
+        ``prefer_indexes`` asks the planner to use an index wherever one can
+        serve, so that a full scan in the plan means that none can.
+        """
+
+    @abstractmethod
+    def count_rows(self, table: str) -> int:
+        """How many rows ``table`` holds (a name from the catalog, quoted as an identifier)."""
 
 
 class Dialect(ABC):
@@ -60,9 +96,10 @@ class Dialect(ABC):
     def __init__(self, settings: Settings):
         self.settings = settings
 
+    @staticmethod
     @abstractmethod
-    def render(self, statement: Statement) -> str:
-        """The statement's text as this dialect's driver takes it."""
+    def render(statement: Statement) -> str:
+        """The statement's text as this dialect's driver takes it (needs no connection)."""
 
     @abstractmethod
     def transaction(self, *, readonly: bool = False) -> AbstractContextManager[Connection]:

@@ -9,6 +9,8 @@ timeout, both set in the startup packet (no extra round trip). Dicts and
 from __future__ import annotations
 
 import itertools
+import re
+import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any, NoReturn
@@ -20,7 +22,8 @@ from psycopg.types.json import JsonbDumper
 from psycopg_pool import ConnectionPool, PoolTimeout
 
 from sqlstore.config import Settings, redact
-from sqlstore.dialects.base import Connection, Dialect, Row
+from sqlstore.dialects._values import json_text
+from sqlstore.dialects.base import Connection, Dialect, Row, StatementProblem
 from sqlstore.errors import (
     AlreadyExists,
     ConcurrencyError,
@@ -29,24 +32,34 @@ from sqlstore.errors import (
     DataError,
     ForeignKeyError,
     IntegrityError,
+    ParameterError,
     QueryError,
     SqlstoreError,
 )
 from sqlstore.queries import Query
-from sqlstore.sqltext import Statement
-from sqlstore.types import Json, dumps_json
+from sqlstore.sqltext import Code, Literal_, Param, Statement
+from sqlstore.types import Json
 
 __all__ = ["PostgreSQLDialect"]
 
 
+def _jsonb(value: Any) -> bytes:
+    # Refused as psycopg's DataError (mapped with the query's name), as the
+    # SQLite dialect refuses the same values.
+    try:
+        return json_text(value).encode()
+    except ValueError as exc:  # also UnicodeEncodeError: a lone surrogate
+        raise psycopg.DataError(str(exc)) from exc
+
+
 class _DictDumper(JsonbDumper):
     def dump(self, obj: Any) -> bytes:
-        return dumps_json(obj).encode()
+        return _jsonb(obj)
 
 
 class _JsonDumper(JsonbDumper):
     def dump(self, obj: Any) -> bytes:
-        return dumps_json(obj.value).encode()
+        return _jsonb(obj.value)
 
 
 _ERROR_CLASSES: tuple[tuple[type[BaseException], type[SqlstoreError]], ...] = (
@@ -58,6 +71,9 @@ _ERROR_CLASSES: tuple[tuple[type[BaseException], type[SqlstoreError]], ...] = (
     (pgerr.LockNotAvailable, ConcurrencyError),
     (pgerr.QueryCanceled, ConcurrencyError),
     (psycopg.DataError, DataError),
+    # e.g. a value too large for an index row: the value's fault, not the server's.
+    (pgerr.ProgramLimitExceeded, DataError),
+    (UnicodeEncodeError, DataError),
     (pgerr.UndefinedTable, QueryError),
     (pgerr.UndefinedColumn, QueryError),
     (psycopg.OperationalError, DatabaseUnavailable),
@@ -90,6 +106,16 @@ def _mapped(query: Query | None) -> Iterator[None]:
         yield
     except (psycopg.Error, PoolTimeout) as exc:
         _raise_mapped(exc, query)
+    except UnicodeEncodeError as exc:
+        # Text with a lone surrogate. Only a statement's own parameters: the
+        # transaction's block (query None) is the caller's code, left alone.
+        if query is None:
+            raise
+        _raise_mapped(exc, query)
+
+
+# What _mapped maps for a statement of a query, caught directly on the hot paths.
+_STATEMENT_ERRORS = (psycopg.Error, PoolTimeout, UnicodeEncodeError)
 
 
 class PGConnection(Connection):
@@ -98,12 +124,24 @@ class PGConnection(Connection):
     def __init__(self, raw: psycopg.Connection[Any]):
         self.raw = raw
         self._names = itertools.count(1)
+        self._small: psycopg.Cursor[Row] | None = None
+
+    def _small_cursor(self) -> psycopg.Cursor[Row]:
+        # One cursor for the session's single-row statements, as hand-written
+        # code keeps one: creating and closing one per statement costs more
+        # than the statement's own Python work.
+        if self._small is None or self._small.closed:
+            self._small = self.raw.cursor(row_factory=dict_row)
+        return self._small
 
     def execute(self, query: Query, params: Mapping[str, Any]) -> int:
         """Run a statement; return the number of rows it changed."""
-        with _mapped(query), self.raw.cursor() as cur:
+        try:
+            cur = self._small_cursor()
             cur.execute(query.sql, params)
             return cur.rowcount
+        except _STATEMENT_ERRORS as exc:
+            _raise_mapped(exc, query)
 
     def fetch_all(self, query: Query, params: Mapping[str, Any]) -> list[Row]:
         """Run a statement and return every row."""
@@ -113,9 +151,12 @@ class PGConnection(Connection):
 
     def fetch_one(self, query: Query, params: Mapping[str, Any]) -> Row | None:
         """Run a statement and return its first row, or ``None``."""
-        with _mapped(query), self.raw.cursor(row_factory=dict_row) as cur:
+        try:
+            cur = self._small_cursor()
             cur.execute(query.sql, params)
             return cur.fetchone()
+        except _STATEMENT_ERRORS as exc:
+            _raise_mapped(exc, query)
 
     def iterate(
         self, query: Query, params: Mapping[str, Any], batch_size: int
@@ -135,10 +176,26 @@ class PGConnection(Connection):
             return cur.rowcount
 
     def copy_in(self, query: Query, rows: Iterable[Sequence[Any]]) -> int:
-        """Stream rows through the query's ``COPY ... FROM STDIN``."""
+        """Stream rows through the query's ``COPY ... FROM STDIN``, each row its columns in order.
+
+        A row of another length than the column list is a ``ParameterError``.
+        """
+        if query.params:
+            raise QueryError(
+                "a COPY statement takes no parameters", query=query.name, path=query.path
+            )
+        columns = _copy_columns(query.statement)
         count = 0
-        with _mapped(query), self.raw.cursor() as cur, cur.copy(query.sql) as copy:
+        # The text as written: with no parameters psycopg sends it as it is, so
+        # pyformat's doubled % must not be used.
+        text = query.statement.named()
+        with _mapped(query), self.raw.cursor() as cur, cur.copy(text) as copy:
             for row in rows:
+                if columns is not None and len(row) != len(columns):
+                    extra = [f"value{i}" for i in range(len(columns) + 1, len(row) + 1)]
+                    raise ParameterError(
+                        query.name, missing=columns[len(row) :], unexpected=extra, path=query.path
+                    )
                 copy.write_row(row)
                 count += 1
         return count
@@ -148,6 +205,96 @@ class PGConnection(Connection):
         """A nested transaction: rolled back alone if its block raises."""
         with _mapped(None), self.raw.transaction():
             yield
+
+    def check(self, query: Query) -> StatementProblem | None:
+        """``PREPARE`` parses, analyses and types the statement without running it."""
+        name = f"sqlstore_check{next(self._names)}"
+        text = f"PREPARE {name} AS {_numbered(query.statement)}"
+        try:
+            with self.raw.transaction():
+                self.raw.execute(text)
+        except (psycopg.OperationalError, psycopg.InterfaceError) as exc:
+            _raise_mapped(exc, query)
+        except psycopg.Error as exc:
+            pos = exc.diag.statement_position
+            line = text[: int(pos) - 1].count("\n") + 1 if pos else None
+            return StatementProblem(str(exc).strip().splitlines()[0], line)
+        # A prepared statement outlives the transaction: always deallocate it.
+        with _mapped(query):
+            self.raw.execute(f"DEALLOCATE {name}")
+        return None
+
+    def plan(
+        self,
+        query: Query,
+        params: Mapping[str, Any] | None = None,
+        *,
+        prefer_indexes: bool = False,
+    ) -> list[str]:
+        """``EXPLAIN`` with the values given, else ``EXPLAIN EXECUTE`` of a generic plan."""
+        if params is not None:
+            with _mapped(query), self.raw.cursor() as cur:
+                cur.execute("EXPLAIN " + query.sql, params)
+                return [str(row[0]) for row in cur.fetchall()]
+        name = f"sqlstore_plan{next(self._names)}"
+        nulls = ", ".join(["NULL"] * len(query.params))
+        settings = ["plan_cache_mode = force_generic_plan", "jit = off"]
+        if prefer_indexes:
+            # A disabled seq scan still happens when nothing else can serve the query.
+            settings.append("enable_seqscan = off")
+        prepared = False
+        try:
+            with _mapped(query), self.raw.transaction() as tx:
+                for setting in settings:
+                    self.raw.execute(f"SET LOCAL {setting}")
+                self.raw.execute(f"PREPARE {name} AS {_numbered(query.statement)}")
+                prepared = True
+                run = f"EXECUTE {name}({nulls})" if nulls else f"EXECUTE {name}"
+                lines = [str(r[0]) for r in self.raw.execute(f"EXPLAIN (COSTS OFF) {run}")]
+                # Rolling the savepoint back also undoes the SET LOCALs.
+                raise psycopg.Rollback(tx)
+        finally:
+            if prepared:
+                with _mapped(query):
+                    self.raw.execute(f"DEALLOCATE {name}")
+        return lines
+
+    def count_rows(self, table: str) -> int:
+        """``COUNT(*)`` of a table whose name is quoted as an identifier."""
+        from psycopg import sql
+
+        stmt = sql.SQL("SELECT COUNT(*) FROM {}").format(sql.Identifier(table))
+        with _mapped(None):
+            row = self.raw.execute(stmt).fetchone()
+        return int(row[0]) if row else 0
+
+
+_COPY_COLUMNS = re.compile(r"\s*COPY\s+[^\s(]+\s*\(([^)]*)\)\s*FROM\s+STDIN\b", re.IGNORECASE)
+
+
+def _copy_columns(statement: Statement) -> tuple[str, ...] | None:
+    """The column list of ``COPY table (a, b) FROM STDIN``; ``None`` if it names none."""
+    # Comments blanked and quoted names reduced to a placeholder: plain SQL is matched.
+    code = "".join(
+        seg.text
+        if isinstance(seg, Code)
+        else " x "
+        if isinstance(seg, Literal_) and seg.text[:1] == '"'
+        else " "
+        for seg in statement.segments
+    )
+    found = _COPY_COLUMNS.match(code)
+    if found is None:
+        return None
+    return tuple(name.strip() for name in found.group(1).split(","))
+
+
+def _numbered(statement: Statement) -> str:
+    """The statement with ``$1``, ``$2``... for its parameters, as PREPARE takes it."""
+    number = {name: i for i, name in enumerate(statement.params, 1)}
+    return "".join(
+        f"${number[seg.name]}" if isinstance(seg, Param) else seg.text for seg in statement.segments
+    )
 
 
 class PostgreSQLDialect(Dialect):
@@ -187,7 +334,6 @@ class PostgreSQLDialect(Dialect):
             max_lifetime=settings.pool_recycle,
             timeout=settings.connect_timeout,
             configure=self._configure,
-            check=ConnectionPool.check_connection,
             name="sqlstore",
             open=False,
         )
@@ -198,17 +344,42 @@ class PostgreSQLDialect(Dialect):
         conn.adapters.register_dumper(dict, _DictDumper)
         conn.adapters.register_dumper(Json, _JsonDumper)
 
-    def render(self, statement: Statement) -> str:
+    @staticmethod
+    def render(statement: Statement) -> str:
         """``%(name)s`` placeholders with every literal ``%`` doubled."""
         return statement.pyformat()
 
     @contextmanager
     def transaction(self, *, readonly: bool = False) -> Iterator[Connection]:
         """A pooled connection in a new transaction: committed on success, else rolled back."""
-        with _mapped(None), self.pool.connection() as raw:
+        with _mapped(None), self._connection() as raw:
             raw.read_only = readonly
             with raw.transaction():
                 yield PGConnection(raw)
+
+    @contextmanager
+    def _connection(self) -> Iterator[psycopg.Connection[Any]]:
+        """A pooled connection that answers (``ConnectionPool.check_connection``).
+
+        A dead one (the server restarted, or ended the session) goes back to
+        the pool, which replaces it, and the next is tried at once. The pool's
+        own ``check`` would sleep 1, 2, 4... seconds after each dead one, so a
+        pool of idle connections killed by a restart outlasted the timeout.
+        """
+        deadline = time.monotonic() + self.settings.connect_timeout
+        for _ in range(self.pool.max_size + 1):
+            raw = self.pool.getconn(timeout=max(deadline - time.monotonic(), 0.001))
+            try:
+                ConnectionPool.check_connection(raw)
+            except psycopg.Error:
+                self.pool.putconn(raw)
+                continue
+            try:
+                yield raw
+            finally:
+                self.pool.putconn(raw)
+            return
+        raise PoolTimeout(f"no working connection after {self.pool.max_size + 1} tries")
 
     def close(self) -> None:
         """Close the pool."""

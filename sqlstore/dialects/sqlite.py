@@ -14,14 +14,15 @@ import sqlite3
 import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import UTC, datetime
 from enum import Enum
 from queue import Empty, LifoQueue
 from typing import Any, NoReturn
 from uuid import UUID
 
 from sqlstore.config import Settings
-from sqlstore.dialects.base import Connection, Dialect, Row
+from sqlstore.dialects._values import NUL_IN_TEXT, json_text
+from sqlstore.dialects.base import Connection, Dialect, Row, StatementProblem
 from sqlstore.errors import (
     AlreadyExists,
     ConcurrencyError,
@@ -30,20 +31,33 @@ from sqlstore.errors import (
     DataError,
     ForeignKeyError,
     IntegrityError,
+    ParameterError,
     QueryError,
     SqlstoreError,
 )
 from sqlstore.queries import Query
-from sqlstore.sqltext import Statement
-from sqlstore.types import Json, dumps_json, format_utc
+from sqlstore.sqltext import Param, Statement, parse
+from sqlstore.types import Json, format_utc
 
 __all__ = ["SQLiteDialect"]
 
 _PASSTHROUGH = (str, int, float, bytes, type(None))
 
 
+def _utc_text(value: datetime) -> str:
+    # format_utc's text; an aware UTC value (utcnow()) needs no conversion first.
+    return value.isoformat(timespec="microseconds") if value.tzinfo is UTC else format_utc(value)
+
+
+# The common types by their exact type: one lookup instead of the isinstance chain.
+_CONVERT: dict[type, Any] = {UUID: str, datetime: _utc_text, dict: json_text, list: json_text}
+
+
 def adapt(value: Any) -> Any:
     """A Python value as SQLite stores it (see the dialect table in the README)."""
+    convert = _CONVERT.get(type(value))
+    if convert is not None:
+        return convert(value)
     if isinstance(value, _PASSTHROUGH):
         return value
     if isinstance(value, Enum):
@@ -53,14 +67,29 @@ def adapt(value: Any) -> Any:
     if isinstance(value, datetime):
         return format_utc(value)
     if isinstance(value, Json):
-        return dumps_json(value.value)
+        return json_text(value.value)
     if isinstance(value, dict | list | tuple | set | frozenset):
-        return dumps_json(value)
+        return json_text(value)
     return value
 
 
 def _adapt_params(params: Mapping[str, Any]) -> dict[str, Any]:
-    return {k: v if isinstance(v, _PASSTHROUGH) else adapt(v) for k, v in params.items()}
+    """Adapt every parameter; refuse what PostgreSQL refuses (NUL in text, non-JSON).
+
+    Raised as ``sqlite3.DataError`` so that ``_mapped`` names the query.
+    """
+    adapted = {}
+    for key, value in params.items():
+        if isinstance(value, str):
+            if "\x00" in value:
+                raise sqlite3.DataError(f"{NUL_IN_TEXT} (parameter :{key})")
+        elif not isinstance(value, _PASSTHROUGH):
+            try:
+                value = adapt(value)
+            except ValueError as exc:
+                raise sqlite3.DataError(f"{exc} (parameter :{key})") from exc
+        adapted[key] = value
+    return adapted
 
 
 # Extended result codes (https://sqlite.org/rescode.html); Python 3.11 does
@@ -83,7 +112,7 @@ def _raise_mapped(exc: BaseException, query: Query | None) -> NoReturn:
     elif code.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")):
         cls = ConcurrencyError
     elif (
-        isinstance(exc, sqlite3.DataError | OverflowError)
+        isinstance(exc, sqlite3.DataError | OverflowError | UnicodeEncodeError)
         or code
         in (
             "SQLITE_TOOBIG",
@@ -103,12 +132,78 @@ def _raise_mapped(exc: BaseException, query: Query | None) -> NoReturn:
     raise err from exc
 
 
+# UnicodeEncodeError: text with a lone surrogate, which UTF-8 cannot encode.
+_DRIVER_ERRORS = (sqlite3.Error, OverflowError, UnicodeEncodeError)
+
+
 @contextmanager
 def _mapped(query: Query | None) -> Iterator[None]:
     try:
         yield
-    except (sqlite3.Error, OverflowError) as exc:
+    except _DRIVER_ERRORS as exc:
         _raise_mapped(exc, query)
+
+
+def _positional(sql: str) -> tuple[str, tuple[str, ...]]:
+    """``sql`` with ``?N`` placeholders (N: order of first use), and the names in that order.
+
+    sqlite3 binds a tuple by position faster than a dict by name.
+    """
+    statement = parse(sql)
+    number = {name: i for i, name in enumerate(statement.params, 1)}
+    text = "".join(
+        f"?{number[seg.name]}" if isinstance(seg, Param) else seg.text for seg in statement.segments
+    )
+    return text, statement.params
+
+
+# Exact types a bulk row binds as they are.
+_SCALAR_TYPES = frozenset((int, float, bytes, bool, type(None)))
+
+
+def _adapted_rows(
+    query: Query, names: tuple[str, ...], rows: Iterable[Sequence[Any]]
+) -> Iterator[list[Any]]:
+    """Rows adapted as ``_adapt_params`` adapts a mapping; a row of another length is refused."""
+    width = len(names)
+    # One value repeated down a column (the batch's timestamp) is adapted once.
+    last: list[Any] = [None] * width
+    done: list[Any] = [None] * width
+    for row in rows:
+        if len(row) != width:
+            raise _row_length_error(query, names, len(row))
+        out = list(row)
+        for i, value in enumerate(out):
+            kind = type(value)
+            if kind is str:
+                if "\x00" in value:
+                    raise sqlite3.DataError(f"{NUL_IN_TEXT} (parameter :{names[i]})")
+            elif kind in _SCALAR_TYPES:
+                continue
+            elif value is last[i]:
+                out[i] = done[i]
+            else:
+                out[i] = done[i] = _adapt_value(value, names[i])
+                # Only an immutable value may stand for the next row's too.
+                last[i] = value if kind is datetime or kind is UUID else None
+        yield out
+
+
+def _adapt_value(value: Any, name: str) -> Any:
+    """One value as ``_adapt_params`` adapts it."""
+    if isinstance(value, str):
+        if "\x00" in value:
+            raise sqlite3.DataError(f"{NUL_IN_TEXT} (parameter :{name})")
+        return value
+    try:
+        return adapt(value)
+    except ValueError as exc:
+        raise sqlite3.DataError(f"{exc} (parameter :{name})") from exc
+
+
+def _row_length_error(query: Query, names: Sequence[str], length: int) -> ParameterError:
+    extra = [f"value{i}" for i in range(len(names) + 1, length + 1)]
+    return ParameterError(query.name, missing=names[length:], unexpected=extra, path=query.path)
 
 
 class SQLiteConnection(Connection):
@@ -119,8 +214,11 @@ class SQLiteConnection(Connection):
         self._savepoints = itertools.count(1)
 
     def _cursor(self, query: Query, params: Mapping[str, Any]) -> sqlite3.Cursor:
-        with _mapped(query):
+        # try/except, not _mapped: a context manager per statement costs more than the lookup.
+        try:
             return self.raw.execute(query.sql, _adapt_params(params))
+        except _DRIVER_ERRORS as exc:
+            _raise_mapped(exc, query)
 
     def execute(self, query: Query, params: Mapping[str, Any]) -> int:
         """Run a statement; return the number of rows it changed."""
@@ -129,8 +227,10 @@ class SQLiteConnection(Connection):
     def fetch_all(self, query: Query, params: Mapping[str, Any]) -> list[Row]:
         """Run a statement and return every row."""
         cur = self._cursor(query, params)
-        with _mapped(query):
+        try:
             rows = cur.fetchall()
+        except _DRIVER_ERRORS as exc:
+            _raise_mapped(exc, query)
         if not rows:
             return []
         names = [d[0] for d in cur.description]
@@ -139,10 +239,12 @@ class SQLiteConnection(Connection):
     def fetch_one(self, query: Query, params: Mapping[str, Any]) -> Row | None:
         """Run a statement and return its first row, or ``None``."""
         cur = self._cursor(query, params)
-        with _mapped(query):
+        try:
             row = cur.fetchone()
             # Drain the statement so an UPDATE ... RETURNING finishes its work.
             cur.fetchall()
+        except _DRIVER_ERRORS as exc:
+            _raise_mapped(exc, query)
         if row is None:
             return None
         return dict(zip([d[0] for d in cur.description], row, strict=False))
@@ -167,9 +269,17 @@ class SQLiteConnection(Connection):
         return cur.rowcount
 
     def copy_in(self, query: Query, rows: Iterable[Sequence[Any]]) -> int:
-        """SQLite has no COPY: ``executemany`` of the query's positional insert."""
-        names = query.params
-        return self.execute_many(query, (dict(zip(names, r, strict=False)) for r in rows))
+        """SQLite has no COPY: ``executemany`` of the query's INSERT, rows bound by position.
+
+        A row holds the query's parameters in their order of first use (the
+        columns of the PostgreSQL ``COPY``, in the same order).
+        """
+        sql, names = _positional(query.sql)
+        try:
+            cur = self.raw.executemany(sql, _adapted_rows(query, names, rows))
+        except _DRIVER_ERRORS as exc:
+            _raise_mapped(exc, query)
+        return cur.rowcount
 
     @contextmanager
     def savepoint(self) -> Iterator[None]:
@@ -186,6 +296,42 @@ class SQLiteConnection(Connection):
             raise
         with _mapped(None):
             self.raw.execute(f"RELEASE SAVEPOINT {name}")
+
+    def check(self, query: Query) -> StatementProblem | None:
+        """``EXPLAIN`` compiles the statement (every parameter NULL) and runs nothing."""
+        nulls = dict.fromkeys(query.params)
+        try:
+            self.raw.execute("EXPLAIN " + query.sql, nulls).fetchall()
+        except sqlite3.Error as exc:
+            # SQLITE_ERROR is what a wrong statement gets; anything else is the database's.
+            if getattr(exc, "sqlite_errorname", "") != "SQLITE_ERROR":
+                _raise_mapped(exc, query)
+            return StatementProblem(str(exc))
+        return None
+
+    def plan(
+        self,
+        query: Query,
+        params: Mapping[str, Any] | None = None,
+        *,
+        prefer_indexes: bool = False,
+    ) -> list[str]:
+        """``EXPLAIN QUERY PLAN`` as an indented tree; SQLite prefers indexes already."""
+        values = dict.fromkeys(query.params) if params is None else _adapt_params(params)
+        with _mapped(query):
+            rows = self.raw.execute("EXPLAIN QUERY PLAN " + query.sql, values).fetchall()
+        depth: dict[int, int] = {}
+        lines = []
+        for node, parent, _, detail in rows:
+            depth[node] = depth.get(parent, -1) + 1
+            lines.append("  " * depth[node] + str(detail))
+        return lines
+
+    def count_rows(self, table: str) -> int:
+        """``COUNT(*)`` of a table whose name is quoted as an identifier."""
+        quoted = '"' + table.replace('"', '""') + '"'
+        with _mapped(None):
+            return int(self.raw.execute(f"SELECT COUNT(*) FROM {quoted}").fetchone()[0])
 
 
 class SQLiteDialect(Dialect):
@@ -237,7 +383,8 @@ class SQLiteDialect(Dialect):
             self._all.append(raw)
         return raw
 
-    def render(self, statement: Statement) -> str:
+    @staticmethod
+    def render(statement: Statement) -> str:
         """``:name`` placeholders; ``= ANY(:list)`` becomes a ``json_each`` IN-list."""
         return statement.named(lists_as_json_each=True)
 

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 from uuid import UUID, uuid4
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from sqlstore.models._types import JsonObject, UtcDateTime
 
@@ -44,7 +44,31 @@ _ALLOWED_FROM: dict[GenerationStatus, tuple[GenerationStatus, ...]] = {
     GenerationStatus.FAILED: (GenerationStatus.PENDING, GenerationStatus.PROCESSING),
 }
 
-PromptText = Field(min_length=1, max_length=2000)
+#: The longest prompt, in characters.
+PROMPT_MAX_CHARS = 2000
+#: The largest prompt in UTF-8 bytes: PostgreSQL's unique index on prompt text
+#: holds at most 2,704 bytes a row, so 2,000 four-byte characters would not fit.
+PROMPT_MAX_BYTES = 2600
+
+
+def prompt_too_long(text: str) -> bool:
+    """True if ``text`` is over the prompt limits (characters or UTF-8 bytes)."""
+    if len(text) > PROMPT_MAX_CHARS:
+        return True
+    if 4 * len(text) <= PROMPT_MAX_BYTES:
+        return False  # no UTF-8 character takes more than 4 bytes
+    return len(text.encode("utf-8", "surrogatepass")) > PROMPT_MAX_BYTES
+
+
+def _fits_prompt_index(text: str) -> str:
+    if prompt_too_long(text):
+        raise ValueError(f"a prompt may take at most {PROMPT_MAX_BYTES} bytes in UTF-8")
+    return text
+
+
+PromptText = Annotated[
+    str, Field(min_length=1, max_length=PROMPT_MAX_CHARS), AfterValidator(_fits_prompt_index)
+]
 
 
 class GenerationCreate(BaseModel):
@@ -53,7 +77,7 @@ class GenerationCreate(BaseModel):
     model_config = ConfigDict(protected_namespaces=(), extra="forbid")
 
     id: UUID = Field(default_factory=uuid4)
-    prompt: str = PromptText
+    prompt: PromptText
     model_name: str = Field(min_length=1, max_length=200)
     model_version: str | None = Field(default=None, max_length=200)
     duration_seconds: float = Field(gt=0, le=86_400, allow_inf_nan=False)

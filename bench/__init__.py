@@ -1,0 +1,1 @@
+"""The benchmark: sqlstore against the bare drivers, SQLAlchemy and SQLModel (``make bench``)."""

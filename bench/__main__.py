@@ -1,0 +1,129 @@
+"""``python -m bench``: run the benchmark, print the tables, write bench-results.json."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from bench.common import IMPLEMENTATIONS, Inputs, Sizes
+from bench.extras import run_extras
+from bench.report import print_targets, table, write_json
+from bench.runner import DialectRun, run_dialect
+from sqlstore.errors import SqlstoreError
+
+DEFAULT_POSTGRES = "postgresql://postgres@127.0.0.1:5432/test"
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    p.add_argument("--scale", type=float, default=1.0, help="multiply every size (default 1)")
+    p.add_argument("--quick", action="store_true", help="a small run: --scale 0.1")
+    p.add_argument(
+        "--dialect", choices=("sqlite", "postgresql", "both"), default="both", help="default both"
+    )
+    p.add_argument(
+        "--impl",
+        action="append",
+        choices=IMPLEMENTATIONS,
+        help="run only these implementations (repeatable; the driver always runs)",
+    )
+    p.add_argument("--no-extras", action="store_true", help="skip streaming and deep pages")
+    p.add_argument(
+        "--orm-share",
+        type=float,
+        default=0.2,
+        help="the share of the rows the ORMs run in row-at-a-time operations, their time "
+        "scaled up (default %(default)s; a full run of the ORMs takes minutes)",
+    )
+    p.add_argument("--full-orm", action="store_true", help="the ORMs run every row: --orm-share 1")
+    p.add_argument(
+        "--sqlite-dir",
+        default="/dev/shm" if Path("/dev/shm").is_dir() else None,
+        help="where the SQLite files go (default %(default)s, a RAM disk: disk flushes cost "
+        "every implementation the same and would only add noise to the ratios)",
+    )
+    p.add_argument(
+        "--postgres-url",
+        default=os.environ.get("SQLSTORE_TEST_POSTGRES_URL") or DEFAULT_POSTGRES,
+        help="a server where scratch databases may be created "
+        "(default $SQLSTORE_TEST_POSTGRES_URL or %(default)s)",
+    )
+    p.add_argument("--output", type=Path, default=Path("bench-results.json"))
+    p.add_argument(
+        "--profile",
+        action="append",
+        default=[],
+        metavar="OP:IMPL",
+        help="cProfile a read operation once more after the run, e.g. get:sqlstore",
+    )
+    return p
+
+
+def _postgres_unavailable(url: str) -> str | None:
+    from sqlstore import connect
+
+    try:
+        connect(url).close()
+    except SqlstoreError as exc:
+        return str(exc)
+    return None
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the benchmark; 0 when it ran (targets missed are reported, not failures)."""
+    args = _parser().parse_args(argv)
+    scale = 0.1 if args.quick else args.scale
+    sizes = Sizes.scaled(scale)
+    impls = tuple(i for i in IMPLEMENTATIONS if i == "driver" or not args.impl or i in args.impl)
+    orm_share = 1.0 if args.full_orm else min(1.0, max(0.01, args.orm_share))
+    if args.sqlite_dir:
+        tempfile.tempdir = args.sqlite_dir  # scratch_database makes its SQLite file there
+    print(f"sizes (scale {scale:g}): {sizes}")
+    print(
+        f"SQLite files in {tempfile.gettempdir()}; the ORMs run {orm_share:.0%} of the "
+        "row-at-a-time operations, scaled up"
+    )
+    started = time.perf_counter()
+    inputs = Inputs.build(sizes)
+    servers = {"sqlite": "sqlite:///bench.db", "postgresql": args.postgres_url}
+    wanted = ("sqlite", "postgresql") if args.dialect == "both" else (args.dialect,)
+    runs: list[DialectRun] = []
+    skipped: dict[str, str] = {}
+    for dialect in wanted:
+        if dialect == "postgresql":
+            why = _postgres_unavailable(args.postgres_url)
+            if why:
+                skipped[dialect] = f"PostgreSQL skipped: {why}"
+                print(skipped[dialect])
+                continue
+        print(f"\n== {dialect}")
+        run = run_dialect(
+            dialect,
+            servers[dialect],
+            sizes,
+            inputs,
+            implementations=impls,
+            profile=tuple(args.profile),
+            orm_share=orm_share,
+        )
+        if not args.no_extras:
+            run.extras = run_extras(servers[dialect], sizes)
+        runs.append(run)
+    for run in runs:
+        print()
+        print(table(run, sizes))
+        print()
+        print(print_targets(run))
+        for key, text in run.profiles.items():
+            print(f"\nprofile of {key} on {run.dialect}:\n{text}")
+    write_json(args.output, runs, sizes, skipped, orm_share=orm_share)
+    print(f"\nwrote {args.output} in {time.perf_counter() - started:.0f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,2 @@
+-- Undo the extended-video example app (its trigger goes with the table).
+DROP TABLE extended_video;

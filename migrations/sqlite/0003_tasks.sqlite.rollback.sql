@@ -1,0 +1,2 @@
+-- Undo 0003: drop the task queue (its trigger and indexes go with it).
+DROP TABLE tasks;

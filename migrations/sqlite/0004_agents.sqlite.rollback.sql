@@ -1,0 +1,17 @@
+-- Undo 0004: drop the agent framework's tables, dependants first (their
+-- triggers go with them).
+DROP TABLE logs;
+DROP TABLE auth_tokens;
+DROP TABLE auth_states;
+DROP TABLE repo_nodes;
+DROP TABLE nodes;
+DROP TABLE messages;
+DROP TABLE operator_tools;
+DROP TABLE orchestrator_tools;
+DROP TABLE user_tools;
+DROP TABLE tools;
+DROP TABLE projects;
+DROP TABLE clients;
+DROP TABLE operators;
+DROP TABLE orchestrators;
+DROP TABLE users;

@@ -1,0 +1,3 @@
+-- Delete one auth state; the schema's cascades remove what hangs on it.
+DELETE FROM auth_states
+WHERE id = :id;

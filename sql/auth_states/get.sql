@@ -1,0 +1,5 @@
+-- One auth state by id.
+SELECT
+    id, state, destination_url, created_at, modified_at
+FROM auth_states
+WHERE id = :id;

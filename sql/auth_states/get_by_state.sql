@@ -1,0 +1,5 @@
+-- One auth state by its state string.
+SELECT
+    id, state, destination_url, created_at, modified_at
+FROM auth_states
+WHERE state = :state;

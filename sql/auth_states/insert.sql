@@ -1,0 +1,9 @@
+-- Insert one auth state; returns the stored row.
+-- The state must be unique.
+INSERT INTO auth_states (
+    id, state, destination_url, created_at, modified_at
+) VALUES (
+    :id, :state, :destination_url, :now, :now
+)
+RETURNING
+    id, state, destination_url, created_at, modified_at;

@@ -1,0 +1,6 @@
+-- Auth states in the order they were created (offset paging).
+SELECT
+    id, state, destination_url, created_at, modified_at
+FROM auth_states
+ORDER BY created_at, id
+LIMIT :limit OFFSET :offset;

@@ -1,0 +1,5 @@
+-- One auth token by id.
+SELECT
+    id, user_id, refresh_token, created_at, modified_at
+FROM auth_tokens
+WHERE id = :id;

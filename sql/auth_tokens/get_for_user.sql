@@ -1,0 +1,5 @@
+-- The token of one user.
+SELECT
+    id, user_id, refresh_token, created_at, modified_at
+FROM auth_tokens
+WHERE user_id = :user_id;

@@ -1,0 +1,10 @@
+-- Clients in the order they were created, optionally of one orchestrator and
+-- one operator (NULL: any).
+SELECT
+    id, orchestrator_id, operator_id, client, temperature, model, created_at, modified_at
+FROM clients
+WHERE
+    orchestrator_id = COALESCE(:orchestrator_id, orchestrator_id)
+    AND operator_id = COALESCE(:operator_id, operator_id)
+ORDER BY created_at, id
+LIMIT :limit OFFSET :offset;

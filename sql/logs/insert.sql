@@ -1,0 +1,8 @@
+-- Insert one log line; returns the stored row.
+INSERT INTO logs (
+    id, level, message, created_at, modified_at
+) VALUES (
+    :id, :level, :message, :now, :now
+)
+RETURNING
+    id, level, message, created_at, modified_at;

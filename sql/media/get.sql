@@ -1,0 +1,4 @@
+-- One media row by id, whatever its type.
+SELECT id, media_type, created_at, updated_at
+FROM media
+WHERE id = :id;

@@ -1,0 +1,8 @@
+-- The tools linked to one operator, in the order they were linked.
+SELECT
+    t.id, t.name, t.created_at, t.modified_at
+FROM tools AS t
+INNER JOIN operator_tools AS l ON t.id = l.tool_id
+WHERE l.operator_id = :operator_id
+ORDER BY l.created_at, t.id
+LIMIT :limit OFFSET :offset;

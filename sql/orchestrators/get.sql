@@ -1,0 +1,5 @@
+-- One orchestrator by id of one user (NULL: any user).
+SELECT
+    id, user_id, type, name, created_at, modified_at
+FROM orchestrators
+WHERE id = :id AND user_id = COALESCE(:user_id, user_id);

@@ -1,0 +1,9 @@
+-- Insert one orchestrator; returns the stored row.
+-- The name must be unique for the user.
+INSERT INTO orchestrators (
+    id, user_id, type, name, created_at, modified_at
+) VALUES (
+    :id, :user_id, :type, :name, :now, :now
+)
+RETURNING
+    id, user_id, type, name, created_at, modified_at;

@@ -1,0 +1,6 @@
+-- The direct-message project of one operator.
+SELECT
+    id, orchestrator_id, name, executive_id, developer_id, direct_message_operator_id,
+    created_at, modified_at
+FROM projects
+WHERE direct_message_operator_id = :operator_id;

@@ -1,0 +1,11 @@
+-- Projects in the order they were created, of one orchestrator (NULL: every
+-- one); direct-message projects only when asked for.
+SELECT
+    id, orchestrator_id, name, executive_id, developer_id, direct_message_operator_id,
+    created_at, modified_at
+FROM projects
+WHERE
+    orchestrator_id = COALESCE(:orchestrator_id, orchestrator_id)
+    AND (:include_direct_messages OR direct_message_operator_id IS NULL)
+ORDER BY created_at, id
+LIMIT :limit OFFSET :offset;

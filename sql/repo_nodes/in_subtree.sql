@@ -1,0 +1,13 @@
+-- Whether :candidate is :id itself or under it (moving :id under it would
+-- make a cycle).
+WITH RECURSIVE subtree (id) AS (
+    SELECT n.id FROM repo_nodes AS n WHERE n.id = :id
+    UNION
+    SELECT c.id
+    FROM repo_nodes AS c
+    INNER JOIN subtree AS s ON c.parent_id = s.id
+)
+
+SELECT COUNT(*) AS n
+FROM subtree
+WHERE id = :candidate;

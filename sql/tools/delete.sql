@@ -1,0 +1,3 @@
+-- Delete one tool; the schema's cascades remove what hangs on it.
+DELETE FROM tools
+WHERE id = :id;

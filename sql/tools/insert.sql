@@ -1,0 +1,8 @@
+-- Insert one tool; returns the stored row.
+INSERT INTO tools (
+    id, name, created_at, modified_at
+) VALUES (
+    :id, :name, :now, :now
+)
+RETURNING
+    id, name, created_at, modified_at;

@@ -1,0 +1,6 @@
+-- Tools in the order they were created (offset paging).
+SELECT
+    id, name, created_at, modified_at
+FROM tools
+ORDER BY created_at, id
+LIMIT :limit OFFSET :offset;

@@ -1,0 +1,6 @@
+-- Users in the order they were created (offset paging).
+SELECT
+    id, first_name, last_name, email, profile_picture_url, created_at, modified_at
+FROM users
+ORDER BY created_at, id
+LIMIT :limit OFFSET :offset;

@@ -1,0 +1,3 @@
+-- Delete one webhook.
+DELETE FROM webhooks
+WHERE id = :id;

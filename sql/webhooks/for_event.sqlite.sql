@@ -1,0 +1,17 @@
+-- The webhooks to call for an event of a user: the user's own and the
+-- system-wide ones (user_id NULL) whose events list holds the event
+-- (json_each) or is empty (every event). A NULL user gets only the
+-- system-wide ones; a NULL event matches every webhook. Oldest first.
+SELECT id, user_id, url, events, created_at, updated_at
+FROM webhooks
+WHERE
+    (user_id = :user_id OR user_id IS NULL)
+    AND (
+        CAST(:event_type AS TEXT) IS NULL
+        OR JSON_ARRAY_LENGTH(events) = 0
+        OR EXISTS (
+            SELECT 1 FROM JSON_EACH(webhooks.events) AS e
+            WHERE e.value = :event_type
+        )
+    )
+ORDER BY created_at ASC, id ASC;

@@ -1,0 +1,362 @@
+"""Ask the migrated database itself whether every SQL file is right, and how it plans it.
+
+``check_queries`` has the database compile every query of the store's dialect
+without running it, in a read-only transaction that is rolled back:
+PostgreSQL prepares it (``PREPARE``, then ``DEALLOCATE``), SQLite explains it
+with every parameter bound to NULL. A missing table or column, a wrong type or
+a syntax error is reported with the file and the line.
+
+Only statements that can be compiled without running them are checked:
+SELECT, INSERT, UPDATE, DELETE, WITH, VALUES, REPLACE and MERGE. Anything
+else (a ``DO`` block, ``COPY``, DDL, ``PRAGMA``) is reported as not checkable.
+
+With ``plans=True`` each checked query also gets its plan: a generic plan for
+unknown (NULL) parameters, with the planner told to use an index wherever one
+can serve (see ``full_scan_warnings`` for what is flagged).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from sqlstore.dialects import Connection, dialect_class
+from sqlstore.errors import MigrationError, QueryError
+from sqlstore.paths import builtin_dir
+from sqlstore.queries import DIALECT_SUFFIXES, Query, Registry
+from sqlstore.sqltext import Code, Param, Statement
+from sqlstore.store import Store
+
+__all__ = [
+    "CHECKABLE",
+    "Finding",
+    "Indexes",
+    "check_queries",
+    "explain",
+    "full_scan_warnings",
+    "load_queries",
+    "locate",
+    "rolled_back",
+    "shown_path",
+    "statement_kind",
+]
+
+#: Statements the database can compile without running them.
+CHECKABLE = frozenset(
+    {"SELECT", "INSERT", "UPDATE", "DELETE", "WITH", "VALUES", "REPLACE", "MERGE"}
+)
+
+_WHY_NOT = {
+    "DO": "a DO block's body is compiled only when it runs",
+    "COPY": "COPY cannot be prepared or explained without running it",
+}
+
+Status = Literal["ok", "failed", "not checkable", "skipped"]
+
+
+@dataclass(frozen=True)
+class Finding:
+    """What the check found for one query."""
+
+    query: str
+    path: Path
+    status: Status
+    message: str = ""
+    line: int | None = None
+    plan: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def where(self) -> str:
+        """``path:line`` (the path relative to the working directory when it is below it)."""
+        path = shown_path(self.path)
+        return f"{path}:{self.line}" if self.line else str(path)
+
+
+def shown_path(path: Path) -> Path:
+    """``path`` relative to the working directory when it is below it."""
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve())
+    except ValueError:
+        return path
+
+
+@dataclass(frozen=True)
+class Indexes:
+    """What the catalog says about indexes, as the full-scan heuristic needs it."""
+
+    #: ``{table: {leading column: index}}``
+    leading: dict[str, dict[str, str]] = field(default_factory=dict)
+    #: ``{index: table}``
+    table_of: dict[str, str] = field(default_factory=dict)
+    #: indexes with a WHERE clause: scanning one whole is not scanning the table
+    partial: frozenset[str] = frozenset()
+
+    @classmethod
+    def from_rows(cls, rows: Iterable[Mapping[str, Any]]) -> Indexes:
+        """Build from ``catalog.index_columns`` rows."""
+        leading: dict[str, dict[str, str]] = {}
+        table_of, partial = {}, set()
+        for row in rows:
+            table, index = str(row["table_name"]).lower(), str(row["index_name"]).lower()
+            table_of[index] = table
+            if row["partial"]:
+                partial.add(index)
+            if int(row["position"]) == 1:
+                leading.setdefault(table, {}).setdefault(str(row["column_name"]).lower(), index)
+        return cls(leading, table_of, frozenset(partial))
+
+
+def load_queries(dialect: str, sql_dirs: Sequence[Path | str] = ()) -> Registry:
+    """The built-in and the app's queries as ``dialect`` runs them, without connecting."""
+    dirs = [builtin_dir("sql"), *(Path(d) for d in sql_dirs)]
+    return Registry.load(dirs, dialect, dialect_class(dialect).render)
+
+
+@contextmanager
+def rolled_back(store: Store) -> Iterator[Connection]:
+    """A read-only transaction on ``store`` that is always rolled back."""
+
+    class _RollBack(Exception):
+        pass
+
+    try:
+        with store.dialect.transaction(readonly=True) as conn:
+            yield conn
+            raise _RollBack
+    except _RollBack:
+        pass
+
+
+def statement_kind(statement: Statement) -> str:
+    """The statement's first keyword, upper case (``SELECT``, ``DO``...)."""
+    for seg in statement.segments:
+        if isinstance(seg, Code) and (word := re.search(r"[A-Za-z_]+", seg.text)):
+            return word.group(0).upper()
+        if isinstance(seg, Param):
+            break
+    return ""
+
+
+def _code_lines(statement: Statement) -> Iterator[tuple[int, str]]:
+    """Each piece of SQL outside strings and comments, with the line it starts on."""
+    line = 1
+    for seg in statement.segments:
+        if isinstance(seg, Param):
+            continue
+        if isinstance(seg, Code):
+            for offset, text in enumerate(seg.text.split("\n")):
+                yield line + offset, text
+        line += seg.text.count("\n")
+
+
+_NAMED = (
+    r"no such (?:column|table|function): (\S+)",
+    r"has no column named (\S+)",
+    r'near "([^"]+)": syntax error',
+    r'(?:column|relation|table|function|type) "?([\w.]+)"? (?:of relation \S+ )?does not exist',
+    r"function ([\w.]+)\(",
+    r'at or near "([^"]+)"',
+    r'column reference "([^"]+)" is ambiguous',
+    r"ambiguous column name: (\S+)",
+)
+
+
+def locate(statement: Statement, message: str) -> int:
+    """The line of the identifier or token an error message names; else 1.
+
+    A qualified name (``t.col``) is looked for whole, then by its last part.
+    The first occurrence outside strings and comments wins.
+    """
+    for pattern in _NAMED:
+        match = re.search(pattern, message, re.IGNORECASE)
+        if not match:
+            continue
+        name = match.group(1)
+        for candidate in dict.fromkeys((name, name.rpartition(".")[2])):
+            word = re.compile(rf"(?<!\w){re.escape(candidate)}(?!\w)", re.IGNORECASE)
+            for line, text in _code_lines(statement):
+                if word.search(text):
+                    return line
+    if "incomplete input" in message or "end of input" in message:
+        lines = [n for n, text in _code_lines(statement) if text.strip()]
+        return lines[-1] if lines else 1
+    return 1
+
+
+def _other_dialect_only(dirs: Sequence[Path], registry: Registry) -> list[tuple[str, Path, str]]:
+    """Queries that exist only as another dialect's file: skipped on this one."""
+    found: dict[str, tuple[str, Path, str]] = {}
+    for root in dirs:
+        for path in sorted(Path(root).rglob("*.sql")):
+            parts = list(path.relative_to(root).with_suffix("").parts)
+            stem, _, suffix = parts[-1].rpartition(".")
+            if stem and suffix in DIALECT_SUFFIXES and suffix != registry.dialect:
+                parts[-1] = stem
+                name = ".".join(parts)
+                if name not in registry:
+                    found.setdefault(name, (name, path, suffix))
+    return sorted(found.values())
+
+
+def check_queries(
+    store: Store, *, plans: bool = False, each: Callable[[Finding], None] | None = None
+) -> list[Finding]:
+    """Check every query of the store's dialect against its database; see the module doc."""
+    pending = [s.id for s in store.migration_status() if not s.applied]
+    if pending:
+        raise MigrationError(
+            f"the database has {len(pending)} pending migration(s) ({pending[0]} first); "
+            "run 'sqlstore migrate' first: check compares the SQL files with the migrated schema"
+        )
+    findings: list[Finding] = []
+
+    def report(finding: Finding) -> None:
+        findings.append(finding)
+        if each is not None:
+            each(finding)
+
+    with rolled_back(store) as conn:
+        indexes = Indexes()
+        if plans:
+            rows = conn.fetch_all(store.registry.get("catalog.index_columns"), {})
+            indexes = Indexes.from_rows(rows)
+        for query in store.registry:
+            report(_check_one(conn, query, plans, indexes, store.dialect.name))
+    for name, path, other in _other_dialect_only(store.sql_dirs, store.registry):
+        report(Finding(name, path, "skipped", f"{other} only"))
+    return findings
+
+
+def _check_one(
+    conn: Connection,
+    query: Query,
+    plans: bool,
+    indexes: Indexes,
+    dialect: str,
+) -> Finding:
+    kind = statement_kind(query.statement)
+    if kind not in CHECKABLE:
+        why = _WHY_NOT.get(kind, f"{kind or 'this'} statements are not compiled without running")
+        return Finding(query.name, query.path, "not checkable", why)
+    problem = conn.check(query)
+    if problem is not None:
+        line = problem.line or locate(query.statement, problem.message)
+        return Finding(query.name, query.path, "failed", problem.message, line)
+    if not plans:
+        return Finding(query.name, query.path, "ok")
+    plan = conn.plan(query, prefer_indexes=True)
+    warnings = full_scan_warnings(query.statement, plan, indexes, dialect)
+    return Finding(query.name, query.path, "ok", plan=tuple(plan), warnings=tuple(warnings))
+
+
+_SQLITE_SCAN = re.compile(r"^\s*SCAN (\w+)(?: USING (?:COVERING )?INDEX (\w+))?$")
+_PG_NODE = re.compile(
+    r"^(?:->\s+)?(?:"
+    r"Seq Scan on (?P<seq>\w+)"
+    r"|Index (?:Only )?Scan (?:Backward )?using (?P<index>\w+) on (?P<table>\w+)"
+    r"|Bitmap Index Scan on (?P<bitmap>\w+))"
+)
+_CLAUSE_END = re.compile(
+    r"\b(?:order\s+by|group\s+by|limit|returning|having|window|for\s+update|union)\b"
+)
+_NOT_ALIAS = frozenset(
+    re.findall(
+        r"\w+",
+        "where on set inner left right full cross natural join order group limit using values "
+        "as returning union except intersect having window indexed not default select from",
+    )
+)
+
+
+def _scanned_whole(plan: list[str], dialect: str, indexes: Indexes) -> list[str]:
+    """Tables (or SQLite aliases) the plan reads whole, directly or by a whole, full index."""
+    if dialect == "sqlite":
+        return [
+            m.group(1).lower()
+            for line in plan
+            if (m := _SQLITE_SCAN.match(line)) and (m.group(2) or "").lower() not in indexes.partial
+        ]
+    scans: list[str] = []
+    node: str | None = None  # the table of the current index scan, until its Index Cond
+    for number, line in enumerate(plan):
+        step = line.strip()
+        if number == 0 or step.startswith("->"):
+            if node:
+                scans.append(node)
+            node = None
+            match = _PG_NODE.match(step)
+            if match and match["seq"]:
+                scans.append(match["seq"].lower())
+            elif match and match["table"] and match["index"].lower() not in indexes.partial:
+                node = match["table"].lower()
+            elif match and match["bitmap"] and match["bitmap"].lower() not in indexes.partial:
+                node = indexes.table_of.get(match["bitmap"].lower())
+        elif step.startswith("Index Cond:"):
+            node = None
+    if node:
+        scans.append(node)
+    return scans
+
+
+def full_scan_warnings(
+    statement: Statement, plan: list[str], indexes: Indexes, dialect: str
+) -> list[str]:
+    """Flag a table read whole although a WHERE clause names a column an index leads.
+
+    The heuristic, kept simple on purpose: a plan node reads a table whole
+    (PostgreSQL: a Seq Scan, or an index scan with no Index Cond; SQLite: a
+    SCAN, with or without an index; a partial index does not count), the
+    statement has a WHERE clause, and
+    that clause names a column that leads one of the table's indexes. The
+    usual cause is a filter the index cannot serve as written: an optional
+    filter (``:p IS NULL OR col = :p``), a function around the column, a
+    type mismatch.
+    """
+    code = " ".join(text for _, text in _code_lines(statement)).lower()
+    clauses = []
+    for match in re.finditer(r"\bwhere\b", code):
+        rest = code[match.end() :]
+        end = _CLAUSE_END.search(rest)
+        clauses.append(rest[: end.start()] if end else rest)
+    if not clauses:
+        return []
+    where = " ".join(clauses)
+    aliases = _aliases(code, indexes.leading) if dialect == "sqlite" else {}
+    warnings = []
+    for scanned in dict.fromkeys(_scanned_whole(plan, dialect, indexes)):
+        table = aliases.get(scanned, scanned)
+        named = [
+            (col, ix)
+            for col, ix in indexes.leading.get(table, {}).items()
+            if re.search(rf"(?<![\w]){re.escape(col)}(?!\w)", where)
+        ]
+        if named:
+            cols = ", ".join(f"{col} (leads {ix})" for col, ix in named)
+            warnings.append(f"full scan of {table} although the WHERE clause names {cols}")
+    return warnings
+
+
+def _aliases(code: str, tables: dict[str, dict[str, str]]) -> dict[str, str]:
+    """``{alias: table}`` for ``table [AS] alias`` in the statement's code."""
+    found = {}
+    for table in tables:
+        for match in re.finditer(rf"\b{re.escape(table)}\s+(?:as\s+)?([a-z_]\w*)", code):
+            if match.group(1) not in _NOT_ALIAS:
+                found[match.group(1)] = table
+    return found
+
+
+def explain(store: Store, name: str, params: dict[str, Any]) -> list[str]:
+    """The plan of one query for these parameter values, in a rolled-back transaction."""
+    query = store.registry.get(name)
+    kind = statement_kind(query.statement)
+    if kind not in CHECKABLE:
+        raise QueryError(f"{kind} statements cannot be explained", query=name, path=query.path)
+    query.check_params(params)
+    with rolled_back(store) as conn:
+        return conn.plan(query, params)

@@ -1,0 +1,89 @@
+"""The ``sqlstore`` command group, its global options and what subcommands share."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import click
+
+from sqlstore.config import resolve
+from sqlstore.store import Store, connect
+
+__all__ = ["Options", "cli", "database_dialect", "open_store", "options"]
+
+
+@dataclass(frozen=True)
+class Options:
+    """The global options every subcommand sees."""
+
+    database: str | None
+    sql_dirs: tuple[Path, ...]
+    migration_dirs: tuple[Path, ...]
+
+
+_FOLDER = click.Path(exists=True, file_okay=False, path_type=Path)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--database",
+    metavar="URL",
+    envvar="DATABASE_URL",
+    default=None,
+    help="Database URL (default: as sqlstore resolves it: DATABASE_URL, DB_CONFIG, DB_*, "
+    "then sqlite:///data/sqlstore.db).",
+)
+@click.option(
+    "--sql-dir",
+    "sql_dirs",
+    metavar="DIR",
+    multiple=True,
+    type=_FOLDER,
+    envvar="SQLSTORE_SQL_DIRS",
+    help="An app's folder of SQL files, after the built-in one (repeatable; "
+    "env SQLSTORE_SQL_DIRS, separated by the path separator).",
+)
+@click.option(
+    "--migration-dir",
+    "migration_dirs",
+    metavar="DIR",
+    multiple=True,
+    type=_FOLDER,
+    envvar="SQLSTORE_MIGRATION_DIRS",
+    help="An app's migration folder, holding sqlite/ and postgresql/ (repeatable; "
+    "env SQLSTORE_MIGRATION_DIRS).",
+)
+@click.pass_context
+def cli(
+    ctx: click.Context,
+    database: str | None,
+    sql_dirs: tuple[Path, ...],
+    migration_dirs: tuple[Path, ...],
+) -> None:
+    """sqlstore: migrate, inspect and check a sqlstore database and its SQL files."""
+    ctx.obj = Options(database, tuple(sql_dirs), tuple(migration_dirs))
+
+
+def options(ctx: click.Context) -> Options:
+    """The global options of this run."""
+    opts = ctx.find_root().obj
+    assert isinstance(opts, Options)
+    return opts
+
+
+@contextmanager
+def open_store(ctx: click.Context) -> Iterator[Store]:
+    """The store the global options name (connects)."""
+    opts = options(ctx)
+    with connect(
+        opts.database, sql_dirs=opts.sql_dirs, migration_dirs=opts.migration_dirs
+    ) as store:
+        yield store
+
+
+def database_dialect(ctx: click.Context) -> str:
+    """The dialect of the database the options name, without connecting to it."""
+    return resolve(options(ctx).database).url.dialect

@@ -1,0 +1,147 @@
+"""DAOs of the agent framework's trees: plain nodes and repository nodes.
+
+Deleting a node deletes its whole subtree (the parent foreign key cascades).
+Moving a node under itself or one of its descendants would make a cycle and
+is refused.
+"""
+
+from __future__ import annotations
+
+import builtins
+from uuid import UUID
+
+from pydantic import validate_call
+
+from sqlstore.dao.agent_base import AgentDAO
+from sqlstore.errors import InvalidInput
+from sqlstore.models.agent_messages import (
+    Node,
+    NodeCreate,
+    NodeUpdate,
+    RepoNode,
+    RepoNodeCreate,
+    RepoNodeUpdate,
+)
+
+__all__ = ["NodeDAO", "RepoNodeDAO"]
+
+
+class _TreeDAO(AgentDAO):
+    def _check_move(self, id: UUID, changes: NodeUpdate | RepoNodeUpdate) -> None:
+        parent_id = changes.given().get("parent_id")
+        if parent_id is not None and self._value(
+            f"{self.table}.in_subtree", id=id, candidate=parent_id
+        ):
+            raise InvalidInput(
+                f"cannot move {self.what} {id} under {parent_id}: that is itself or below it"
+            )
+
+
+class NodeDAO(_TreeDAO):
+    """Nodes of a tree."""
+
+    table, what = "nodes", "node"
+
+    def create(self, new: NodeCreate) -> Node:
+        """Store a node under its parent (or as a root); a missing parent is ``ForeignKeyError``."""
+        return self._insert(Node, NodeCreate.model_validate(new))
+
+    @validate_call
+    def get(self, id: UUID) -> Node | None:
+        """The node with this id, or ``None``."""
+        return self._find(Node, id=id)
+
+    @validate_call
+    def list(
+        self, parent_id: UUID | None = None, *, limit: int = 100, offset: int = 0
+    ) -> list[Node]:
+        """The children of ``parent_id``, or the roots when it is None; oldest first."""
+        page = self._page(limit, offset)
+        if parent_id is None:
+            return self._all(Node, "nodes.roots", **page)
+        return self._all(Node, "nodes.children", parent_id=parent_id, **page)
+
+    @validate_call
+    def subtree(self, id: UUID, *, limit: int = 10_000) -> builtins.list[Node]:
+        """The node and every node below it, oldest first (empty if there is no such node)."""
+        return self._all(Node, "nodes.subtree", id=id, limit=self._page(limit)["limit"])
+
+    @validate_call
+    def update(self, id: UUID, changes: NodeUpdate) -> Node:
+        """Move a node under a new parent (None: make it a root); a cycle is ``InvalidInput``."""
+        self._check_move(id, changes)
+        return self._change(Node, changes, id=id)
+
+    @validate_call
+    def delete(self, id: UUID) -> bool:
+        """Delete a node and its whole subtree; True if there was one."""
+        return self._remove(id=id)
+
+
+class RepoNodeDAO(_TreeDAO):
+    """Nodes of repository trees: directories, files and chunks with their summaries."""
+
+    table, what = "repo_nodes", "repository node"
+
+    def create(self, new: RepoNodeCreate) -> RepoNode:
+        """Store a repository node; a missing parent is ``ForeignKeyError``."""
+        return self._insert(RepoNode, RepoNodeCreate.model_validate(new))
+
+    @validate_call
+    def get(self, id: UUID) -> RepoNode | None:
+        """The repository node with this id, or ``None``."""
+        return self._find(RepoNode, id=id)
+
+    @validate_call
+    def list(
+        self, org: str, repo: str, branch: str = "main", *, limit: int = 100, offset: int = 0
+    ) -> list[RepoNode]:
+        """The nodes of one repository branch, by path."""
+        return self._all(
+            RepoNode,
+            "repo_nodes.list",
+            org=org,
+            repo=repo,
+            branch=branch,
+            **self._page(limit, offset),
+        )
+
+    @validate_call
+    def root(self, org: str, repo: str, branch: str = "main") -> RepoNode | None:
+        """The root node (no parent) of one repository branch, or ``None``."""
+        return self._one(RepoNode, "repo_nodes.root", org=org, repo=repo, branch=branch)
+
+    @validate_call
+    def get_by_path(
+        self, org: str, repo: str, abs_path: str, branch: str = "main"
+    ) -> RepoNode | None:
+        """The node at ``abs_path`` in one repository branch, or ``None``."""
+        return self._one(
+            RepoNode,
+            "repo_nodes.get_by_path",
+            org=org,
+            repo=repo,
+            branch=branch,
+            abs_path=abs_path,
+        )
+
+    @validate_call
+    def children(self, id: UUID, *, limit: int = 100, offset: int = 0) -> builtins.list[RepoNode]:
+        """The children of a node, oldest first."""
+        return self._all(RepoNode, "repo_nodes.children", parent_id=id, **self._page(limit, offset))
+
+    @validate_call
+    def subtree(self, id: UUID, *, limit: int = 10_000) -> builtins.list[RepoNode]:
+        """The node and every node below it, oldest first."""
+        return self._all(RepoNode, "repo_nodes.subtree", id=id, limit=self._page(limit)["limit"])
+
+    @validate_call
+    def update(self, id: UUID, changes: RepoNodeUpdate) -> RepoNode:
+        """Change the fields given in ``changes``; a move that makes a cycle is ``InvalidInput``."""
+        self._check_move(id, changes)
+        return self._change(RepoNode, changes, id=id)
+
+    @validate_call
+    def delete(self, id: UUID) -> bool:
+        """Delete a node and its whole subtree; True if there was one."""
+        return self._remove(id=id)

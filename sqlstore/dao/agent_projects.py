@@ -1,0 +1,152 @@
+"""DAOs of the agent framework: projects and the messages in them."""
+
+from __future__ import annotations
+
+import builtins
+from collections.abc import Sequence
+from uuid import UUID
+
+from pydantic import validate_call
+
+from sqlstore.dao.agent_base import AgentDAO
+from sqlstore.errors import InvalidInput
+from sqlstore.models.agent_messages import Message, MessageCreate, MessageUpdate
+from sqlstore.models.agents import Project, ProjectCreate, ProjectUpdate
+from sqlstore.types import utcnow
+
+__all__ = ["MessageDAO", "ProjectDAO"]
+
+
+class ProjectDAO(AgentDAO):
+    """Projects of an orchestrator; an operator's direct-message project comes with the operator."""
+
+    table, what = "projects", "project"
+
+    def create(self, new: ProjectCreate) -> Project:
+        """Store a project; a name the orchestrator already uses is ``AlreadyExists``.
+
+        The executive and developer must be operators of the same
+        orchestrator (``InvalidInput``); a missing one is ``ForeignKeyError``.
+        """
+        new = ProjectCreate.model_validate(new)
+        self._check_operators(new.orchestrator_id, new.executive_id, new.developer_id)
+        return self._insert(Project, new)
+
+    @validate_call
+    def get(self, id: UUID, orchestrator_id: UUID) -> Project | None:
+        """The orchestrator's project with this id (direct-message ones too), or ``None``."""
+        return self._find(Project, id=id, orchestrator_id=orchestrator_id)
+
+    @validate_call
+    def get_by_name(self, name: str, orchestrator_id: UUID) -> Project | None:
+        """The orchestrator's project (not a direct-message one) with this name, or ``None``."""
+        return self._one(
+            Project, "projects.get_by_name", name=name, orchestrator_id=orchestrator_id
+        )
+
+    @validate_call
+    def get_direct_message(self, operator_id: UUID) -> Project | None:
+        """The direct-message project of this operator, or ``None``."""
+        return self._one(Project, "projects.get_direct_message", operator_id=operator_id)
+
+    @validate_call
+    def list(
+        self,
+        orchestrator_id: UUID | None = None,
+        *,
+        include_direct_messages: bool = False,
+        limit: int = 100,
+        offset: int = 0,
+    ) -> list[Project]:
+        """Projects in the order they were created; direct-message projects only if asked."""
+        return self._all(
+            Project,
+            "projects.list",
+            orchestrator_id=orchestrator_id,
+            include_direct_messages=include_direct_messages,
+            **self._page(limit, offset),
+        )
+
+    @validate_call
+    def update(self, id: UUID, orchestrator_id: UUID, changes: ProjectUpdate) -> Project:
+        """Change the fields given in ``changes``; executive and developer may be set to None."""
+        given = changes.given()
+        self._check_operators(orchestrator_id, given.get("executive_id"), given.get("developer_id"))
+        return self._change(Project, changes, id=id, orchestrator_id=orchestrator_id)
+
+    @validate_call
+    def delete(self, id: UUID, orchestrator_id: UUID) -> bool:
+        """Delete a project and its messages; True if there was one."""
+        return self._remove(id=id, orchestrator_id=orchestrator_id)
+
+    def _check_operators(self, orchestrator_id: UUID, *operator_ids: UUID | None) -> None:
+        ids = [i for i in operator_ids if i is not None]
+        if ids and self._value(
+            "projects.foreign_operators", operator_ids=ids, orchestrator_id=orchestrator_id
+        ):
+            raise InvalidInput(
+                "a project's executive and developer must be operators of its orchestrator "
+                f"{orchestrator_id}"
+            )
+
+
+class MessageDAO(AgentDAO):
+    """Messages of a project, read back in the order they were appended."""
+
+    table, what = "messages", "message"
+
+    def append(self, new: MessageCreate) -> Message:
+        """Append one message; its sender is exactly one of a user or an operator."""
+        return self._insert(Message, MessageCreate.model_validate(new))
+
+    def append_many(self, messages: Sequence[MessageCreate]) -> builtins.list[Message]:
+        """Append a conversation in one batch, every message or none; return them in order."""
+        news = [MessageCreate.model_validate(m) for m in messages]
+        if not news:
+            return []
+        now = utcnow()
+        with self.session.savepoint():
+            self._execute_many("messages.insert", [{**m.model_dump(), "now": now} for m in news])
+        return self._all(Message, "messages.get_many", ids=[m.id for m in news])
+
+    @validate_call
+    def get(self, id: UUID) -> Message | None:
+        """The message with this id, or ``None``."""
+        return self._find(Message, id=id)
+
+    @validate_call
+    def list(
+        self,
+        project_id: UUID,
+        *,
+        prompt: str | None = None,
+        limit: int = 100,
+        after: Message | None = None,
+    ) -> builtins.list[Message]:
+        """A project's messages in the order they were appended, optionally of one prompt.
+
+        Page by keyset: pass the last message of the previous page as ``after``.
+        """
+        return self._all(
+            Message,
+            "messages.list",
+            project_id=project_id,
+            prompt=prompt,
+            after_seq=0 if after is None else after.seq,
+            limit=self._page(limit)["limit"],
+        )
+
+    @validate_call
+    def count(self, project_id: UUID) -> int:
+        """How many messages the project has."""
+        return int(self._value("messages.count", project_id=project_id))
+
+    @validate_call
+    def update(self, id: UUID, changes: MessageUpdate) -> Message:
+        """Change the status or prompt of a message; ``NotFound`` if there is no such message."""
+        return self._change(Message, changes, id=id)
+
+    @validate_call
+    def delete(self, id: UUID) -> bool:
+        """Delete a message; True if there was one."""
+        return self._remove(id=id)

@@ -1,0 +1,274 @@
+"""DAOs of the agent framework: users, orchestrators, operators and their clients.
+
+Getters are scoped by owner as the framework scopes them: an operator is
+found by its id *and* its orchestrator's (``get(id, orchestrator_id)``), so a
+caller holding one orchestrator cannot reach another's operators.
+"""
+
+from __future__ import annotations
+
+from uuid import UUID, uuid4
+
+from pydantic import validate_call
+
+from sqlstore.dao.agent_base import AgentDAO
+from sqlstore.dao.base import BaseDAO
+from sqlstore.models.agents import (
+    Client,
+    ClientCreate,
+    ClientUpdate,
+    Operator,
+    OperatorCreate,
+    OperatorUpdate,
+    Orchestrator,
+    OrchestratorCreate,
+    OrchestratorUpdate,
+    User,
+    UserCreate,
+    UserUpdate,
+)
+from sqlstore.types import utcnow
+
+__all__ = [
+    "AgentStoreDAO",
+    "ClientDAO",
+    "OperatorDAO",
+    "OrchestratorDAO",
+    "UserDAO",
+    "direct_message_project_name",
+]
+
+AGENT_TABLES = (
+    "users",
+    "orchestrators",
+    "operators",
+    "clients",
+    "projects",
+    "tools",
+    "user_tools",
+    "orchestrator_tools",
+    "operator_tools",
+    "messages",
+    "nodes",
+    "repo_nodes",
+    "auth_states",
+    "auth_tokens",
+    "logs",
+)
+
+
+def direct_message_project_name(operator_name: str) -> str:
+    """The name of an operator's direct-message project, as the framework names it."""
+    return f"{operator_name}'s Direct Messages"
+
+
+class UserDAO(AgentDAO):
+    """Users; the email is unique."""
+
+    table, what = "users", "user"
+
+    def create(self, new: UserCreate) -> User:
+        """Store a user; a taken email is ``AlreadyExists``."""
+        return self._insert(User, UserCreate.model_validate(new))
+
+    @validate_call
+    def get(self, id: UUID) -> User | None:
+        """The user with this id, or ``None``."""
+        return self._find(User, id=id)
+
+    @validate_call
+    def get_by_email(self, email: str) -> User | None:
+        """The user with this email, or ``None``."""
+        return self._one(User, "users.get_by_email", email=email)
+
+    @validate_call
+    def list(self, *, limit: int = 100, offset: int = 0) -> list[User]:
+        """Users in the order they were created."""
+        return self._all(User, "users.list", **self._page(limit, offset))
+
+    @validate_call
+    def update(self, id: UUID, changes: UserUpdate) -> User:
+        """Change the fields given in ``changes``; ``NotFound`` if there is no such user."""
+        return self._change(User, changes, id=id)
+
+    @validate_call
+    def delete(self, id: UUID) -> bool:
+        """Delete a user and everything under them; True if there was one."""
+        return self._remove(id=id)
+
+
+class OrchestratorDAO(AgentDAO):
+    """Orchestrators; the name is unique per user. ``user_id=None`` means any user."""
+
+    table, what = "orchestrators", "orchestrator"
+
+    def create(self, new: OrchestratorCreate) -> Orchestrator:
+        """Store an orchestrator; a name the user already uses is ``AlreadyExists``."""
+        return self._insert(Orchestrator, OrchestratorCreate.model_validate(new))
+
+    @validate_call
+    def get(self, id: UUID, user_id: UUID | None = None) -> Orchestrator | None:
+        """The orchestrator with this id (of this user, if given), or ``None``."""
+        return self._find(Orchestrator, id=id, user_id=user_id)
+
+    @validate_call
+    def get_by_name(self, name: str, user_id: UUID) -> Orchestrator | None:
+        """The user's orchestrator with this name, or ``None``."""
+        return self._one(Orchestrator, "orchestrators.get_by_name", name=name, user_id=user_id)
+
+    @validate_call
+    def list(
+        self, user_id: UUID | None = None, *, limit: int = 100, offset: int = 0
+    ) -> list[Orchestrator]:
+        """Orchestrators in the order they were created, of one user or of all."""
+        return self._all(
+            Orchestrator, "orchestrators.list", user_id=user_id, **self._page(limit, offset)
+        )
+
+    @validate_call
+    def update(
+        self, id: UUID, changes: OrchestratorUpdate, user_id: UUID | None = None
+    ) -> Orchestrator:
+        """Change the fields given in ``changes``; ``NotFound`` if there is no such orchestrator."""
+        return self._change(Orchestrator, changes, id=id, user_id=user_id)
+
+    @validate_call
+    def delete(self, id: UUID, user_id: UUID | None = None) -> bool:
+        """Delete an orchestrator, its operators, projects and tool links; True if there was one."""
+        return self._remove(id=id, user_id=user_id)
+
+
+class OperatorDAO(AgentDAO):
+    """Operators of an orchestrator, each with its direct-message project."""
+
+    table, what = "operators", "operator"
+
+    def create(self, new: OperatorCreate) -> Operator:
+        """Store an operator and its direct-message project, both or neither.
+
+        A name the orchestrator already uses is ``AlreadyExists``; a missing
+        orchestrator is ``ForeignKeyError``.
+        """
+        new = OperatorCreate.model_validate(new)
+        with self.session.savepoint():
+            operator = self._insert(Operator, new)
+            project = self.session.fetch_one(
+                "projects.insert_direct_message",
+                id=uuid4(),
+                orchestrator_id=new.orchestrator_id,
+                operator_id=operator.id,
+                name=direct_message_project_name(new.name),
+                now=utcnow(),
+            )
+        assert project is not None  # INSERT ... RETURNING returns its row or raises
+        return Operator.model_validate(
+            {**operator.model_dump(), "direct_message_project_id": project["id"]}
+        )
+
+    @validate_call
+    def get(self, id: UUID, orchestrator_id: UUID) -> Operator | None:
+        """The orchestrator's operator with this id, or ``None``."""
+        return self._find(Operator, id=id, orchestrator_id=orchestrator_id)
+
+    @validate_call
+    def get_by_name(self, name: str, orchestrator_id: UUID) -> Operator | None:
+        """The orchestrator's operator with this name, or ``None``."""
+        return self._one(
+            Operator, "operators.get_by_name", name=name, orchestrator_id=orchestrator_id
+        )
+
+    @validate_call
+    def list(
+        self, orchestrator_id: UUID | None = None, *, limit: int = 100, offset: int = 0
+    ) -> list[Operator]:
+        """Operators in the order they were created, of one orchestrator or of all."""
+        return self._all(
+            Operator,
+            "operators.list",
+            orchestrator_id=orchestrator_id,
+            **self._page(limit, offset),
+        )
+
+    @validate_call
+    def update(self, id: UUID, orchestrator_id: UUID, changes: OperatorUpdate) -> Operator:
+        """Change the fields given in ``changes``; a new name renames the direct-message project."""
+        with self.session.savepoint():
+            operator = self._change(Operator, changes, id=id, orchestrator_id=orchestrator_id)
+            if "name" in changes.given():
+                self._execute(
+                    "projects.rename_direct_message",
+                    operator_id=id,
+                    name=direct_message_project_name(operator.name),
+                    now=utcnow(),
+                )
+        return operator
+
+    @validate_call
+    def delete(self, id: UUID, orchestrator_id: UUID) -> bool:
+        """Delete an operator, its clients, tool links and direct-message project; True if found.
+
+        Projects it was the executive or developer of keep going without it
+        (those references become NULL).
+        """
+        return self._remove(id=id, orchestrator_id=orchestrator_id)
+
+
+class ClientDAO(AgentDAO):
+    """The LLM clients of an operator, scoped by operator and orchestrator."""
+
+    table, what = "clients", "client"
+
+    def create(self, new: ClientCreate) -> Client:
+        """Store a client; an operator missing from the orchestrator is ``ForeignKeyError``."""
+        return self._insert(Client, ClientCreate.model_validate(new))
+
+    @validate_call
+    def get(self, id: UUID, operator_id: UUID, orchestrator_id: UUID) -> Client | None:
+        """The operator's client with this id, or ``None``."""
+        return self._find(Client, id=id, operator_id=operator_id, orchestrator_id=orchestrator_id)
+
+    @validate_call
+    def list(
+        self,
+        orchestrator_id: UUID | None = None,
+        operator_id: UUID | None = None,
+        *,
+        limit: int = 100,
+        offset: int = 0,
+    ) -> list[Client]:
+        """Clients in the order they were created, filtered by orchestrator and operator."""
+        return self._all(
+            Client,
+            "clients.list",
+            orchestrator_id=orchestrator_id,
+            operator_id=operator_id,
+            **self._page(limit, offset),
+        )
+
+    @validate_call
+    def update(
+        self, id: UUID, operator_id: UUID, orchestrator_id: UUID, changes: ClientUpdate
+    ) -> Client:
+        """Change the fields given in ``changes``; ``NotFound`` if there is no such client."""
+        return self._change(
+            Client, changes, id=id, operator_id=operator_id, orchestrator_id=orchestrator_id
+        )
+
+    @validate_call
+    def delete(self, id: UUID, operator_id: UUID, orchestrator_id: UUID) -> bool:
+        """Delete a client; True if there was one."""
+        return self._remove(id=id, operator_id=operator_id, orchestrator_id=orchestrator_id)
+
+
+class AgentStoreDAO(BaseDAO):
+    """The agent store as a whole."""
+
+    def counts(self) -> dict[str, int]:
+        """How many rows each table of the agent store holds."""
+        row = self.session.fetch_one("agent_store.counts")
+        assert row is not None  # an aggregate always returns one row
+        return {table: int(row[table]) for table in AGENT_TABLES}
+
+    def total(self) -> int:
+        """How many rows the agent store holds in all."""
+        return sum(self.counts().values())

@@ -1,0 +1,61 @@
+"""The DAO of webhooks: who to call when a task event happens."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from pydantic import validate_call
+
+from sqlstore.dao.base import BaseDAO
+from sqlstore.errors import NotFound
+from sqlstore.models.media import Webhook, WebhookCreate, WebhookEvent, WebhookUpdate
+from sqlstore.types import Json, utcnow
+
+__all__ = ["WebhookDAO"]
+
+
+class WebhookDAO(BaseDAO):
+    """Webhooks of users and system-wide ones, and which to call for an event."""
+
+    def save(self, new: WebhookCreate) -> Webhook:
+        """Register a webhook; unknown event types were refused by ``WebhookCreate``."""
+        new = WebhookCreate.model_validate(new)
+        row = self.session.fetch_one(
+            "webhooks.insert",
+            id=new.id,
+            user_id=new.user_id,
+            url=new.url,
+            events=Json([str(e) for e in new.events]),
+            now=utcnow(),
+        )
+        return Webhook.model_validate(row)
+
+    @validate_call
+    def get(self, webhook_id: UUID) -> Webhook | None:
+        """The webhook with this id, or ``None``."""
+        return self._one(Webhook, "webhooks.get", id=webhook_id)
+
+    @validate_call
+    def update(self, webhook_id: UUID, changes: WebhookUpdate) -> Webhook:
+        """Change the url and events given in ``changes``; the others stay as they are."""
+        events = None if changes.events is None else Json([str(e) for e in changes.events])
+        if not self._execute("webhooks.update", id=webhook_id, url=changes.url, events=events):
+            raise NotFound(f"no webhook with id={webhook_id}")
+        return self._get(Webhook, "webhooks.get", "webhook", id=webhook_id)
+
+    @validate_call
+    def delete(self, webhook_id: UUID) -> bool:
+        """Delete a webhook; True if there was one."""
+        return self._execute("webhooks.delete", id=webhook_id) > 0
+
+    @validate_call
+    def for_event(
+        self, user_id: str | None, event_type: WebhookEvent | None = None
+    ) -> list[Webhook]:
+        """The webhooks to call for ``event_type`` of ``user_id``, oldest first.
+
+        That is the user's own webhooks and the system-wide ones whose events
+        hold ``event_type`` or are empty (every event). ``user_id=None`` gives
+        the system-wide ones only; ``event_type=None`` matches every event.
+        """
+        return self._all(Webhook, "webhooks.for_event", user_id=user_id, event_type=event_type)

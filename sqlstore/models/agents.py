@@ -1,0 +1,295 @@
+"""Models of the agent framework: users, orchestrators, operators, clients, projects, tools.
+
+Each table follows the framework's pattern: ``ThingBase`` holds the fields a
+caller supplies, ``ThingCreate`` adds an optional id, ``Thing`` is a stored
+row (frozen, with ``id``, ``created_at`` and ``modified_at``) and
+``ThingUpdate`` has every changeable field optional: only the fields given
+change, and a nullable field given as ``None`` is set to NULL.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, ClassVar, Self
+from uuid import UUID, uuid4
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, model_validator
+
+from sqlstore.models._types import UtcDateTime
+
+__all__ = [
+    "AgentCreate",
+    "AgentUpdate",
+    "Client",
+    "ClientBase",
+    "ClientCreate",
+    "ClientUpdate",
+    "Operator",
+    "OperatorBase",
+    "OperatorCreate",
+    "OperatorUpdate",
+    "Orchestrator",
+    "OrchestratorBase",
+    "OrchestratorCreate",
+    "OrchestratorUpdate",
+    "Project",
+    "ProjectBase",
+    "ProjectCreate",
+    "ProjectUpdate",
+    "Row",
+    "Tool",
+    "ToolBase",
+    "ToolCreate",
+    "ToolUpdate",
+    "User",
+    "UserBase",
+    "UserCreate",
+    "UserUpdate",
+    "reveal",
+]
+
+Name32 = Annotated[str, Field(min_length=1, max_length=32)]
+Name64 = Annotated[str, Field(min_length=1, max_length=64)]
+Url = Annotated[str, Field(max_length=2048)]
+PersonName = Annotated[str, Field(max_length=64)]
+Temperature = Annotated[float, Field(ge=0, allow_inf_nan=False)]
+
+
+def reveal(value: Any) -> Any:
+    """A secret's value, to send to the database; anything else as it is."""
+    return value.get_secret_value() if isinstance(value, SecretStr) else value
+
+
+class AgentUpdate(BaseModel):
+    """Base of every ``ThingUpdate``: only the fields given change.
+
+    A field given as ``None`` sets a nullable column to NULL; for a column
+    that may not be NULL (listed in ``not_null``) it is refused.
+    """
+
+    model_config = ConfigDict(extra="forbid", protected_namespaces=())
+
+    not_null: ClassVar[frozenset[str]] = frozenset()
+
+    @model_validator(mode="after")
+    def _refuse_null(self) -> Self:
+        for name in sorted(self.model_fields_set & self.not_null):
+            if getattr(self, name) is None:
+                raise ValueError(f"{name} cannot be set to null")
+        return self
+
+    def given(self) -> dict[str, Any]:
+        """Only the fields the caller gave, with their values (secrets revealed, for the query)."""
+        return {k: reveal(v) for k, v in self.model_dump(exclude_unset=True).items()}
+
+    def params(self) -> dict[str, Any]:
+        """Query parameters: each field's value and a ``set_<field>`` flag: was it given?"""
+        given = self.given()
+        params: dict[str, Any] = {}
+        for name in type(self).model_fields:
+            params[name] = given.get(name)
+            params[f"set_{name}"] = name in given
+        return params
+
+
+class Row(BaseModel):
+    """What every stored row has: a uuid id and its creation and last modification times."""
+
+    model_config = ConfigDict(frozen=True, protected_namespaces=())
+
+    id: UUID
+    created_at: UtcDateTime
+    modified_at: UtcDateTime
+
+
+class AgentCreate(BaseModel):
+    """Base of every ``ThingCreate``: the id is made here unless the caller gives one."""
+
+    model_config = ConfigDict(extra="forbid", protected_namespaces=())
+
+    id: UUID = Field(default_factory=uuid4)
+
+
+# -- users -------------------------------------------------------------------
+
+
+class UserBase(BaseModel):
+    """A person who owns orchestrators; the email is unique."""
+
+    first_name: PersonName | None = None
+    last_name: PersonName | None = None
+    email: str = Field(min_length=1, max_length=128)
+    profile_picture_url: Url | None = None
+
+
+class UserCreate(UserBase, AgentCreate):
+    """What a caller supplies to create a user."""
+
+
+class User(UserBase, Row):
+    """A user as stored."""
+
+
+class UserUpdate(AgentUpdate):
+    """The changeable fields of a user (the email is the user's identity, as in the framework)."""
+
+    first_name: PersonName | None = None
+    last_name: PersonName | None = None
+    profile_picture_url: Url | None = None
+
+
+# -- orchestrators -----------------------------------------------------------
+
+
+class OrchestratorBase(BaseModel):
+    """A user's orchestrator; its name is unique per user."""
+
+    type: Name32
+    name: Name32
+    user_id: UUID
+
+
+class OrchestratorCreate(OrchestratorBase, AgentCreate):
+    """What a caller supplies to create an orchestrator."""
+
+
+class Orchestrator(OrchestratorBase, Row):
+    """An orchestrator as stored."""
+
+
+class OrchestratorUpdate(AgentUpdate):
+    """The changeable fields of an orchestrator."""
+
+    not_null = frozenset({"type", "name"})
+
+    type: Name32 | None = None
+    name: Name32 | None = None
+
+
+# -- operators ---------------------------------------------------------------
+
+
+class OperatorBase(BaseModel):
+    """An operator (an agent) of an orchestrator; its name is unique per orchestrator."""
+
+    instructions: str
+    name: Name64
+    title: Name32
+    profile_picture_url: Url | None = None
+    orchestrator_id: UUID
+
+
+class OperatorCreate(OperatorBase, AgentCreate):
+    """What a caller supplies to create an operator (its direct-message project comes with it)."""
+
+
+class Operator(OperatorBase, Row):
+    """An operator as stored, with the id of its direct-message project."""
+
+    direct_message_project_id: UUID | None
+
+
+class OperatorUpdate(AgentUpdate):
+    """The changeable fields of an operator."""
+
+    not_null = frozenset({"instructions", "name", "title"})
+
+    instructions: str | None = None
+    name: Name64 | None = None
+    title: Name32 | None = None
+    profile_picture_url: Url | None = None
+
+
+# -- clients -----------------------------------------------------------------
+
+
+class ClientBase(BaseModel):
+    """The LLM client settings of an operator (defaults as in the framework)."""
+
+    model_config = ConfigDict(protected_namespaces=())
+
+    client: Name32 = "OpenAI"
+    temperature: Temperature = 0.0
+    model: Name32 = "gpt-4o-mini"
+    orchestrator_id: UUID
+    operator_id: UUID
+
+
+class ClientCreate(ClientBase, AgentCreate):
+    """What a caller supplies to create a client."""
+
+
+class Client(ClientBase, Row):
+    """A client as stored."""
+
+
+class ClientUpdate(AgentUpdate):
+    """The changeable fields of a client."""
+
+    not_null = frozenset({"client", "temperature", "model"})
+
+    client: Name32 | None = None
+    temperature: Temperature | None = None
+    model: Name32 | None = None
+
+
+# -- projects ----------------------------------------------------------------
+
+
+class ProjectBase(BaseModel):
+    """A project of an orchestrator, with optional executive and developer operators."""
+
+    name: Name64
+    orchestrator_id: UUID
+    executive_id: UUID | None = None
+    developer_id: UUID | None = None
+
+
+class ProjectCreate(ProjectBase, AgentCreate):
+    """What a caller supplies to create a project."""
+
+
+class Project(ProjectBase, Row):
+    """A project as stored; a direct-message project names its operator."""
+
+    name: str = Field(min_length=1, max_length=128)
+    direct_message_operator_id: UUID | None
+
+    @property
+    def is_direct_message(self) -> bool:
+        """True for an operator's direct-message project."""
+        return self.direct_message_operator_id is not None
+
+
+class ProjectUpdate(AgentUpdate):
+    """The changeable fields of a project; executive and developer may be set to None."""
+
+    not_null = frozenset({"name"})
+
+    name: Name64 | None = None
+    executive_id: UUID | None = None
+    developer_id: UUID | None = None
+
+
+# -- tools -------------------------------------------------------------------
+
+
+class ToolBase(BaseModel):
+    """A tool, shared: linked to users, orchestrators and operators."""
+
+    name: Name64
+
+
+class ToolCreate(ToolBase, AgentCreate):
+    """What a caller supplies to create a tool."""
+
+
+class Tool(ToolBase, Row):
+    """A tool as stored."""
+
+
+class ToolUpdate(AgentUpdate):
+    """The changeable fields of a tool."""
+
+    not_null = frozenset({"name"})
+
+    name: Name64 | None = None

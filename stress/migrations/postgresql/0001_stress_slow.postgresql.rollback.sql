@@ -1,0 +1,2 @@
+-- Undo the slow stress migration.
+DROP TABLE stress_slow;

@@ -1,0 +1,2 @@
+-- Stress only: the empty public schema of a fresh database.
+CREATE SCHEMA public;

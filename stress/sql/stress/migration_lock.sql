@@ -1,0 +1,3 @@
+-- Who holds yoyo's migration lock, if anyone.
+SELECT pid
+FROM yoyo_lock;
