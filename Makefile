@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-SQL_ROOTS := sql migrations tests/app tests/media_sql examples
+SQL_ROOTS := sql migrations tests/app tests/media_sql examples stress
 
 .PHONY: run test lint sqllint bench stress clean venv
 
@@ -22,8 +22,8 @@ test: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: $(STAMP) sqllint
-	$(BIN)/ruff check sqlstore tests
-	$(BIN)/ruff format --check sqlstore tests
+	$(BIN)/ruff check sqlstore tests bench stress examples
+	$(BIN)/ruff format --check sqlstore tests bench stress examples
 	$(BIN)/mypy
 
 # Portable files are linted as both dialects; a dialect file as its own.

@@ -12,7 +12,7 @@ from pathlib import Path
 from bench.common import IMPLEMENTATIONS, Inputs, Sizes
 from bench.extras import run_extras
 from bench.report import print_targets, table, write_json
-from bench.runner import DialectRun, run_dialect
+from bench.runner import DialectRun, merge_fastest, run_dialect
 from sqlstore.errors import SqlstoreError
 
 DEFAULT_POSTGRES = "postgresql://postgres@127.0.0.1:5432/test"
@@ -30,6 +30,13 @@ def _parser() -> argparse.ArgumentParser:
         action="append",
         choices=IMPLEMENTATIONS,
         help="run only these implementations (repeatable; the driver always runs)",
+    )
+    p.add_argument(
+        "--repeat",
+        type=int,
+        default=3,
+        help="rounds of the bare driver and sqlstore, each figure the fastest round "
+        "(default %(default)s; the ORMs, far slower, run one round)",
     )
     p.add_argument("--no-extras", action="store_true", help="skip streaming and deep pages")
     p.add_argument(
@@ -110,6 +117,17 @@ def main(argv: list[str] | None = None) -> int:
             profile=tuple(args.profile),
             orm_share=orm_share,
         )
+        for round_ in range(2, max(1, args.repeat) + 1):
+            print(f"-- {dialect}, round {round_} of {args.repeat}: the bare driver and sqlstore")
+            again = run_dialect(
+                dialect,
+                servers[dialect],
+                sizes,
+                inputs,
+                implementations=tuple(i for i in impls if i in ("driver", "sqlstore")),
+                orm_share=orm_share,
+            )
+            merge_fastest(run, again)
         if not args.no_extras:
             run.extras = run_extras(servers[dialect], sizes)
         runs.append(run)

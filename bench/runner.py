@@ -48,6 +48,21 @@ class DialectRun:
     profiles: dict[str, str] = field(default_factory=dict)
 
 
+def merge_fastest(run: DialectRun, again: DialectRun) -> None:
+    """Keep each operation's fastest figure per implementation; every check must hold in both.
+
+    The fastest of several rounds is the least disturbed by the rest of the
+    machine (the figure timeit reports for the same reason).
+    """
+    for operation, by_impl in again.results.items():
+        mine = run.results.setdefault(operation, {})
+        for impl, measured in by_impl.items():
+            if impl not in mine or measured.seconds < mine[impl].seconds:
+                mine[impl] = measured
+    for name, ok in again.checks.items():
+        run.checks[name] = run.checks.get(name, True) and ok
+
+
 def claim_unavailable() -> str | None:
     """Why the claim operation cannot run here, or ``None`` when the task queue exists."""
     try:

@@ -122,6 +122,11 @@ class Registry:
             closest = difflib.get_close_matches(name, self._queries, n=3, cutoff=0.5)
             raise QueryNotFound(name, closest, dialect=self.dialect) from None
 
+    @property
+    def queries(self) -> Mapping[str, Query]:
+        """Every query by name (read-only: the registry is fixed once loaded)."""
+        return self._queries
+
     def __contains__(self, name: object) -> bool:
         return name in self._queries
 

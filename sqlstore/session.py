@@ -22,6 +22,9 @@ class Session:
     def __init__(self, connection: Connection, registry: Registry, dialect: str):
         self._conn = connection
         self._registry = registry
+        # The registry's own mapping: one dict lookup per statement (the registry
+        # explains a name that is not there).
+        self._queries = registry.queries
         self.dialect = dialect
 
     def query(self, name: str) -> Query:
@@ -29,7 +32,7 @@ class Session:
         return self._registry.get(name)
 
     def _checked(self, name: str, params: Mapping[str, Any]) -> Query:
-        query = self._registry.get(name)
+        query = self._queries.get(name) or self._registry.get(name)
         wanted = query.statement.params
         # The usual case, exactly the query's names, checked without a Python-level loop;
         # check_params explains any other.

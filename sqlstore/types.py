@@ -57,12 +57,16 @@ def _json_default(value: Any) -> Any:
     raise TypeError(f"{type(value).__name__} is not JSON serializable")
 
 
+# One encoder for every call: json.dumps with any option builds a new one each time.
+_ENCODER = json.JSONEncoder(
+    default=_json_default, separators=(",", ":"), ensure_ascii=False, allow_nan=False
+)
+
+
 def dumps_json(value: Any) -> str:
     """Serialize to compact JSON; UUIDs, datetimes and enums become strings.
 
     NaN and infinities raise ``ValueError``: they are not JSON, and neither
     JSONB nor SQLite's ``json_valid`` takes them.
     """
-    return json.dumps(
-        value, default=_json_default, separators=(",", ":"), ensure_ascii=False, allow_nan=False
-    )
+    return _ENCODER.encode(value)

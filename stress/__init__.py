@@ -2,5 +2,5 @@
 
 ``python -m stress`` (``make stress``) runs each scenario as separate
 processes against throwaway databases and prints what it proved; see the
-README's "Reliability and security" section.
+README's "Reliability" section.
 """

@@ -150,6 +150,8 @@ class Worker:
             cwd=ROOT,
         )
         self.events: queue.Queue[dict[str, Any]] = queue.Queue()
+        #: Events ``expect`` and ``poll`` passed over while waiting for another.
+        self.skipped: list[dict[str, Any]] = []
         self.stderr: list[str] = []
         self._threads = [
             threading.Thread(target=self._read_events, daemon=True),
@@ -197,6 +199,7 @@ class Worker:
                 continue
             if got.get("event") == event:
                 return got
+            self.skipped.append(got)
         return None
 
     def _died(self, what: str) -> str:

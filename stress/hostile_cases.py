@@ -65,6 +65,22 @@ def _nested(depth: int) -> dict[str, Any]:
 
 INJECTION = "'; DROP TABLE generations; --"
 NUL = "a\x00b"
+
+#: Text that reads like SQL, quoting or placeholders. It is valid input: stored and read
+#: back verbatim in the text fields of ten tables (``hostile.store_verbatim``), and nothing
+#: else changes.
+INJECTIONS = [
+    INJECTION,
+    "' OR '1'='1",
+    '" OR ""="',
+    "Robert'); DROP TABLE prompts;--",
+    "1; DELETE FROM prompts WHERE 1=1; --",
+    "$$; DROP TABLE generations; $$",
+    "%(prompt)s %s :prompt ? $1 {0}",
+    "/* */ UNION SELECT id, text FROM prompts --",
+    "\\'; SELECT pg_sleep(10); --",
+    "'''''' \\\\ \\u0000 E'\\x00'",
+]
 G, P = GenerationDAO, PromptDAO
 
 GENERATION_CASES: list[Case] = [
@@ -93,11 +109,11 @@ GENERATION_CASES: list[Case] = [
     Case("extra field", _gen(status="completed"), ValidationError, r"status.*extra"),
     Case(
         "missing field",
-        lambda s, g: G(s).create({"prompt": "x", "model_name": "m"}),  # type: ignore[arg-type]
+        lambda s, g: G(s).create({"prompt": "x", "model_name": "m"}),
         ValidationError,
         r"duration_seconds.*Field required",
     ),
-    Case("create None", lambda s, g: G(s).create(None), ValidationError, r"GenerationCreate"),  # type: ignore[arg-type]
+    Case("create None", lambda s, g: G(s).create(None), ValidationError, r"GenerationCreate"),
     Case(
         "id already used",
         lambda s, g: G(s).create(new_generation(id=g.pending.id)),

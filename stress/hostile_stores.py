@@ -1,4 +1,4 @@
-"""Hostile inputs for the media, task-queue and webhook stores (see ``hostile_cases``)."""
+"""Hostile inputs for the media, task-queue, webhook and agent stores (see ``hostile_cases``)."""
 
 from __future__ import annotations
 
@@ -7,14 +7,31 @@ import uuid
 
 from pydantic import ValidationError
 
-from sqlstore.dao import CaptionDAO, TaskDAO, TranscriptDAO, VideoDAO, WebhookDAO
+from sqlstore.dao import (
+    CaptionDAO,
+    LogDAO,
+    TaskDAO,
+    ToolDAO,
+    TranscriptDAO,
+    UserDAO,
+    VideoDAO,
+    WebhookDAO,
+)
 from sqlstore.errors import DataError, ForeignKeyError, InvalidInput, NotFound
-from sqlstore.models import TaskCreate, TranscriptCreate, VideoCreate, VideoUpdate, WebhookUpdate
+from sqlstore.models import (
+    TaskCreate,
+    TranscriptCreate,
+    UserCreate,
+    UserUpdate,
+    VideoCreate,
+    VideoUpdate,
+    WebhookUpdate,
+)
 from stress.hostile import Case
 
 INJECTION = "'; DROP TABLE generations; --"
 NUL = "a\x00b"
-T, V, W = TaskDAO, VideoDAO, WebhookDAO
+T, V, W, Us = TaskDAO, VideoDAO, WebhookDAO, UserDAO
 U4 = uuid.uuid4
 STORE_CASES: list[Case] = [
     Case(
@@ -137,5 +154,35 @@ STORE_CASES: list[Case] = [
         lambda s, g: W(s).update(U4(), WebhookUpdate(url="https://x.io")),
         NotFound,
         "no webhook",
+    ),
+    # The agent stores.
+    Case("user email NUL", lambda s, g: Us(s).create(UserCreate(email=NUL)), DataError, "NUL"),
+    Case(
+        "user email too long",
+        lambda s, g: Us(s).create({"email": "e" * 129}),
+        ValidationError,
+        "email.*at most 128",
+    ),
+    Case(
+        "user extra field",
+        lambda s, g: Us(s).create({"email": "a@b.c", "is_admin": True}),
+        ValidationError,
+        "is_admin.*extra",
+    ),
+    Case("user get injection", lambda s, g: Us(s).get(INJECTION), ValidationError, "UUID"),
+    Case("user lookup NUL", lambda s, g: Us(s).get_by_email(NUL), DataError, "NUL"),
+    Case("users limit -1", lambda s, g: Us(s).list(limit=-1), InvalidInput, "limit"),
+    Case(
+        "user update missing",
+        lambda s, g: Us(s).update(U4(), UserUpdate(first_name="x")),
+        NotFound,
+        "no user",
+    ),
+    Case("log NUL", lambda s, g: LogDAO(s).write("info", NUL), DataError, "NUL"),
+    Case(
+        "tool name set to null",
+        lambda s, g: ToolDAO(s).update(U4(), {"name": None}),
+        ValidationError,
+        "name cannot be set to null",
     ),
 ]

@@ -226,6 +226,8 @@ def test_operator_get_update_delete_are_scoped_by_orchestrator(session: Session)
     )
     assert (changed.title, changed.name, changed.profile_picture_url) == ("ceo", "Exec", "u")
     assert changed.direct_message_project_id == w.executive.direct_message_project_id
+    assert changed.modified_at > w.executive.modified_at
+    assert changed.created_at == w.executive.created_at
     assert dao.delete(w.executive.id, w.orchestrator.id) is True
     assert dao.get(w.executive.id, w.orchestrator.id) is None
 

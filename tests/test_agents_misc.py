@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
+from pathlib import Path
 
 import pytest
-from pydantic import ValidationError
+from pydantic import TypeAdapter, ValidationError
 
 from sqlstore import Session, Store, connect
+from sqlstore.dao import WebhookDAO
 from sqlstore.dao.agent_auth import AuthStateDAO, AuthTokenDAO, LogDAO
 from sqlstore.dao.agent_nodes import NodeDAO, RepoNodeDAO
+from sqlstore.dao.agent_tools import ToolDAO
 from sqlstore.errors import AlreadyExists, ForeignKeyError, InvalidInput, NotFound
+from sqlstore.models import UtcDateTime, WebhookCreate
 from sqlstore.models.agent_messages import (
     AuthStateCreate,
     AuthStateUpdate,
@@ -23,7 +28,12 @@ from sqlstore.models.agent_messages import (
     RepoNodeCreate,
     RepoNodeUpdate,
 )
+from sqlstore.models.agents import ToolCreate
 from tests.test_agents import counts, make_user
+from tests.test_agents_cascades import _build
+
+RAW_SQL = Path(__file__).parent / "media_sql"
+_times = TypeAdapter(UtcDateTime)
 
 # -- nodes -----------------------------------------------------------------------
 
@@ -169,6 +179,48 @@ def test_logs_newest_first(session: Session) -> None:
         dao.newest(0)
     with pytest.raises(ValidationError):
         dao.write("", "empty level")
+
+
+# -- modified_at ---------------------------------------------------------------------
+
+
+def test_modified_at_moves_on_every_raw_update_of_every_table(store: Store) -> None:
+    """A hand-written UPDATE that never names modified_at still moves it, on every table."""
+    with store.session() as session:
+        shared = ToolDAO(session).create(ToolCreate(name="shared"))
+        _build(session, "ada@example.com", shared)  # users to messages and auth tokens
+        root = NodeDAO(session).create(NodeCreate())
+        NodeDAO(session).create(NodeCreate(parent_id=root.id))
+        RepoNodeDAO(session).create(
+            RepoNodeCreate(org="acme", repo="app", partition_type="dir", name="/", abs_path="/")
+        )
+        AuthStateDAO(session).create(AuthStateCreate(state="s-1", destination_url="/"))
+        LogDAO(session).write("INFO", "hello")
+        WebhookDAO(session).save(WebhookCreate(url="https://hooks.test/a"))
+        stamped = {
+            r["table_name"]
+            for r in session.fetch_all("catalog.columns")
+            if r["column_name"] == "modified_at"
+        }
+    raw_url = store.settings.url.render(hide_password=False)
+    with connect(raw_url, sql_dirs=[RAW_SQL]) as raw, raw.session() as session:
+
+        def stamps() -> dict[tuple[str, str], datetime]:
+            rows = session.fetch_all("raw.stamps")
+            return {(r["tbl"], r["key"]): _times.validate_python(r["stamp"]) for r in rows}
+
+        before = stamps()
+        tables = sorted({t for t, _ in before})
+        assert set(tables) == stamped | {"webhooks"}, "a table has no row (or no touch file)"
+        # Twice in one transaction: each UPDATE moves every row again.
+        for _ in range(2):
+            for table in tables:
+                session.execute(f"raw.touch_{table}")
+            after = stamps()
+            assert after.keys() == before.keys()
+            for key, old in before.items():
+                assert after[key] > old, key
+            before = after
 
 
 # -- the migration -----------------------------------------------------------------

@@ -16,7 +16,7 @@ def test_benchmark_runs_and_sqlstore_builds_the_bare_drivers_models(
     dialect: str, tmp_path: Path, request: pytest.FixtureRequest, capsys: pytest.CaptureFixture[str]
 ) -> None:
     output = tmp_path / "bench-results.json"
-    args = ["--scale", "0.001", "--dialect", dialect, "--output", str(output)]
+    args = ["--scale", "0.001", "--repeat", "2", "--dialect", dialect, "--output", str(output)]
     if dialect == "postgresql":
         args += ["--postgres-url", request.getfixturevalue("sqlstore_postgres_server")]
     assert main(args) == 0

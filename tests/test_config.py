@@ -63,6 +63,27 @@ def test_db_config_postgresql_and_its_tuning() -> None:
     assert SECRET not in repr(settings) and SECRET not in str(url)
 
 
+def test_defaults_are_the_media_sdks() -> None:
+    settings = resolve("postgresql://u@h/d")
+    assert (settings.pool_size, settings.max_overflow, settings.pool_recycle) == (5, 10, 3600)
+    assert (settings.statement_timeout, settings.connect_timeout) == (30, 10)
+    recycled = {"datastore_type": "postgresql", "datastore_config": {}, "pool_recycle": 60}
+    assert resolve(None, env={"DB_CONFIG": json.dumps(recycled)}).pool_recycle == 60
+
+
+@pytest.mark.postgresql_only
+def test_the_pool_is_sized_by_the_settings(sqlstore_url: str) -> None:
+    from sqlstore.dialects.postgresql import PostgreSQLDialect
+
+    tuned = f"{sqlstore_url}{'&' if '?' in sqlstore_url else '?'}pool_size=2&max_overflow=1"
+    with sqlstore.connect(f"{tuned}&pool_recycle=60") as store:
+        assert isinstance(store.dialect, PostgreSQLDialect)
+        assert (store.dialect.pool.max_size, store.dialect.pool.max_lifetime) == (3, 60)
+    with sqlstore.connect(sqlstore_url) as store:
+        assert isinstance(store.dialect, PostgreSQLDialect)
+        assert (store.dialect.pool.max_size, store.dialect.pool.max_lifetime) == (15, 3600)
+
+
 def test_db_config_sqlite_path_is_a_data_folder() -> None:
     env = {
         "DB_CONFIG": json.dumps(

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import functools
 import operator
+import threading
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 
 import pytest
@@ -189,6 +191,47 @@ def test_track_usage_creates_then_increments(session: Session) -> None:
     assert (first.used_count, second.used_count) == (1, 2)
     assert second.id == first.id and second.first_used_at == first.first_used_at
     assert second.last_used_at >= first.last_used_at
+
+
+def test_concurrent_track_usage_never_fails_or_loses_a_count(store: Store) -> None:
+    # Several workers record the same new prompt at once, each in its own
+    # session: with a select-then-insert two of them would both insert (one
+    # fails) or both read the same count (one use is lost).
+    workers, uses = 6, 10
+    start = threading.Barrier(workers)
+
+    def record(_: int) -> list[int]:
+        start.wait(10)
+        counts = []
+        for _ in range(uses):
+            with store.session() as session:
+                counts.append(PromptDAO(session).track_usage("race").used_count)
+        return counts
+
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        seen = [n for counts in pool.map(record, range(workers)) for n in counts]
+    assert sorted(seen) == list(range(1, workers * uses + 1))  # each count handed out once
+    with store.session() as session:
+        prompt = PromptDAO(session).get_by_text("race")
+        assert prompt is not None and prompt.used_count == workers * uses
+        assert len(PromptDAO(session).most_used(100)) == 1
+
+
+def test_update_status_makes_any_allowed_move(session: Session) -> None:
+    dao = GenerationDAO(session)
+    done = dao.update_status(dao.create(new_generation()).id, GenerationStatus.COMPLETED)
+    assert done.is_complete and done.completed_at is not None and done.error_message is None
+    gen = dao.create(new_generation())
+    working = dao.update_status(gen.id, GenerationStatus.PROCESSING)
+    assert working.is_processing and working.completed_at is None
+    failed = dao.update_status(gen.id, GenerationStatus.FAILED, "model crashed")
+    assert failed.error_message == "model crashed" and failed.completed_at is not None
+    for status in GenerationStatus:  # nothing moves a finished job, nothing goes back to pending
+        with pytest.raises(InvalidTransition):
+            dao.update_status(gen.id, status)
+    assert dao.get(gen.id) == failed
+    with pytest.raises(InvalidTransition):
+        dao.update_status(dao.create(new_generation()).id, GenerationStatus.PENDING)
 
 
 def test_most_used_orders_by_count(session: Session) -> None:

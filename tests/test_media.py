@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import math
+import threading
 import time
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -125,6 +127,30 @@ def test_a_duplicate_in_another_transaction_rolls_back_cleanly(store: Store) -> 
     with store.session() as session:
         found = VideoDAO(session).get("same")
         assert found is not None and found.title == "first"
+
+
+def test_workers_saving_the_same_id_at_once_get_one_video(store: Store) -> None:
+    # The check is the primary key itself: each loser gets AlreadyExists
+    # naming the id, never a raw driver error, and nothing partial stays.
+    workers = 5
+    start = threading.Barrier(workers)
+
+    def save(n: int) -> str:
+        start.wait(10)
+        try:
+            with store.session() as session:
+                VideoDAO(session).save(VideoCreate(id="raced", title=f"worker {n}"))
+        except AlreadyExists as exc:
+            assert "media id 'raced' already exists" in str(exc)
+            return "exists"
+        return "saved"
+
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        outcomes = sorted(pool.map(save, range(workers)))
+    assert outcomes == ["exists"] * (workers - 1) + ["saved"]
+    with store.session() as session:
+        found = VideoDAO(session).get("raced")
+        assert found is not None and found.title.startswith("worker ")
 
 
 @pytest.mark.parametrize("bad", ["", "x" * 37])

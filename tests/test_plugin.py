@@ -112,3 +112,24 @@ def test_the_plugin_works_without_its_entry_point(
         "-p", "sqlstore.testing", "-p", "no:cacheprovider", "-k", "sqlite"
     )
     result.assert_outcomes(passed=6, deselected=6)
+
+
+@pytest.mark.parametrize("required", [False, True])
+def test_without_postgresql_its_tests_skip_with_the_reason_unless_required(
+    app: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, required: bool
+) -> None:
+    # No server named and no Docker engine answering (a socket that is not there).
+    monkeypatch.delenv("SQLSTORE_TEST_POSTGRES_URL", raising=False)
+    monkeypatch.setenv("DOCKER_HOST", "unix:///nonexistent/sqlstore-test/docker.sock")
+    if required:
+        monkeypatch.setenv("SQLSTORE_REQUIRE_POSTGRES", "1")
+    else:
+        monkeypatch.delenv("SQLSTORE_REQUIRE_POSTGRES", raising=False)
+    result = app.runpytest_subprocess("-p", "no:cacheprovider", "-rsE")
+    # The SQLite half runs either way; the PostgreSQL half (5 tests) skips or errors.
+    if required:
+        result.assert_outcomes(passed=6, errors=5, deselected=1)
+        result.stdout.fnmatch_lines(["*SQLSTORE_REQUIRE_POSTGRES=1 but no PostgreSQL*"])
+    else:
+        result.assert_outcomes(passed=6, skipped=5, deselected=1)
+        result.stdout.fnmatch_lines(["SKIPPED*SQLSTORE_TEST_POSTGRES_URL is not set*"])

@@ -5,8 +5,9 @@ from __future__ import annotations
 import builtins
 from uuid import UUID, uuid4
 
-from pydantic import SecretStr, validate_call
+from pydantic import SecretStr
 
+from sqlstore.dao._args import checked
 from sqlstore.dao.agent_base import AgentDAO
 from sqlstore.models.agent_messages import (
     AuthState,
@@ -32,27 +33,27 @@ class AuthStateDAO(AgentDAO):
         """Store an auth state; a state already stored is ``AlreadyExists``."""
         return self._insert(AuthState, AuthStateCreate.model_validate(new))
 
-    @validate_call
+    @checked
     def get(self, id: UUID) -> AuthState | None:
         """The auth state with this id, or ``None``."""
         return self._find(AuthState, id=id)
 
-    @validate_call
+    @checked
     def get_by_state(self, state: str) -> AuthState | None:
         """The auth state with this state string, or ``None``."""
         return self._one(AuthState, "auth_states.get_by_state", state=state)
 
-    @validate_call
+    @checked
     def list(self, *, limit: int = 100, offset: int = 0) -> list[AuthState]:
         """Auth states, oldest first."""
         return self._all(AuthState, "auth_states.list", **self._page(limit, offset))
 
-    @validate_call
+    @checked
     def update(self, id: UUID, changes: AuthStateUpdate) -> AuthState:
         """Change the fields given in ``changes``; ``NotFound`` if there is no such state."""
         return self._change(AuthState, changes, id=id)
 
-    @validate_call
+    @checked
     def delete(self, id: UUID) -> bool:
         """Delete an auth state; True if there was one."""
         return self._remove(id=id)
@@ -67,7 +68,7 @@ class AuthTokenDAO(AgentDAO):
         """Store a user's token; a user who has one already is ``AlreadyExists`` (see ``save``)."""
         return self._insert(AuthToken, AuthTokenCreate.model_validate(new))
 
-    @validate_call
+    @checked
     def save(self, user_id: UUID, refresh_token: str | SecretStr) -> AuthToken:
         """Store the user's token, replacing the one they had, in one atomic statement."""
         new = AuthTokenCreate.model_validate(
@@ -75,27 +76,27 @@ class AuthTokenDAO(AgentDAO):
         )
         return self._insert(AuthToken, new, query="auth_tokens.save")
 
-    @validate_call
+    @checked
     def get(self, id: UUID) -> AuthToken | None:
         """The token with this id, or ``None``."""
         return self._find(AuthToken, id=id)
 
-    @validate_call
+    @checked
     def get_for_user(self, user_id: UUID) -> AuthToken | None:
         """The user's token, or ``None``."""
         return self._one(AuthToken, "auth_tokens.get_for_user", user_id=user_id)
 
-    @validate_call
+    @checked
     def list(self, *, limit: int = 100, offset: int = 0) -> list[AuthToken]:
         """Tokens, oldest first."""
         return self._all(AuthToken, "auth_tokens.list", **self._page(limit, offset))
 
-    @validate_call
+    @checked
     def update(self, id: UUID, changes: AuthTokenUpdate) -> AuthToken:
         """Replace a token; ``NotFound`` if there is no such token."""
         return self._change(AuthToken, changes, id=id)
 
-    @validate_call
+    @checked
     def delete(self, id: UUID) -> bool:
         """Delete a token; True if there was one."""
         return self._remove(id=id)
@@ -110,32 +111,32 @@ class LogDAO(AgentDAO):
         """Store a log line."""
         return self._insert(Log, LogCreate.model_validate(new))
 
-    @validate_call
+    @checked
     def write(self, level: str, message: str) -> Log:
         """Store a log line from its level and message."""
         return self.create(LogCreate(level=level, message=message))
 
-    @validate_call
+    @checked
     def get(self, id: UUID) -> Log | None:
         """The log line with this id, or ``None``."""
         return self._find(Log, id=id)
 
-    @validate_call
+    @checked
     def list(self, *, limit: int = 100, offset: int = 0) -> list[Log]:
         """Log lines, oldest first."""
         return self._all(Log, "logs.list", **self._page(limit, offset))
 
-    @validate_call
+    @checked
     def newest(self, n: int = 100) -> builtins.list[Log]:
         """The newest ``n`` log lines, newest first (the framework's ``get_logs(n)``)."""
         return self._all(Log, "logs.newest", limit=self._page(n)["limit"])
 
-    @validate_call
+    @checked
     def update(self, id: UUID, changes: LogUpdate) -> Log:
         """Change the fields given in ``changes``; ``NotFound`` if there is no such line."""
         return self._change(Log, changes, id=id)
 
-    @validate_call
+    @checked
     def delete(self, id: UUID) -> bool:
         """Delete a log line; True if there was one."""
         return self._remove(id=id)

@@ -10,8 +10,7 @@ from __future__ import annotations
 import builtins
 from uuid import UUID
 
-from pydantic import validate_call
-
+from sqlstore.dao._args import checked
 from sqlstore.dao.agent_base import AgentDAO
 from sqlstore.errors import InvalidInput
 from sqlstore.models.agent_messages import (
@@ -46,12 +45,12 @@ class NodeDAO(_TreeDAO):
         """Store a node under its parent (or as a root); a missing parent is ``ForeignKeyError``."""
         return self._insert(Node, NodeCreate.model_validate(new))
 
-    @validate_call
+    @checked
     def get(self, id: UUID) -> Node | None:
         """The node with this id, or ``None``."""
         return self._find(Node, id=id)
 
-    @validate_call
+    @checked
     def list(
         self, parent_id: UUID | None = None, *, limit: int = 100, offset: int = 0
     ) -> list[Node]:
@@ -61,18 +60,18 @@ class NodeDAO(_TreeDAO):
             return self._all(Node, "nodes.roots", **page)
         return self._all(Node, "nodes.children", parent_id=parent_id, **page)
 
-    @validate_call
+    @checked
     def subtree(self, id: UUID, *, limit: int = 10_000) -> builtins.list[Node]:
         """The node and every node below it, oldest first (empty if there is no such node)."""
         return self._all(Node, "nodes.subtree", id=id, limit=self._page(limit)["limit"])
 
-    @validate_call
+    @checked
     def update(self, id: UUID, changes: NodeUpdate) -> Node:
         """Move a node under a new parent (None: make it a root); a cycle is ``InvalidInput``."""
         self._check_move(id, changes)
         return self._change(Node, changes, id=id)
 
-    @validate_call
+    @checked
     def delete(self, id: UUID) -> bool:
         """Delete a node and its whole subtree; True if there was one."""
         return self._remove(id=id)
@@ -87,12 +86,12 @@ class RepoNodeDAO(_TreeDAO):
         """Store a repository node; a missing parent is ``ForeignKeyError``."""
         return self._insert(RepoNode, RepoNodeCreate.model_validate(new))
 
-    @validate_call
+    @checked
     def get(self, id: UUID) -> RepoNode | None:
         """The repository node with this id, or ``None``."""
         return self._find(RepoNode, id=id)
 
-    @validate_call
+    @checked
     def list(
         self, org: str, repo: str, branch: str = "main", *, limit: int = 100, offset: int = 0
     ) -> list[RepoNode]:
@@ -106,12 +105,12 @@ class RepoNodeDAO(_TreeDAO):
             **self._page(limit, offset),
         )
 
-    @validate_call
+    @checked
     def root(self, org: str, repo: str, branch: str = "main") -> RepoNode | None:
         """The root node (no parent) of one repository branch, or ``None``."""
         return self._one(RepoNode, "repo_nodes.root", org=org, repo=repo, branch=branch)
 
-    @validate_call
+    @checked
     def get_by_path(
         self, org: str, repo: str, abs_path: str, branch: str = "main"
     ) -> RepoNode | None:
@@ -125,23 +124,23 @@ class RepoNodeDAO(_TreeDAO):
             abs_path=abs_path,
         )
 
-    @validate_call
+    @checked
     def children(self, id: UUID, *, limit: int = 100, offset: int = 0) -> builtins.list[RepoNode]:
         """The children of a node, oldest first."""
         return self._all(RepoNode, "repo_nodes.children", parent_id=id, **self._page(limit, offset))
 
-    @validate_call
+    @checked
     def subtree(self, id: UUID, *, limit: int = 10_000) -> builtins.list[RepoNode]:
         """The node and every node below it, oldest first."""
         return self._all(RepoNode, "repo_nodes.subtree", id=id, limit=self._page(limit)["limit"])
 
-    @validate_call
+    @checked
     def update(self, id: UUID, changes: RepoNodeUpdate) -> RepoNode:
         """Change the fields given in ``changes``; a move that makes a cycle is ``InvalidInput``."""
         self._check_move(id, changes)
         return self._change(RepoNode, changes, id=id)
 
-    @validate_call
+    @checked
     def delete(self, id: UUID) -> bool:
         """Delete a node and its whole subtree; True if there was one."""
         return self._remove(id=id)

@@ -6,8 +6,7 @@ import builtins
 from collections.abc import Sequence
 from uuid import UUID
 
-from pydantic import validate_call
-
+from sqlstore.dao._args import checked
 from sqlstore.dao.agent_base import AgentDAO
 from sqlstore.errors import InvalidInput
 from sqlstore.models.agent_messages import Message, MessageCreate, MessageUpdate
@@ -32,24 +31,24 @@ class ProjectDAO(AgentDAO):
         self._check_operators(new.orchestrator_id, new.executive_id, new.developer_id)
         return self._insert(Project, new)
 
-    @validate_call
+    @checked
     def get(self, id: UUID, orchestrator_id: UUID) -> Project | None:
         """The orchestrator's project with this id (direct-message ones too), or ``None``."""
         return self._find(Project, id=id, orchestrator_id=orchestrator_id)
 
-    @validate_call
+    @checked
     def get_by_name(self, name: str, orchestrator_id: UUID) -> Project | None:
         """The orchestrator's project (not a direct-message one) with this name, or ``None``."""
         return self._one(
             Project, "projects.get_by_name", name=name, orchestrator_id=orchestrator_id
         )
 
-    @validate_call
+    @checked
     def get_direct_message(self, operator_id: UUID) -> Project | None:
         """The direct-message project of this operator, or ``None``."""
         return self._one(Project, "projects.get_direct_message", operator_id=operator_id)
 
-    @validate_call
+    @checked
     def list(
         self,
         orchestrator_id: UUID | None = None,
@@ -67,14 +66,14 @@ class ProjectDAO(AgentDAO):
             **self._page(limit, offset),
         )
 
-    @validate_call
+    @checked
     def update(self, id: UUID, orchestrator_id: UUID, changes: ProjectUpdate) -> Project:
         """Change the fields given in ``changes``; executive and developer may be set to None."""
         given = changes.given()
         self._check_operators(orchestrator_id, given.get("executive_id"), given.get("developer_id"))
         return self._change(Project, changes, id=id, orchestrator_id=orchestrator_id)
 
-    @validate_call
+    @checked
     def delete(self, id: UUID, orchestrator_id: UUID) -> bool:
         """Delete a project and its messages; True if there was one."""
         return self._remove(id=id, orchestrator_id=orchestrator_id)
@@ -109,12 +108,12 @@ class MessageDAO(AgentDAO):
             self._execute_many("messages.insert", [{**m.model_dump(), "now": now} for m in news])
         return self._all(Message, "messages.get_many", ids=[m.id for m in news])
 
-    @validate_call
+    @checked
     def get(self, id: UUID) -> Message | None:
         """The message with this id, or ``None``."""
         return self._find(Message, id=id)
 
-    @validate_call
+    @checked
     def list(
         self,
         project_id: UUID,
@@ -136,17 +135,17 @@ class MessageDAO(AgentDAO):
             limit=self._page(limit)["limit"],
         )
 
-    @validate_call
+    @checked
     def count(self, project_id: UUID) -> int:
         """How many messages the project has."""
         return int(self._value("messages.count", project_id=project_id))
 
-    @validate_call
+    @checked
     def update(self, id: UUID, changes: MessageUpdate) -> Message:
         """Change the status or prompt of a message; ``NotFound`` if there is no such message."""
         return self._change(Message, changes, id=id)
 
-    @validate_call
+    @checked
     def delete(self, id: UUID) -> bool:
         """Delete a message; True if there was one."""
         return self._remove(id=id)

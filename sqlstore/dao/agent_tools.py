@@ -10,8 +10,9 @@ import builtins
 from typing import Any, TypeVar
 from uuid import UUID
 
-from pydantic import BaseModel, validate_call
+from pydantic import BaseModel
 
+from sqlstore.dao._args import checked
 from sqlstore.dao.agent_base import AgentDAO
 from sqlstore.models.agents import (
     Operator,
@@ -49,27 +50,27 @@ class ToolDAO(AgentDAO):
                 self.attach_to_user(user_id, tool.id)
         return tool
 
-    @validate_call
+    @checked
     def get(self, id: UUID) -> Tool | None:
         """The tool with this id, or ``None``."""
         return self._find(Tool, id=id)
 
-    @validate_call
+    @checked
     def get_by_name(self, name: str, user_id: UUID) -> Tool | None:
         """The user's tool with this name, or ``None``."""
         return self._one(Tool, "tools.get_by_name_for_user", name=name, user_id=user_id)
 
-    @validate_call
+    @checked
     def list(self, *, limit: int = 100, offset: int = 0) -> list[Tool]:
         """Every tool, in the order they were created."""
         return self._all(Tool, "tools.list", **self._page(limit, offset))
 
-    @validate_call
+    @checked
     def update(self, id: UUID, changes: ToolUpdate) -> Tool:
         """Rename a tool; ``NotFound`` if there is no such tool."""
         return self._change(Tool, changes, id=id)
 
-    @validate_call
+    @checked
     def delete(self, id: UUID) -> bool:
         """Delete a tool and all its links; True if there was one."""
         return self._remove(id=id)
@@ -98,68 +99,68 @@ class ToolDAO(AgentDAO):
         table, _ = _LINKS[level]
         return self._all(model, f"{table}.owners", tool_id=tool_id, **self._page(limit, offset))
 
-    @validate_call
+    @checked
     def attach_to_user(self, user_id: UUID, tool_id: UUID) -> bool:
         """Link a tool to a user; False if it was linked already. A missing row: ForeignKeyError."""
         return self._attach("user", user_id, tool_id)
 
-    @validate_call
+    @checked
     def detach_from_user(self, user_id: UUID, tool_id: UUID) -> bool:
         """Unlink a tool from a user; True if it was linked."""
         return self._detach("user", user_id, tool_id)
 
-    @validate_call
+    @checked
     def for_user(self, user_id: UUID, *, limit: int = 100, offset: int = 0) -> builtins.list[Tool]:
         """The user's tools, in the order they were linked."""
         return self._tools("user", user_id, limit, offset)
 
-    @validate_call
+    @checked
     def users_of(self, tool_id: UUID, *, limit: int = 100, offset: int = 0) -> builtins.list[User]:
         """The users a tool is linked to, in the order they were linked."""
         return self._owners(User, "user", tool_id, limit, offset)
 
-    @validate_call
+    @checked
     def attach_to_orchestrator(self, orchestrator_id: UUID, tool_id: UUID) -> bool:
         """Link a tool to an orchestrator; False if it was linked already."""
         return self._attach("orchestrator", orchestrator_id, tool_id)
 
-    @validate_call
+    @checked
     def detach_from_orchestrator(self, orchestrator_id: UUID, tool_id: UUID) -> bool:
         """Unlink a tool from an orchestrator; True if it was linked."""
         return self._detach("orchestrator", orchestrator_id, tool_id)
 
-    @validate_call
+    @checked
     def for_orchestrator(
         self, orchestrator_id: UUID, *, limit: int = 100, offset: int = 0
     ) -> builtins.list[Tool]:
         """The orchestrator's tools, in the order they were linked."""
         return self._tools("orchestrator", orchestrator_id, limit, offset)
 
-    @validate_call
+    @checked
     def orchestrators_of(
         self, tool_id: UUID, *, limit: int = 100, offset: int = 0
     ) -> builtins.list[Orchestrator]:
         """The orchestrators a tool is linked to, in the order they were linked."""
         return self._owners(Orchestrator, "orchestrator", tool_id, limit, offset)
 
-    @validate_call
+    @checked
     def attach_to_operator(self, operator_id: UUID, tool_id: UUID) -> bool:
         """Link a tool to an operator; False if it was linked already."""
         return self._attach("operator", operator_id, tool_id)
 
-    @validate_call
+    @checked
     def detach_from_operator(self, operator_id: UUID, tool_id: UUID) -> bool:
         """Unlink a tool from an operator; True if it was linked."""
         return self._detach("operator", operator_id, tool_id)
 
-    @validate_call
+    @checked
     def for_operator(
         self, operator_id: UUID, *, limit: int = 100, offset: int = 0
     ) -> builtins.list[Tool]:
         """The operator's tools, in the order they were linked."""
         return self._tools("operator", operator_id, limit, offset)
 
-    @validate_call
+    @checked
     def operators_of(
         self, tool_id: UUID, *, limit: int = 100, offset: int = 0
     ) -> builtins.list[Operator]:

@@ -9,8 +9,7 @@ from __future__ import annotations
 
 from uuid import UUID, uuid4
 
-from pydantic import validate_call
-
+from sqlstore.dao._args import checked
 from sqlstore.dao.agent_base import AgentDAO
 from sqlstore.dao.base import BaseDAO
 from sqlstore.models.agents import (
@@ -71,27 +70,27 @@ class UserDAO(AgentDAO):
         """Store a user; a taken email is ``AlreadyExists``."""
         return self._insert(User, UserCreate.model_validate(new))
 
-    @validate_call
+    @checked
     def get(self, id: UUID) -> User | None:
         """The user with this id, or ``None``."""
         return self._find(User, id=id)
 
-    @validate_call
+    @checked
     def get_by_email(self, email: str) -> User | None:
         """The user with this email, or ``None``."""
         return self._one(User, "users.get_by_email", email=email)
 
-    @validate_call
+    @checked
     def list(self, *, limit: int = 100, offset: int = 0) -> list[User]:
         """Users in the order they were created."""
         return self._all(User, "users.list", **self._page(limit, offset))
 
-    @validate_call
+    @checked
     def update(self, id: UUID, changes: UserUpdate) -> User:
         """Change the fields given in ``changes``; ``NotFound`` if there is no such user."""
         return self._change(User, changes, id=id)
 
-    @validate_call
+    @checked
     def delete(self, id: UUID) -> bool:
         """Delete a user and everything under them; True if there was one."""
         return self._remove(id=id)
@@ -106,17 +105,17 @@ class OrchestratorDAO(AgentDAO):
         """Store an orchestrator; a name the user already uses is ``AlreadyExists``."""
         return self._insert(Orchestrator, OrchestratorCreate.model_validate(new))
 
-    @validate_call
+    @checked
     def get(self, id: UUID, user_id: UUID | None = None) -> Orchestrator | None:
         """The orchestrator with this id (of this user, if given), or ``None``."""
         return self._find(Orchestrator, id=id, user_id=user_id)
 
-    @validate_call
+    @checked
     def get_by_name(self, name: str, user_id: UUID) -> Orchestrator | None:
         """The user's orchestrator with this name, or ``None``."""
         return self._one(Orchestrator, "orchestrators.get_by_name", name=name, user_id=user_id)
 
-    @validate_call
+    @checked
     def list(
         self, user_id: UUID | None = None, *, limit: int = 100, offset: int = 0
     ) -> list[Orchestrator]:
@@ -125,14 +124,14 @@ class OrchestratorDAO(AgentDAO):
             Orchestrator, "orchestrators.list", user_id=user_id, **self._page(limit, offset)
         )
 
-    @validate_call
+    @checked
     def update(
         self, id: UUID, changes: OrchestratorUpdate, user_id: UUID | None = None
     ) -> Orchestrator:
         """Change the fields given in ``changes``; ``NotFound`` if there is no such orchestrator."""
         return self._change(Orchestrator, changes, id=id, user_id=user_id)
 
-    @validate_call
+    @checked
     def delete(self, id: UUID, user_id: UUID | None = None) -> bool:
         """Delete an orchestrator, its operators, projects and tool links; True if there was one."""
         return self._remove(id=id, user_id=user_id)
@@ -165,19 +164,19 @@ class OperatorDAO(AgentDAO):
             {**operator.model_dump(), "direct_message_project_id": project["id"]}
         )
 
-    @validate_call
+    @checked
     def get(self, id: UUID, orchestrator_id: UUID) -> Operator | None:
         """The orchestrator's operator with this id, or ``None``."""
         return self._find(Operator, id=id, orchestrator_id=orchestrator_id)
 
-    @validate_call
+    @checked
     def get_by_name(self, name: str, orchestrator_id: UUID) -> Operator | None:
         """The orchestrator's operator with this name, or ``None``."""
         return self._one(
             Operator, "operators.get_by_name", name=name, orchestrator_id=orchestrator_id
         )
 
-    @validate_call
+    @checked
     def list(
         self, orchestrator_id: UUID | None = None, *, limit: int = 100, offset: int = 0
     ) -> list[Operator]:
@@ -189,7 +188,7 @@ class OperatorDAO(AgentDAO):
             **self._page(limit, offset),
         )
 
-    @validate_call
+    @checked
     def update(self, id: UUID, orchestrator_id: UUID, changes: OperatorUpdate) -> Operator:
         """Change the fields given in ``changes``; a new name renames the direct-message project."""
         with self.session.savepoint():
@@ -203,7 +202,7 @@ class OperatorDAO(AgentDAO):
                 )
         return operator
 
-    @validate_call
+    @checked
     def delete(self, id: UUID, orchestrator_id: UUID) -> bool:
         """Delete an operator, its clients, tool links and direct-message project; True if found.
 
@@ -222,12 +221,12 @@ class ClientDAO(AgentDAO):
         """Store a client; an operator missing from the orchestrator is ``ForeignKeyError``."""
         return self._insert(Client, ClientCreate.model_validate(new))
 
-    @validate_call
+    @checked
     def get(self, id: UUID, operator_id: UUID, orchestrator_id: UUID) -> Client | None:
         """The operator's client with this id, or ``None``."""
         return self._find(Client, id=id, operator_id=operator_id, orchestrator_id=orchestrator_id)
 
-    @validate_call
+    @checked
     def list(
         self,
         orchestrator_id: UUID | None = None,
@@ -245,7 +244,7 @@ class ClientDAO(AgentDAO):
             **self._page(limit, offset),
         )
 
-    @validate_call
+    @checked
     def update(
         self, id: UUID, operator_id: UUID, orchestrator_id: UUID, changes: ClientUpdate
     ) -> Client:
@@ -254,7 +253,7 @@ class ClientDAO(AgentDAO):
             Client, changes, id=id, operator_id=operator_id, orchestrator_id=orchestrator_id
         )
 
-    @validate_call
+    @checked
     def delete(self, id: UUID, operator_id: UUID, orchestrator_id: UUID) -> bool:
         """Delete a client; True if there was one."""
         return self._remove(id=id, operator_id=operator_id, orchestrator_id=orchestrator_id)

@@ -7,8 +7,9 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 from uuid import UUID
 
-from pydantic import TypeAdapter, validate_call
+from pydantic import TypeAdapter
 
+from sqlstore.dao._args import checked
 from sqlstore.dao.base import BaseDAO
 from sqlstore.errors import InvalidInput, InvalidTransition, NotFound
 from sqlstore.models.generations import (
@@ -52,7 +53,7 @@ def _checked_prompt(text: str) -> str:
 class PromptDAO(BaseDAO):
     """Prompt usage analytics."""
 
-    @validate_call
+    @checked
     def track_usage(self, text: str) -> Prompt:
         """Record one use of ``text``: create it with a count of 1 or add 1, atomically."""
         return Prompt.model_validate(self._record_use(text))
@@ -64,12 +65,12 @@ class PromptDAO(BaseDAO):
         assert row is not None  # an upsert with RETURNING always returns its row
         return row
 
-    @validate_call
+    @checked
     def get_by_text(self, text: str) -> Prompt | None:
         """The prompt with exactly this text, or ``None``."""
         return self._one(Prompt, "prompts.get_by_text", text=text)
 
-    @validate_call
+    @checked
     def most_used(self, limit: int = 10) -> list[Prompt]:
         """The most used prompts first."""
         return self._all(Prompt, "prompts.most_used", limit=self._page(limit)["limit"])
@@ -81,7 +82,8 @@ class GenerationDAO(BaseDAO):
     def create(self, new: GenerationCreate) -> Generation:
         """Store a pending job and record its prompt's usage, in this session's transaction."""
         new = GenerationCreate.model_validate(new)
-        row = self.session.fetch_one("generations.insert", **new.model_dump(), created_at=utcnow())
+        # dict(new), not model_dump(): the fields are flat, so it is the same dict, built faster.
+        row = self.session.fetch_one("generations.insert", **dict(new), created_at=utcnow())
         # The usage is recorded; its Prompt model would be thrown away, so none is built.
         PromptDAO(self.session)._record_use(new.prompt)
         return Generation.model_validate(row)
@@ -119,12 +121,12 @@ class GenerationDAO(BaseDAO):
         self._execute("generations.record_prompts", texts=texts, now=now)
         return count
 
-    @validate_call
+    @checked
     def get(self, id: UUID) -> Generation | None:
         """The job with this id, or ``None``."""
         return self._one(Generation, "generations.get", id=id)
 
-    @validate_call
+    @checked
     def list(
         self,
         *,
@@ -153,7 +155,7 @@ class GenerationDAO(BaseDAO):
             after_id=after.id,
         )
 
-    @validate_call
+    @checked
     def iter_all(
         self,
         *,
@@ -174,17 +176,17 @@ class GenerationDAO(BaseDAO):
             model_name=model_name,
         )
 
-    @validate_call
+    @checked
     def pending(self, limit: int = 100) -> builtins.list[Generation]:
         """Pending jobs, newest first."""
         return self.list(status=GenerationStatus.PENDING, limit=limit)
 
-    @validate_call
+    @checked
     def count(self, status: GenerationStatus | None = None) -> int:
         """How many jobs there are, optionally of one status."""
         return int(self._value("generations.count", status=status))
 
-    @validate_call
+    @checked
     def update(self, id: UUID, changes: GenerationUpdate) -> Generation:
         """Change the fields given in ``changes``; the others stay as they are."""
         row = self.session.fetch_one(
@@ -194,7 +196,7 @@ class GenerationDAO(BaseDAO):
             raise NotFound(f"no generation with id={id}")
         return Generation.model_validate(row)
 
-    @validate_call
+    @checked
     def update_status(
         self, id: UUID, status: GenerationStatus, error_message: str | None = None
     ) -> Generation:
@@ -215,17 +217,17 @@ class GenerationDAO(BaseDAO):
             self._refuse(id, status)
         return Generation.model_validate(row)
 
-    @validate_call
+    @checked
     def mark_processing(self, id: UUID) -> Generation:
         """A worker has started the job."""
         return self.update_status(id, GenerationStatus.PROCESSING)
 
-    @validate_call
+    @checked
     def fail(self, id: UUID, error_message: str) -> Generation:
         """The job failed: keep the message and stamp completed_at."""
         return self.update_status(id, GenerationStatus.FAILED, error_message)
 
-    @validate_call
+    @checked
     def complete(
         self,
         id: UUID,
@@ -250,7 +252,7 @@ class GenerationDAO(BaseDAO):
             self._refuse(id, GenerationStatus.COMPLETED)
         return Generation.model_validate(row)
 
-    @validate_call
+    @checked
     def delete(self, id: UUID) -> bool:
         """Delete a job; True if there was one."""
         return self._execute("generations.delete", id=id) > 0

@@ -7,8 +7,9 @@ from contextlib import contextmanager
 from datetime import datetime
 from typing import Annotated, ClassVar
 
-from pydantic import Field, validate_call
+from pydantic import Field
 
+from sqlstore.dao._args import checked
 from sqlstore.dao.base import BaseDAO
 from sqlstore.errors import AlreadyExists, ForeignKeyError, InvalidInput, NotFound
 from sqlstore.models.media import (
@@ -45,17 +46,17 @@ class MediaDAO(BaseDAO):
     #: The ``media_type`` a subclass writes for the media it saves.
     media_type: ClassVar[str] = "media"
 
-    @validate_call
+    @checked
     def check_media_exists(self, media_id: MediaId) -> bool:
         """True if a media (of any type) has this id."""
         return self._value("media.exists", id=media_id) is not None
 
-    @validate_call
+    @checked
     def get(self, media_id: MediaId) -> Media | None:
         """The media row with this id, or ``None``."""
         return self._one(Media, "media.get", id=media_id)
 
-    @validate_call
+    @checked
     def delete(self, media_id: MediaId) -> bool:
         """Delete a media with everything that hangs off it; True if there was one."""
         return self._execute("media.delete", id=media_id) > 0
@@ -109,24 +110,24 @@ class VideoDAO(MediaDAO):
         assert found is not None  # written in this transaction
         return found
 
-    @validate_call
+    @checked
     def get(self, media_id: MediaId) -> Video | None:
         """The video with this id (media and video rows joined), or ``None``."""
         return self._one(Video, "video.get", id=media_id)
 
-    @validate_call
+    @checked
     def get_metadata(self, media_id: MediaId) -> VideoMetadata:
         """The title and description of a video; ``NotFound`` if there is none."""
         return self._get(VideoMetadata, "video.get_metadata", "video", id=media_id)
 
-    @validate_call
+    @checked
     def update(self, media_id: MediaId, changes: VideoUpdate) -> Video:
         """Change the fields given in ``changes``; the others stay as they are."""
         if not self._execute("video.update", id=media_id, **changes.model_dump()):
             raise NotFound(f"no video with id={media_id}")
         return self._saved(media_id)
 
-    @validate_call
+    @checked
     def delete(self, media_id: MediaId) -> bool:
         """Delete a video with its transcripts and captions; True if there was one."""
         return self._execute("video.delete", id=media_id) > 0
@@ -151,7 +152,7 @@ class TranscriptDAO(BaseDAO):
             )
         return Transcript.model_validate(row)
 
-    @validate_call
+    @checked
     def get(self, model_name: str, media_id: MediaId) -> Transcript | None:
         """The latest transcript of a media by a model, or ``None``."""
         return self._one(Transcript, "transcripts.get", model=model_name, media_id=media_id)
@@ -164,7 +165,7 @@ Seconds = Annotated[float, Field(ge=0, allow_inf_nan=False)]
 class CaptionDAO(BaseDAO):
     """Captions of the frames of a media, saved in batches."""
 
-    @validate_call
+    @checked
     def save_all(
         self,
         model_name: str,
@@ -203,7 +204,7 @@ class CaptionDAO(BaseDAO):
             self._execute_many("captions.insert", rows)
         return len(rows)
 
-    @validate_call
+    @checked
     def get(self, model_name: str, media_id: MediaId) -> list[Caption]:
         """The captions of a media by a model, in frame order."""
         return self._all(Caption, "captions.get", model=model_name, media_id=media_id)

@@ -8,8 +8,9 @@ from datetime import timedelta
 from typing import Annotated, Any
 from uuid import UUID
 
-from pydantic import Field, validate_call
+from pydantic import Field
 
+from sqlstore.dao._args import checked
 from sqlstore.dao.base import BaseDAO
 from sqlstore.errors import InvalidTransition, NotFound
 from sqlstore.models.tasks import Task, TaskCreate, TaskStatus, TaskUpdate, Text
@@ -49,12 +50,12 @@ class TaskDAO(BaseDAO):
         self._execute_many("tasks.insert_many", rows)
         return len(rows)
 
-    @validate_call
+    @checked
     def get(self, id: UUID) -> Task | None:
         """The task with this id, or ``None``."""
         return self._one(Task, "tasks.get", id=id)
 
-    @validate_call
+    @checked
     def claim(
         self,
         limit: Limit = 1,
@@ -87,7 +88,7 @@ class TaskDAO(BaseDAO):
             )
         return sorted(tasks, key=_claim_order)
 
-    @validate_call
+    @checked
     def update_status(
         self,
         id: UUID,
@@ -113,14 +114,14 @@ class TaskDAO(BaseDAO):
             raise NotFound(f"no task with id={id}")
         return Task.model_validate(row)
 
-    @validate_call
+    @checked
     def heartbeat(self, ids: builtins.list[UUID] | set[UUID] | tuple[UUID, ...]) -> int:
         """Touch updated_at of the given tasks (their worker is alive); return how many."""
         if not ids:
             return 0
         return self._execute("tasks.heartbeat", ids=sorted(set(ids)), now=utcnow())
 
-    @validate_call
+    @checked
     def expire(
         self, execution_timeout: Seconds, heartbeat_timeout: Seconds, max_retries: NonNegativeInt
     ) -> builtins.list[Task]:
@@ -155,7 +156,7 @@ class TaskDAO(BaseDAO):
         )
         return sorted((Task.model_validate(r) for r in rows), key=_claim_order)
 
-    @validate_call
+    @checked
     def retry(self, id: UUID) -> Task:
         """Reset a failed task to created (progress 0, no result, no retries, times cleared).
 
@@ -171,7 +172,7 @@ class TaskDAO(BaseDAO):
         """The tasks workers hold (assigned or running), oldest first."""
         return self._all(Task, "tasks.active")
 
-    @validate_call
+    @checked
     def incomplete_among(
         self, ids: builtins.list[UUID] | set[UUID] | tuple[UUID, ...]
     ) -> builtins.list[UUID]:
@@ -183,7 +184,7 @@ class TaskDAO(BaseDAO):
         found = {UUID(str(r["id"])) for r in rows}
         return [i for i in wanted if i in found]
 
-    @validate_call
+    @checked
     def list(
         self,
         user_id: Text | None = None,
@@ -200,7 +201,7 @@ class TaskDAO(BaseDAO):
             **self._page(limit, offset),
         )
 
-    @validate_call
+    @checked
     def count(self, user_id: Text | None = None) -> dict[str, int]:
         """Tasks by status, optionally of one user: every status (0 if none) and "total"."""
         counts = {s.value: 0 for s in TaskStatus}
@@ -209,7 +210,7 @@ class TaskDAO(BaseDAO):
         counts["total"] = sum(counts.values())
         return counts
 
-    @validate_call
+    @checked
     def delete(self, id: UUID) -> bool:
         """Delete a task; True if there was one. A held (assigned or running) one is refused."""
         if self._execute("tasks.delete", id=id) > 0:

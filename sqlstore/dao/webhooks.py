@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from pydantic import validate_call
-
+from sqlstore.dao._args import checked
 from sqlstore.dao.base import BaseDAO
 from sqlstore.errors import NotFound
 from sqlstore.models.media import Webhook, WebhookCreate, WebhookEvent, WebhookUpdate
@@ -30,12 +29,12 @@ class WebhookDAO(BaseDAO):
         )
         return Webhook.model_validate(row)
 
-    @validate_call
+    @checked
     def get(self, webhook_id: UUID) -> Webhook | None:
         """The webhook with this id, or ``None``."""
         return self._one(Webhook, "webhooks.get", id=webhook_id)
 
-    @validate_call
+    @checked
     def update(self, webhook_id: UUID, changes: WebhookUpdate) -> Webhook:
         """Change the url and events given in ``changes``; the others stay as they are."""
         events = None if changes.events is None else Json([str(e) for e in changes.events])
@@ -43,12 +42,12 @@ class WebhookDAO(BaseDAO):
             raise NotFound(f"no webhook with id={webhook_id}")
         return self._get(Webhook, "webhooks.get", "webhook", id=webhook_id)
 
-    @validate_call
+    @checked
     def delete(self, webhook_id: UUID) -> bool:
         """Delete a webhook; True if there was one."""
         return self._execute("webhooks.delete", id=webhook_id) > 0
 
-    @validate_call
+    @checked
     def for_event(
         self, user_id: str | None, event_type: WebhookEvent | None = None
     ) -> list[Webhook]:

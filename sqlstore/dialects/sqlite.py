@@ -10,6 +10,7 @@ Every connection turns ``foreign_keys`` on; the database runs in WAL mode.
 from __future__ import annotations
 
 import itertools
+import operator
 import sqlite3
 import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -42,6 +43,9 @@ from sqlstore.types import Json, format_utc
 __all__ = ["SQLiteDialect"]
 
 _PASSTHROUGH = (str, int, float, bytes, type(None))
+# Exact types sqlite3 binds as they are.
+_SCALAR_TYPES = frozenset((int, float, bytes, bool, type(None)))
+_first = operator.itemgetter(0)
 
 
 def _utc_text(value: datetime) -> str:
@@ -53,6 +57,10 @@ def _utc_text(value: datetime) -> str:
 _CONVERT: dict[type, Any] = {UUID: str, datetime: _utc_text, dict: json_text, list: json_text}
 
 
+def _enum_value(value: Enum) -> Any:
+    return adapt(value.value)
+
+
 def adapt(value: Any) -> Any:
     """A Python value as SQLite stores it (see the dialect table in the README)."""
     convert = _CONVERT.get(type(value))
@@ -61,6 +69,8 @@ def adapt(value: Any) -> Any:
     if isinstance(value, _PASSTHROUGH):
         return value
     if isinstance(value, Enum):
+        # Each enum class once through this chain, then by the lookup above.
+        _CONVERT[type(value)] = _enum_value
         return value.value
     if isinstance(value, UUID):
         return str(value)
@@ -78,17 +88,14 @@ def _adapt_params(params: Mapping[str, Any]) -> dict[str, Any]:
 
     Raised as ``sqlite3.DataError`` so that ``_mapped`` names the query.
     """
-    adapted = {}
+    adapted = dict(params)
     for key, value in params.items():
-        if isinstance(value, str):
+        kind = type(value)
+        if kind is str:
             if "\x00" in value:
                 raise sqlite3.DataError(f"{NUL_IN_TEXT} (parameter :{key})")
-        elif not isinstance(value, _PASSTHROUGH):
-            try:
-                value = adapt(value)
-            except ValueError as exc:
-                raise sqlite3.DataError(f"{exc} (parameter :{key})") from exc
-        adapted[key] = value
+        elif kind not in _SCALAR_TYPES:
+            adapted[key] = _adapt_value(value, key)
     return adapted
 
 
@@ -155,10 +162,6 @@ def _positional(sql: str) -> tuple[str, tuple[str, ...]]:
         f"?{number[seg.name]}" if isinstance(seg, Param) else seg.text for seg in statement.segments
     )
     return text, statement.params
-
-
-# Exact types a bulk row binds as they are.
-_SCALAR_TYPES = frozenset((int, float, bytes, bool, type(None)))
 
 
 def _adapted_rows(
@@ -233,21 +236,21 @@ class SQLiteConnection(Connection):
             _raise_mapped(exc, query)
         if not rows:
             return []
-        names = [d[0] for d in cur.description]
+        names = list(map(_first, cur.description))
         return [dict(zip(names, row, strict=False)) for row in rows]
 
     def fetch_one(self, query: Query, params: Mapping[str, Any]) -> Row | None:
         """Run a statement and return its first row, or ``None``."""
-        cur = self._cursor(query, params)
         try:
+            cur = self.raw.execute(query.sql, _adapt_params(params))
             row = cur.fetchone()
+            if row is None:
+                return None
             # Drain the statement so an UPDATE ... RETURNING finishes its work.
             cur.fetchall()
         except _DRIVER_ERRORS as exc:
             _raise_mapped(exc, query)
-        if row is None:
-            return None
-        return dict(zip([d[0] for d in cur.description], row, strict=False))
+        return dict(zip(map(_first, cur.description), row, strict=False))
 
     def iterate(
         self, query: Query, params: Mapping[str, Any], batch_size: int

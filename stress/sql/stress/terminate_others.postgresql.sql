@@ -1,5 +1,5 @@
--- End every other session on this database: what the app sees when the
--- server restarts, without restarting a server other things use.
+-- End every other session on this database at once: what the app sees when
+-- the server restarts, without restarting a server other things use.
 SELECT
     pid,
     PG_TERMINATE_BACKEND(pid) AS terminated
