@@ -6,4 +6,4 @@ DROP TABLE transcripts;
 DROP TABLE video;
 DROP TABLE media;
 -- `make sqllint` also lints *.postgresql.rollback.sql as SQLite, hence the PRS exemption.
-DROP FUNCTION media_store_touch_updated_at(); -- noqa: PRS
+DROP FUNCTION media_store_touch_updated_at();

@@ -16,4 +16,4 @@ DROP TABLE operators;
 DROP TABLE orchestrators;
 DROP TABLE users;
 -- `make sqllint` also lints *.postgresql.rollback.sql as SQLite, hence the PRS exemption.
-DROP FUNCTION agents_touch_modified_at(); -- noqa: PRS
+DROP FUNCTION agents_touch_modified_at();

@@ -54,7 +54,7 @@ def scratch_database(server_url: str, prefix: str = "sqlstore_test") -> Iterator
         with tempfile.TemporaryDirectory(prefix=prefix) as folder:
             yield f"sqlite:///{Path(folder) / 'scratch.db'}"
         return
-    from sqlstore.dialects.postgresql import create_database, drop_database
+    from sqlstore.dialects._pg_admin import create_database, drop_database
 
     name = f"{prefix}_{secrets.token_hex(6)}"
     create_database(settings, name)

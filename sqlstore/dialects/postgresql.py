@@ -393,35 +393,3 @@ class PostgreSQLDialect(Dialect):
     def close(self) -> None:
         """Close the pool."""
         self.pool.close()
-
-
-def _admin_kwargs(settings: Settings) -> dict[str, Any]:
-    url = settings.url
-    kwargs: dict[str, Any] = {"dbname": url.database, "autocommit": True}
-    for key, value in (
-        ("user", url.username),
-        ("password", url.password),
-        ("host", url.host),
-        ("port", url.port),
-    ):
-        if value is not None:
-            kwargs[key] = value
-    return kwargs
-
-
-def create_database(settings: Settings, name: str) -> None:
-    """Create an empty database on the server ``settings`` points at."""
-    from psycopg import sql
-
-    with _mapped(None), psycopg.connect(**_admin_kwargs(settings)) as conn:
-        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-
-
-def drop_database(settings: Settings, name: str) -> None:
-    """Drop a database, closing any session still on it."""
-    from psycopg import sql
-
-    with _mapped(None), psycopg.connect(**_admin_kwargs(settings)) as conn:
-        conn.execute(
-            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-        )

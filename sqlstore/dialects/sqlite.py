@@ -15,14 +15,11 @@ import sqlite3
 import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from datetime import UTC, datetime
-from enum import Enum
 from queue import Empty, LifoQueue
 from typing import Any, NoReturn
-from uuid import UUID
 
 from sqlstore.config import Settings
-from sqlstore.dialects._values import NUL_IN_TEXT, json_text
+from sqlstore.dialects._sqlite_params import adapt_params, adapted_rows, positional
 from sqlstore.dialects.base import Connection, Dialect, Row, StatementProblem
 from sqlstore.errors import (
     AlreadyExists,
@@ -32,72 +29,15 @@ from sqlstore.errors import (
     DataError,
     ForeignKeyError,
     IntegrityError,
-    ParameterError,
     QueryError,
     SqlstoreError,
 )
 from sqlstore.queries import Query
-from sqlstore.sqltext import Param, Statement, parse
-from sqlstore.types import Json, format_utc
+from sqlstore.sqltext import Statement
 
 __all__ = ["SQLiteDialect"]
 
-_PASSTHROUGH = (str, int, float, bytes, type(None))
-# Exact types sqlite3 binds as they are.
-_SCALAR_TYPES = frozenset((int, float, bytes, bool, type(None)))
 _first = operator.itemgetter(0)
-
-
-def _utc_text(value: datetime) -> str:
-    # format_utc's text; an aware UTC value (utcnow()) needs no conversion first.
-    return value.isoformat(timespec="microseconds") if value.tzinfo is UTC else format_utc(value)
-
-
-# The common types by their exact type: one lookup instead of the isinstance chain.
-_CONVERT: dict[type, Any] = {UUID: str, datetime: _utc_text, dict: json_text, list: json_text}
-
-
-def _enum_value(value: Enum) -> Any:
-    return adapt(value.value)
-
-
-def adapt(value: Any) -> Any:
-    """A Python value as SQLite stores it (see the dialect table in the README)."""
-    convert = _CONVERT.get(type(value))
-    if convert is not None:
-        return convert(value)
-    if isinstance(value, _PASSTHROUGH):
-        return value
-    if isinstance(value, Enum):
-        # Each enum class once through this chain, then by the lookup above.
-        _CONVERT[type(value)] = _enum_value
-        return value.value
-    if isinstance(value, UUID):
-        return str(value)
-    if isinstance(value, datetime):
-        return format_utc(value)
-    if isinstance(value, Json):
-        return json_text(value.value)
-    if isinstance(value, dict | list | tuple | set | frozenset):
-        return json_text(value)
-    return value
-
-
-def _adapt_params(params: Mapping[str, Any]) -> dict[str, Any]:
-    """Adapt every parameter; refuse what PostgreSQL refuses (NUL in text, non-JSON).
-
-    Raised as ``sqlite3.DataError`` so that ``_mapped`` names the query.
-    """
-    adapted = dict(params)
-    for key, value in params.items():
-        kind = type(value)
-        if kind is str:
-            if "\x00" in value:
-                raise sqlite3.DataError(f"{NUL_IN_TEXT} (parameter :{key})")
-        elif kind not in _SCALAR_TYPES:
-            adapted[key] = _adapt_value(value, key)
-    return adapted
-
 
 # Extended result codes (https://sqlite.org/rescode.html); Python 3.11 does
 # not know the name of every one, so match the numbers.
@@ -151,64 +91,6 @@ def _mapped(query: Query | None) -> Iterator[None]:
         _raise_mapped(exc, query)
 
 
-def _positional(sql: str) -> tuple[str, tuple[str, ...]]:
-    """``sql`` with ``?N`` placeholders (N: order of first use), and the names in that order.
-
-    sqlite3 binds a tuple by position faster than a dict by name.
-    """
-    statement = parse(sql)
-    number = {name: i for i, name in enumerate(statement.params, 1)}
-    text = "".join(
-        f"?{number[seg.name]}" if isinstance(seg, Param) else seg.text for seg in statement.segments
-    )
-    return text, statement.params
-
-
-def _adapted_rows(
-    query: Query, names: tuple[str, ...], rows: Iterable[Sequence[Any]]
-) -> Iterator[list[Any]]:
-    """Rows adapted as ``_adapt_params`` adapts a mapping; a row of another length is refused."""
-    width = len(names)
-    # One value repeated down a column (the batch's timestamp) is adapted once.
-    last: list[Any] = [None] * width
-    done: list[Any] = [None] * width
-    for row in rows:
-        if len(row) != width:
-            raise _row_length_error(query, names, len(row))
-        out = list(row)
-        for i, value in enumerate(out):
-            kind = type(value)
-            if kind is str:
-                if "\x00" in value:
-                    raise sqlite3.DataError(f"{NUL_IN_TEXT} (parameter :{names[i]})")
-            elif kind in _SCALAR_TYPES:
-                continue
-            elif value is last[i]:
-                out[i] = done[i]
-            else:
-                out[i] = done[i] = _adapt_value(value, names[i])
-                # Only an immutable value may stand for the next row's too.
-                last[i] = value if kind is datetime or kind is UUID else None
-        yield out
-
-
-def _adapt_value(value: Any, name: str) -> Any:
-    """One value as ``_adapt_params`` adapts it."""
-    if isinstance(value, str):
-        if "\x00" in value:
-            raise sqlite3.DataError(f"{NUL_IN_TEXT} (parameter :{name})")
-        return value
-    try:
-        return adapt(value)
-    except ValueError as exc:
-        raise sqlite3.DataError(f"{exc} (parameter :{name})") from exc
-
-
-def _row_length_error(query: Query, names: Sequence[str], length: int) -> ParameterError:
-    extra = [f"value{i}" for i in range(len(names) + 1, length + 1)]
-    return ParameterError(query.name, missing=names[length:], unexpected=extra, path=query.path)
-
-
 class SQLiteConnection(Connection):
     """A sqlite3 connection inside one transaction."""
 
@@ -219,7 +101,7 @@ class SQLiteConnection(Connection):
     def _cursor(self, query: Query, params: Mapping[str, Any]) -> sqlite3.Cursor:
         # try/except, not _mapped: a context manager per statement costs more than the lookup.
         try:
-            return self.raw.execute(query.sql, _adapt_params(params))
+            return self.raw.execute(query.sql, adapt_params(params))
         except _DRIVER_ERRORS as exc:
             _raise_mapped(exc, query)
 
@@ -242,7 +124,7 @@ class SQLiteConnection(Connection):
     def fetch_one(self, query: Query, params: Mapping[str, Any]) -> Row | None:
         """Run a statement and return its first row, or ``None``."""
         try:
-            cur = self.raw.execute(query.sql, _adapt_params(params))
+            cur = self.raw.execute(query.sql, adapt_params(params))
             row = cur.fetchone()
             if row is None:
                 return None
@@ -268,7 +150,7 @@ class SQLiteConnection(Connection):
     def execute_many(self, query: Query, rows: Iterable[Mapping[str, Any]]) -> int:
         """Run a statement once per parameter set; return the rows changed."""
         with _mapped(query):
-            cur = self.raw.executemany(query.sql, (_adapt_params(r) for r in rows))
+            cur = self.raw.executemany(query.sql, (adapt_params(r) for r in rows))
         return cur.rowcount
 
     def copy_in(self, query: Query, rows: Iterable[Sequence[Any]]) -> int:
@@ -277,9 +159,9 @@ class SQLiteConnection(Connection):
         A row holds the query's parameters in their order of first use (the
         columns of the PostgreSQL ``COPY``, in the same order).
         """
-        sql, names = _positional(query.sql)
+        sql, names = positional(query.sql)
         try:
-            cur = self.raw.executemany(sql, _adapted_rows(query, names, rows))
+            cur = self.raw.executemany(sql, adapted_rows(query, names, rows))
         except _DRIVER_ERRORS as exc:
             _raise_mapped(exc, query)
         return cur.rowcount
@@ -320,7 +202,7 @@ class SQLiteConnection(Connection):
         prefer_indexes: bool = False,
     ) -> list[str]:
         """``EXPLAIN QUERY PLAN`` as an indented tree; SQLite prefers indexes already."""
-        values = dict.fromkeys(query.params) if params is None else _adapt_params(params)
+        values = dict.fromkeys(query.params) if params is None else adapt_params(params)
         with _mapped(query):
             rows = self.raw.execute("EXPLAIN QUERY PLAN " + query.sql, values).fetchall()
         depth: dict[int, int] = {}

@@ -1,0 +1,41 @@
+"""Scratch databases on a PostgreSQL server: created and dropped for test and benchmark runs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import psycopg
+from psycopg import sql
+
+from sqlstore.config import Settings
+from sqlstore.dialects.postgresql import _mapped
+
+__all__ = ["create_database", "drop_database"]
+
+
+def _admin_kwargs(settings: Settings) -> dict[str, Any]:
+    url = settings.url
+    kwargs: dict[str, Any] = {"dbname": url.database, "autocommit": True}
+    for key, value in (
+        ("user", url.username),
+        ("password", url.password),
+        ("host", url.host),
+        ("port", url.port),
+    ):
+        if value is not None:
+            kwargs[key] = value
+    return kwargs
+
+
+def create_database(settings: Settings, name: str) -> None:
+    """Create an empty database on the server ``settings`` points at."""
+    with _mapped(None), psycopg.connect(**_admin_kwargs(settings)) as conn:
+        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+
+
+def drop_database(settings: Settings, name: str) -> None:
+    """Drop a database, closing any session still on it."""
+    with _mapped(None), psycopg.connect(**_admin_kwargs(settings)) as conn:
+        conn.execute(
+            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+        )

@@ -1,0 +1,136 @@
+"""How Python values become SQLite parameters (see the dialect table in the README).
+
+Values PostgreSQL would refuse (NUL in text, values with no JSON form) are
+refused here too, as ``sqlite3.DataError`` naming the parameter, so the
+dialect maps them to sqlstore's ``DataError`` with the query's name.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from datetime import UTC, datetime
+from enum import Enum
+from typing import Any
+from uuid import UUID
+
+from sqlstore.dialects._values import NUL_IN_TEXT, json_text
+from sqlstore.errors import ParameterError
+from sqlstore.queries import Query
+from sqlstore.sqltext import Param, parse
+from sqlstore.types import Json, format_utc
+
+__all__ = ["adapt", "adapt_params", "adapted_rows", "positional"]
+
+_PASSTHROUGH = (str, int, float, bytes, type(None))
+# Exact types sqlite3 binds as they are.
+_SCALAR_TYPES = frozenset((int, float, bytes, bool, type(None)))
+
+
+def _utc_text(value: datetime) -> str:
+    # format_utc's text; an aware UTC value (utcnow()) needs no conversion first.
+    return value.isoformat(timespec="microseconds") if value.tzinfo is UTC else format_utc(value)
+
+
+# The common types by their exact type: one lookup instead of the isinstance chain.
+_CONVERT: dict[type, Any] = {UUID: str, datetime: _utc_text, dict: json_text, list: json_text}
+
+
+def _enum_value(value: Enum) -> Any:
+    return adapt(value.value)
+
+
+def adapt(value: Any) -> Any:
+    """A Python value as SQLite stores it (see the dialect table in the README)."""
+    convert = _CONVERT.get(type(value))
+    if convert is not None:
+        return convert(value)
+    if isinstance(value, _PASSTHROUGH):
+        return value
+    if isinstance(value, Enum):
+        # Each enum class once through this chain, then by the lookup above.
+        _CONVERT[type(value)] = _enum_value
+        return value.value
+    if isinstance(value, UUID):
+        return str(value)
+    if isinstance(value, datetime):
+        return format_utc(value)
+    if isinstance(value, Json):
+        return json_text(value.value)
+    if isinstance(value, dict | list | tuple | set | frozenset):
+        return json_text(value)
+    return value
+
+
+def adapt_params(params: Mapping[str, Any]) -> dict[str, Any]:
+    """Adapt every parameter; refuse what PostgreSQL refuses (NUL in text, non-JSON).
+
+    Raised as ``sqlite3.DataError`` so that ``_mapped`` names the query.
+    """
+    adapted = dict(params)
+    for key, value in params.items():
+        kind = type(value)
+        if kind is str:
+            if "\x00" in value:
+                raise sqlite3.DataError(f"{NUL_IN_TEXT} (parameter :{key})")
+        elif kind not in _SCALAR_TYPES:
+            adapted[key] = _adapt_value(value, key)
+    return adapted
+
+
+def positional(sql: str) -> tuple[str, tuple[str, ...]]:
+    """``sql`` with ``?N`` placeholders (N: order of first use), and the names in that order.
+
+    sqlite3 binds a tuple by position faster than a dict by name.
+    """
+    statement = parse(sql)
+    number = {name: i for i, name in enumerate(statement.params, 1)}
+    text = "".join(
+        f"?{number[seg.name]}" if isinstance(seg, Param) else seg.text for seg in statement.segments
+    )
+    return text, statement.params
+
+
+def adapted_rows(
+    query: Query, names: tuple[str, ...], rows: Iterable[Sequence[Any]]
+) -> Iterator[list[Any]]:
+    """Rows adapted as ``adapt_params`` adapts a mapping; a row of another length is refused."""
+    width = len(names)
+    # One value repeated down a column (the batch's timestamp) is adapted once.
+    last: list[Any] = [None] * width
+    done: list[Any] = [None] * width
+    for row in rows:
+        if len(row) != width:
+            raise _row_length_error(query, names, len(row))
+        out = list(row)
+        for i, value in enumerate(out):
+            kind = type(value)
+            if kind is str:
+                if "\x00" in value:
+                    raise sqlite3.DataError(f"{NUL_IN_TEXT} (parameter :{names[i]})")
+            elif kind in _SCALAR_TYPES:
+                continue
+            elif value is last[i]:
+                out[i] = done[i]
+            else:
+                out[i] = done[i] = _adapt_value(value, names[i])
+                # Only an immutable value may stand for the next row's too.
+                last[i] = value if kind is datetime or kind is UUID else None
+        yield out
+
+
+def _adapt_value(value: Any, name: str) -> Any:
+    """One value as ``adapt_params`` adapts it."""
+    if isinstance(value, str):
+        if "\x00" in value:
+            raise sqlite3.DataError(f"{NUL_IN_TEXT} (parameter :{name})")
+        return value
+    try:
+        return adapt(value)
+    except ValueError as exc:
+        raise sqlite3.DataError(f"{exc} (parameter :{name})") from exc
+
+
+def _row_length_error(query: Query, names: Sequence[str], length: int) -> ParameterError:
+    extra = [f"value{i}" for i in range(len(names) + 1, length + 1)]
+    return ParameterError(query.name, missing=names[length:], unexpected=extra, path=query.path)
