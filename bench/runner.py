@@ -63,16 +63,6 @@ def merge_fastest(run: DialectRun, again: DialectRun) -> None:
         run.checks[name] = run.checks.get(name, True) and ok
 
 
-def claim_unavailable() -> str | None:
-    """Why the claim operation cannot run here, or ``None`` when the task queue exists."""
-    try:
-        from sqlstore.dao.tasks import TaskDAO  # noqa: F401
-        from sqlstore.models.tasks import TaskCreate  # noqa: F401
-    except ImportError as exc:
-        return f"no task queue in this checkout ({exc})"
-    return None
-
-
 def _add_tasks(url: str, n: int) -> None:
     from sqlstore.dao.tasks import TaskDAO
     from sqlstore.models.tasks import TaskCreate
@@ -187,11 +177,6 @@ def run_dialect(
         kept: dict[str, dict[str, Any]] = {}
         for k, operation in enumerate(OPERATIONS):
             if operation == "claim":
-                reason = claim_unavailable()
-                if reason:
-                    run.skipped[operation] = reason
-                    echo(f"  {operation}: skipped, {reason}")
-                    continue
                 for impl in implementations:
                     _add_tasks(urls[impl], sizes.claim)
             run.results[operation] = {}

@@ -8,20 +8,15 @@ claimed: every task must end completed with ``num_retries`` 1.
 
 from __future__ import annotations
 
-import time
 from collections import Counter
 
-from stress.common import Run, Worker, go_all
+from sqlstore.dao import TaskDAO
+from sqlstore.models import TaskCreate
+from stress.common import Run, Worker, run_together
 
 
 def run(ctx: Run) -> None:
     """Queue the tasks, release the workers together, then audit the queue."""
-    try:
-        from sqlstore.dao import TaskDAO
-        from sqlstore.models import TaskCreate
-    except ImportError:
-        ctx.check("the task queue exists (sqlstore.dao.TaskDAO)", False, "not there yet")
-        return
     opts = ctx.options
     for dialect in opts.dialects:
         with ctx.migrated(dialect) as (url, store):
@@ -33,14 +28,7 @@ def run(ctx: Run) -> None:
             workers = [
                 Worker("claim", url=url, limit=opts.claim_limit) for _ in range(opts.workers)
             ]
-            try:
-                go_all(workers)
-                started = time.monotonic()
-                results = [w.finish() for w in workers]
-                seconds = time.monotonic() - started
-            finally:
-                for w in workers:
-                    w.stop()
+            results, seconds = run_together(workers)
             errors = [e for r in results for e in r["errors"]]
             claimed = Counter(t for r in results for t in r["claimed"])
             completed = Counter(t for r in results for t in r["completed"])

@@ -245,6 +245,21 @@ def go_all(workers: list[Worker], timeout: float = 60.0) -> None:
         worker.go()
 
 
+def run_together(workers: list[Worker], timeout: float = 60.0) -> tuple[list[Any], float]:
+    """Release the workers together; their final reports and the seconds they took.
+
+    Every worker is stopped afterwards, whatever happened.
+    """
+    try:
+        go_all(workers, timeout)
+        started = time.monotonic()
+        results = [w.finish() for w in workers]
+        return results, time.monotonic() - started
+    finally:
+        for w in workers:
+            w.stop()
+
+
 def sqlstore_cli(url: str, *args: str, timeout: float = 120.0) -> subprocess.CompletedProcess[str]:
     """Run the ``sqlstore`` command on ``url`` (passed in the environment, not argv)."""
     env = {**os.environ, "DATABASE_URL": url}

@@ -17,7 +17,7 @@ from sqlstore import Store, connect
 from sqlstore.errors import MigrationError, QueryError
 from sqlstore.paths import builtin_dir
 from sqlstore.types import utcnow
-from stress.common import STRESS_SQL, Run, Worker, go_all, sqlstore_cli
+from stress.common import STRESS_SQL, Run, Worker, go_all, run_together, sqlstore_cli
 
 #: How long a blocked ``migrate`` waits for the lock here (the default is 60 s).
 LOCK_WAIT = 0.5
@@ -35,12 +35,7 @@ def run(ctx: Run) -> None:
 def _race(ctx: Run, dialect: str, r: int) -> None:
     with ctx.database(dialect) as url:
         workers = [Worker("migrate", url=url) for _ in range(2)]
-        try:
-            go_all(workers)
-            results = [w.finish() for w in workers]
-        finally:
-            for w in workers:
-                w.stop()
+        results, _ = run_together(workers)
         errors = [x["error"] for x in results if x["error"]]
         applied = Counter(m for x in results for m in x["applied"])
         with connect(url) as store:

@@ -8,9 +8,7 @@ with ``BEGIN IMMEDIATE`` (the lock is taken up front, waiting up to
 
 from __future__ import annotations
 
-import time
-
-from stress.common import Run, Worker, count_tagged, go_all
+from stress.common import Run, Worker, count_tagged, run_together
 
 
 def run(ctx: Run) -> None:
@@ -22,14 +20,7 @@ def run(ctx: Run) -> None:
             Worker("write", url=url, rows=opts.rows, batch=5, tag=tag, seed=n)
             for n, tag in enumerate(tags)
         ]
-        try:
-            go_all(workers)
-            started = time.monotonic()
-            results = [w.finish() for w in workers]
-            seconds = time.monotonic() - started
-        finally:
-            for w in workers:
-                w.stop()
+        results, seconds = run_together(workers)
         errors = [e for r in results for e in r["errors"]]
         ctx.check(
             f"{opts.writers} writers x {opts.rows} generations on SQLite: "
