@@ -3,16 +3,16 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-SQL_ROOTS := sql migrations tests/app tests/media_sql examples stress
+SQL_ROOTS := sql migrations tests/app tests/media_sql tests/migration_sql examples stress
 
-.PHONY: run test lint sqllint bench stress clean venv
+.PHONY: run test lint sqllint docs bench stress clean venv
 
 venv: $(STAMP)
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test,lint,bench]'
+	$(BIN)/python -m pip install --quiet -e '.[test,lint,bench,docs]'
 	touch $(STAMP)
 
 run: $(STAMP)
@@ -33,6 +33,10 @@ sqllint: $(STAMP)
 	$(BIN)/sqlfluff lint --dialect sqlite $$(find $(SQL_ROOTS) -name '*.sql' \
 		! -name '*.postgresql.sql' ! -name '*.postgresql.rollback.sql' 2>/dev/null)
 
+# The site (docs/ and the API reference from the docstrings) into site/; a warning fails it.
+docs: $(STAMP)
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --site-dir site
+
 # Not part of `make test`: prints ratios against the bare driver, measured in one run.
 bench: $(STAMP)
 	$(BIN)/python -m bench $(BENCH_ARGS)
@@ -42,4 +46,4 @@ stress: $(STAMP)
 	$(BIN)/python -m stress $(STRESS_ARGS)
 
 clean:
-	rm -rf $(VENV) data build dist .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) data build dist site .pytest_cache .mypy_cache .ruff_cache

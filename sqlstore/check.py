@@ -13,6 +13,10 @@ else (a ``DO`` block, ``COPY``, DDL, ``PRAGMA``) is reported as not checkable.
 With ``plans=True`` each checked query also gets its plan: a generic plan for
 unknown (NULL) parameters, with the planner told to use an index wherever one
 can serve (see ``full_scan_warnings`` for what is flagged).
+
+One bad file never stops the run: a file that cannot be loaded (an
+unterminated quote, two statements) and a query the driver itself refuses are
+each reported as failed, in a savepoint of their own, and the check goes on.
 """
 
 from __future__ import annotations
@@ -25,7 +29,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from sqlstore.dialects import Connection, dialect_class
-from sqlstore.errors import MigrationError, QueryError
+from sqlstore.errors import DatabaseUnavailable, MigrationError, QueryError, SqlstoreError
 from sqlstore.paths import builtin_dir
 from sqlstore.queries import DIALECT_SUFFIXES, Query, Registry
 from sqlstore.sqltext import Code, Param, Statement
@@ -111,10 +115,19 @@ class Indexes:
         return cls(leading, table_of, frozenset(partial))
 
 
-def load_queries(dialect: str, sql_dirs: Sequence[Path | str] = ()) -> Registry:
-    """The built-in and the app's queries as ``dialect`` runs them, without connecting."""
+def load_queries(
+    dialect: str,
+    sql_dirs: Sequence[Path | str] = (),
+    *,
+    failures: list[QueryError] | None = None,
+) -> Registry:
+    """The built-in and the app's queries as ``dialect`` runs them, without connecting.
+
+    With a ``failures`` list, a file that cannot be loaded is added to it and
+    left out, instead of stopping the load.
+    """
     dirs = [builtin_dir("sql"), *(Path(d) for d in sql_dirs)]
-    return Registry.load(dirs, dialect, dialect_class(dialect).render)
+    return Registry.load(dirs, dialect, dialect_class(dialect).render, failures=failures)
 
 
 @contextmanager
@@ -163,6 +176,7 @@ _NAMED = (
     r'at or near "([^"]+)"',
     r'column reference "([^"]+)" is ambiguous',
     r"ambiguous column name: (\S+)",
+    r"binding parameter [:@$](\w+)",
 )
 
 
@@ -204,15 +218,30 @@ def _other_dialect_only(dirs: Sequence[Path], registry: Registry) -> list[tuple[
 
 
 def check_queries(
-    store: Store, *, plans: bool = False, each: Callable[[Finding], None] | None = None
+    store: Store,
+    *,
+    plans: bool = False,
+    each: Callable[[Finding], None] | None = None,
+    sql_dirs: Sequence[Path | str] | None = None,
 ) -> list[Finding]:
-    """Check every query of the store's dialect against its database; see the module doc."""
+    """Check every query of the store's dialect against its database; see the module doc.
+
+    ``sql_dirs`` are the app's folders to check (after the built-in one) in
+    place of the store's own registry, so that a store opened without them
+    can check files that would not load.
+    """
     pending = [s.id for s in store.migration_status() if not s.applied]
     if pending:
         raise MigrationError(
             f"the database has {len(pending)} pending migration(s) ({pending[0]} first); "
             "run 'sqlstore migrate' first: check compares the SQL files with the migrated schema"
         )
+    failures: list[QueryError] = []
+    if sql_dirs is None:
+        dirs, registry = list(store.sql_dirs), store.registry
+    else:
+        dirs = [builtin_dir("sql"), *(Path(d) for d in sql_dirs)]
+        registry = Registry.load(dirs, store.dialect.name, store.dialect.render, failures=failures)
     findings: list[Finding] = []
 
     def report(finding: Finding) -> None:
@@ -220,16 +249,39 @@ def check_queries(
         if each is not None:
             each(finding)
 
+    unloadable = {str(f.query): _unloadable(f) for f in failures}
     with rolled_back(store) as conn:
         indexes = Indexes()
         if plans:
             rows = conn.fetch_all(store.registry.get("catalog.index_columns"), {})
             indexes = Indexes.from_rows(rows)
-        for query in store.registry:
-            report(_check_one(conn, query, plans, indexes, store.dialect.name))
-    for name, path, other in _other_dialect_only(store.sql_dirs, store.registry):
-        report(Finding(name, path, "skipped", f"{other} only"))
+        for name in sorted({*unloadable, *(q.name for q in registry)}):
+            if name in unloadable:
+                report(unloadable[name])
+                continue
+            query = registry.get(name)
+            try:
+                with conn.savepoint():
+                    finding = _check_one(conn, query, plans, indexes, store.dialect.name)
+            except DatabaseUnavailable:
+                raise
+            except SqlstoreError as exc:
+                line = locate(query.statement, exc.message)
+                finding = Finding(query.name, query.path, "failed", exc.message, line)
+            report(finding)
+    for name, path, other in _other_dialect_only(dirs, registry):
+        if name not in unloadable:
+            report(Finding(name, path, "skipped", f"{other} only"))
     return findings
+
+
+def _unloadable(error: QueryError) -> Finding:
+    """A file the registry could not load, as a failed finding on its line."""
+    assert error.query is not None and error.path is not None
+    found = re.match(r"line (\d+): ", error.message)
+    line = int(found.group(1)) if found else None
+    message = error.message[found.end() :] if found else error.message
+    return Finding(error.query, error.path, "failed", message, line)
 
 
 def _check_one(

@@ -12,7 +12,7 @@ import json
 import os
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit
@@ -45,27 +45,86 @@ _TUNING = {
     "busy_timeout": float,
 }
 
-_USERINFO = re.compile(r"(//[^/@:]*:)[^@/]*@")
-# libpq also takes a password as an option (``?password=``, ``password=`` in a conninfo).
-_PASSWORD_OPTION = re.compile(r"\b((?:ssl)?password=)[^\s&'\"]*", re.IGNORECASE)
+# The password of a URL's user info: up to the last ``@`` before a space, since a
+# password written unescaped may hold ``/``, ``?``, ``#``, ``@`` or quotes.
+_USERINFO = re.compile(r"(//[^\s/@:]*:)\S*@")
+# libpq also takes a password as an option. In a URL's query string (after ``?``
+# or ``&``) its value runs to the next ``&``, and a piece with no ``=`` after it
+# is more of it (an ``&`` left unescaped); in a conninfo it is quoted, or runs to
+# a space; in JSON it is a string.
+_PASSWORD_IN_QUERY = r"([?&](?:ssl)?password=)(?:[^\s&]|&(?![^\s&]*=))*"
+_PASSWORD_OPTION = re.compile(
+    _PASSWORD_IN_QUERY
+    + r"""|(\b(?:ssl)?password\s*=\s*)(?:'(?:[^'\\]|\\.)*'?|"(?:[^"\\]|\\.)*"?|\S*)"""
+    + r"""|("(?:ssl)?password"\s*:\s*)"(?:[^"\\]|\\.)*"?""",
+    re.IGNORECASE,
+)
+# The same in the text of one URL, where a space is part of the value too.
+_URL_PASSWORD_OPTION = re.compile(r"([?&](?:ssl)?password=)(?:[^&]|&(?![^&]*=))*", re.IGNORECASE)
 _SECRET_OPTIONS = frozenset({"password", "sslpassword"})
 
 
+def _hidden(match: re.Match[str]) -> str:
+    url, conninfo, json_key = match.groups()
+    return f"{url or conninfo}***" if json_key is None else f'{json_key}"***"'
+
+
 def redact(text: str) -> str:
-    """Hide the password of any URL written in ``text``."""
-    return _PASSWORD_OPTION.sub(r"\1***", _USERINFO.sub(r"\1***@", text))
+    """Hide every password written in ``text``: in a URL, a query string, a conninfo or JSON."""
+    return _PASSWORD_OPTION.sub(_hidden, _USERINFO.sub(r"\1***@", text))
 
 
 def _unparsed(url: str) -> str:
-    """A URL that could not be parsed, shown without anything between ``//`` and its last ``@``.
+    """The text of a database URL, parsed or not, shown with nothing of a password.
 
-    A password written unescaped (with ``/``, ``?``, ``#`` or ``@`` in it) is
-    what usually breaks the parse, so no part of the user info is safe to show.
+    The value of a password option is hidden first (it may hold an ``@``).
+    Then nothing between ``//`` and the last ``@`` is shown: a password
+    written unescaped (with ``/``, ``?``, ``#`` or ``@`` in it) is what usually
+    breaks the parse, so no part of the user info is safe to show.
     """
-    scheme, sep, rest = url.partition("//")
-    if sep and "@" in rest:
+    text = _URL_PASSWORD_OPTION.sub(r"\1***", url)
+    scheme, sep, rest = text.partition("//")
+    if not sep:
+        scheme, rest = "", text
+    if "@" in rest:
         rest = "***@" + rest.rpartition("@")[2]
     return redact(scheme + sep + rest)
+
+
+def _why(exc: ValueError) -> str:
+    """Why ``urlsplit`` refused a URL, in words of our own.
+
+    Its messages quote the piece they choke on (``... as 'pa'``, ``netloc
+    'u:pa@h' contains invalid characters``), often a piece of a password.
+    """
+    text = str(exc)
+    if "Port" in text:
+        return (
+            "the port is not a number from 0 to 65535 (is a '/', '?' or '#' unescaped before it?)"
+        )
+    if "IPv6" in text:
+        return "the host is not a valid IPv6 address"
+    if "NFKC" in text:
+        return "the part before the path holds characters that change under NFKC normalization"
+    return "it cannot be parsed"
+
+
+def _refuse_bare_ampersand(url: str, query: str) -> None:
+    """Refuse a password option followed by a piece with no ``=``: an ``&`` left in the password.
+
+    libpq would be handed the rest of the password as an option's name, and
+    quote it back in its error.
+    """
+    secret = False
+    for piece in query.split("&") if query else ():
+        key, eq, _ = piece.partition("=")
+        if eq:
+            secret = unquote(key).strip().lower() in _SECRET_OPTIONS
+        elif secret:
+            raise ConfigError(
+                f"bad database URL {_unparsed(url)!r}: the password option is followed by a "
+                "piece with no '='; write an '&' in a password as %26"
+            )
 
 
 @dataclass(frozen=True)
@@ -87,17 +146,20 @@ class DatabaseURL:
             parts = urlsplit(url)
             port = parts.port
         except ValueError as exc:
-            # The message may quote a piece of a mis-split password ("... as 'pa'").
-            reason = re.sub(r" as '.*'$", "", str(exc))
-            raise ConfigError(f"bad database URL {_unparsed(url)!r}: {reason}") from None
+            raise ConfigError(f"bad database URL {_unparsed(url)!r}: {_why(exc)}") from None
         scheme = parts.scheme.lower()
         if scheme not in _SCHEMES:
             known = ", ".join(sorted(_SCHEMES))
             raise ConfigError(
-                f"unknown database URL scheme {scheme or '(none)'!r} in {redact(url)!r}; "
+                f"unknown database URL scheme {scheme or '(none)'!r} in {_unparsed(url)!r}; "
                 f"use one of: {known}"
             )
         dialect = _SCHEMES[scheme]
+        _refuse_bare_ampersand(url, parts.query)
+        if "\x00" in unquote(url):
+            # libpq would cut its connection string there and connect with the
+            # defaults for everything after it (host, port, database...).
+            raise ConfigError(f"bad database URL {_unparsed(url)!r}: it holds a NUL character")
         tuning: dict[str, Any] = {}
         options = []
         for key, value in parse_qsl(parts.query, keep_blank_values=True):
@@ -105,18 +167,18 @@ class DatabaseURL:
                 try:
                     tuning[key] = _TUNING[key](value)
                 except ValueError:
-                    raise ConfigError(f"bad value for {key} in {redact(url)!r}") from None
+                    raise ConfigError(f"bad value for {key} in {_unparsed(url)!r}") from None
             else:
                 options.append((key, value))
         if dialect == "sqlite":
             database = unquote(parts.netloc + parts.path)
             database = database[1:] if database.startswith("/") else database
             if not database:
-                raise ConfigError(f"no database file in {redact(url)!r}; e.g. {DEFAULT_URL}")
+                raise ConfigError(f"no database file in {_unparsed(url)!r}; e.g. {DEFAULT_URL}")
             return cls("sqlite", database, options=tuple(options)), tuning
         database = unquote(parts.path.lstrip("/"))
         if not database:
-            raise ConfigError(f"no database name in {redact(url)!r}")
+            raise ConfigError(f"no database name in {_unparsed(url)!r}")
         return (
             cls(
                 "postgresql",
@@ -180,10 +242,6 @@ class Settings:
     statement_timeout: float = 30.0
     connect_timeout: float = 10.0
     busy_timeout: float = 30.0
-
-    def with_url(self, url: DatabaseURL) -> Settings:
-        """A copy pointing at another database."""
-        return replace(self, url=url)
 
 
 def resolve(url: str | None = None, env: Mapping[str, str] | None = None) -> Settings:

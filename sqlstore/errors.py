@@ -25,7 +25,9 @@ __all__ = [
     "ParameterError",
     "QueryError",
     "QueryNotFound",
+    "SessionClosed",
     "SqlstoreError",
+    "TransactionAborted",
 ]
 
 
@@ -134,6 +136,22 @@ class DataError(SqlstoreError):
 
 class ConcurrencyError(SqlstoreError):
     """A lock timeout, deadlock or serialization failure; the work may be retried."""
+
+
+class TransactionAborted(SqlstoreError):
+    """The database aborted this session's transaction; nothing of it will be committed.
+
+    Every later call in the session raises it, and so does leaving the block.
+    ``first`` is the error that aborted the transaction.
+    """
+
+    def __init__(self, first: BaseException):
+        self.first = first
+        super().__init__(f"the transaction was aborted and rolled back, nothing committed: {first}")
+
+
+class SessionClosed(SqlstoreError):
+    """A session was used after its block ended; no connection was touched."""
 
 
 class MigrationError(SqlstoreError):

@@ -1,40 +1,139 @@
-"""A thin wrapper over yoyo-migrations.
+"""Migrations: yoyo's folders and tables, each migration applied and recorded in one transaction.
 
 Each dialect has its own folder (``migrations/sqlite``, ``migrations/postgresql``)
 and an app adds folders of the same shape. Migration ids carry the dialect
 (``0001_generations.sqlite``) because yoyo keeps one process-wide registry of
-ids. yoyo's lock is taken before anything is read from the database.
+ids.
+
+yoyo reads the files and owns the tables that say what is applied
+(``_yoyo_migration``, ``_yoyo_log``), so the stock ``yoyo`` command reads the
+same state. yoyo's own ``apply`` commits a migration's steps and its record
+in two transactions; here the migrator drives yoyo's backend itself, and a
+transactional migration's steps, its yoyo records and sqlstore's record
+(``_yoyo_sqlstore``: folder, checksum, dependencies) commit in one
+transaction on one connection. The migration lock (see
+``sqlstore.dialects._migrations``) is taken before anything is read, and
+dies with the process or connection that holds it.
 """
 
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import logging
-from collections.abc import Iterator, Sequence
+import os
+import time
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from yoyo import get_backend, read_migrations
-from yoyo.exceptions import BadMigration, LockTimeout, MigrationConflict
+from yoyo import internalmigrations, read_migrations
+from yoyo.backends import get_backend_class
+from yoyo.connections import parse_uri
+from yoyo.exceptions import BadMigration, MigrationConflict
+from yoyo.migrations import default_migration_table, parse_metadata_from_sql_comments
 
 from sqlstore.config import redact
+from sqlstore.dialects._migrations import HeldLock, MigrationDriver, held, migration_driver
 from sqlstore.errors import MigrationError
-from sqlstore.types import to_utc
+from sqlstore.types import to_utc, utcnow
 
-__all__ = ["MigrationState", "Migrator"]
+__all__ = ["RECORD_TABLE", "MigrationState", "Migrator"]
 
 log = logging.getLogger("sqlstore.migrate")
+
+#: sqlstore's record of each applied migration. Named under yoyo's prefix: every
+#: catalog query and schema comparison already leaves yoyo's bookkeeping out.
+RECORD_TABLE = "_yoyo_sqlstore"
+
+_CREATE_RECORDS = f"""
+CREATE TABLE IF NOT EXISTS {RECORD_TABLE} (
+    migration_id VARCHAR(191) NOT NULL PRIMARY KEY,
+    folder TEXT NOT NULL,
+    checksum VARCHAR(64) NOT NULL,
+    depends TEXT NOT NULL,
+    recorded_at_utc VARCHAR(40) NOT NULL
+)"""
+_DELETE_RECORD = f"DELETE FROM {RECORD_TABLE} WHERE migration_id = :migration_id"
+_INSERT_RECORD = (
+    f"INSERT INTO {RECORD_TABLE} (migration_id, folder, checksum, depends, recorded_at_utc)"
+    " VALUES (:migration_id, :folder, :checksum, :depends, :recorded_at_utc)"
+)
+_SELECT_RECORDS = f"SELECT migration_id, folder, checksum, depends FROM {RECORD_TABLE}"
 
 
 @dataclass(frozen=True)
 class MigrationState:
-    """One migration: its id, whether it is applied, and when."""
+    """One migration: its id, folder, whether it is applied (and when), and whether it changed.
+
+    ``changed``: applied, and its file (forward or rollback) is not the one
+    that was applied; ``migrate`` refuses to run until that is settled.
+    ``missing``: applied, but its file is in none of the store's folders
+    (``folder`` is then where it was applied from, if sqlstore recorded it).
+    """
 
     id: str
     applied: bool
     applied_at: datetime | None
+    folder: Path | None = None
+    changed: bool = False
+    missing: bool = False
+
+
+@dataclass(frozen=True)
+class _Record:
+    folder: str
+    checksum: str
+    depends: frozenset[str]
+
+
+@dataclass(frozen=True)
+class _Applied:
+    id: str
+    at: datetime | None
+
+
+def _rollback_path(migration: Any) -> Path:
+    return Path(os.path.splitext(migration.path)[0] + ".rollback.sql")
+
+
+def _checksum(migration: Any) -> str:
+    """sha256 of the forward file and, for SQL, its rollback file (line endings ignored)."""
+    digest = hashlib.sha256()
+    paths = [Path(migration.path)]
+    if migration.is_raw_sql():
+        paths.append(_rollback_path(migration))
+    for path in paths:
+        try:
+            text = path.read_bytes().replace(b"\r\n", b"\n")
+        except FileNotFoundError:
+            text = b""
+        digest.update(len(text).to_bytes(8, "big") + text)
+    return digest.hexdigest()
+
+
+def _is_statement(sql: Any) -> bool:
+    """True for a step's SQL beyond comments and blank lines (a Python step counts)."""
+    if not isinstance(sql, str):
+        return sql is not None
+    return bool(parse_metadata_from_sql_comments(sql)[2].strip())
+
+
+def _step_sql(migration: Any, direction: str) -> list[Any]:
+    """The SQL (or callable) of each of a loaded migration's steps, as yoyo holds it."""
+    found = []
+    for wrapper in migration.steps or ():
+        step = getattr(wrapper, "step", wrapper)
+        found.append(getattr(step, f"_{direction}", "?"))  # unknown shape: counts as SQL
+    return found
+
+
+def _when(value: Any) -> datetime | None:
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return to_utc(value) if isinstance(value, datetime) else None
 
 
 class Migrator:
@@ -47,26 +146,95 @@ class Migrator:
         for d in self.dirs:
             if not d.is_dir():
                 raise MigrationError(f"migration folder {d} does not exist")
+        self._driver: MigrationDriver = migration_driver(yoyo_url)
+
+    # The connection, the lock and the transaction -------------------------------------
 
     @contextlib.contextmanager
     def _backend(self) -> Iterator[Any]:
+        """A yoyo backend on a new connection; driver and yoyo errors become MigrationError."""
         try:
-            backend = get_backend(self._url)
+            parsed = parse_uri(self._url)
+            # Not yoyo's get_backend: its init_database writes (a probe table, the
+            # lock table) before any lock could be held.
+            backend = get_backend_class(parsed.scheme.lower())(parsed, default_migration_table)
         except Exception as exc:
             raise MigrationError(
                 f"cannot open the database for migrations: {redact(str(exc))}"
             ) from exc
+        # Both dialects roll DDL back with the transaction: yoyo must not try to
+        # undo a failed migration's steps by hand.
+        backend.has_transactional_ddl = True
         try:
             yield backend
-        except (BadMigration, LockTimeout, backend.DatabaseError) as exc:
-            if isinstance(exc, LockTimeout):
-                raise MigrationError(
-                    "another process holds the migration lock; if it died, clear it with "
-                    "'sqlstore break-lock'"
-                ) from exc
+        except (BadMigration, MigrationConflict, backend.DatabaseError) as exc:
             raise MigrationError(redact(str(exc))) from exc
         finally:
-            backend.connection.close()
+            with contextlib.suppress(Exception):
+                backend.connection.close()
+
+    @contextlib.contextmanager
+    def _locked(self, backend: Any, doing: str) -> Iterator[HeldLock]:
+        """The migration lock; then yoyo's tables, and no leftover of yoyo's own lock."""
+        with held(self._driver, backend, self.lock_timeout, doing) as lock:
+            # Only now: on SQLite even a PRAGMA waits for another migrator's DDL.
+            self._driver.prepare(backend, self.lock_timeout)
+            # yoyo's row lock is replaced by ours: a killed process would leave the row.
+            backend._is_locked = True
+            try:
+                self._wait_for_yoyo_lock(backend)
+                if backend.lock_table not in self._tables(backend):
+                    # The stock yoyo command expects it, as it would have made it.
+                    backend.create_lock_table()
+                backend.ensure_internal_schema_updated()
+                # Up to date now: spare yoyo's check before each of its writes.
+                backend._internal_schema_updated = True
+                yield lock
+            finally:
+                backend._is_locked = False
+
+    def _wait_for_yoyo_lock(self, backend: Any) -> None:
+        """Wait (within the lock timeout) while yoyo's lock table holds a row."""
+        deadline = time.monotonic() + self.lock_timeout
+        while backend.lock_table in self._tables(backend):
+            row = backend.execute(
+                backend.format_sql("SELECT pid, CAST(ctime AS TEXT) FROM {0.lock_table_quoted}")
+            ).fetchone()
+            if row is None:
+                return
+            if time.monotonic() >= deadline:
+                raise MigrationError(
+                    f"yoyo's lock table holds a lock of process {row[0]} since {row[1]} UTC: "
+                    "a stock 'yoyo' command running now, or one killed before it released it "
+                    "(or an older sqlstore); if no yoyo command is running, clear it with "
+                    "'sqlstore break-lock'"
+                )
+            time.sleep(0.1)
+
+    @contextlib.contextmanager
+    def _transaction(self, backend: Any) -> Iterator[None]:
+        """One transaction on yoyo's connection: committed if the block ends, else rolled back."""
+        self._driver.begin(backend)
+        # yoyo's steps see a transaction and nest theirs as savepoints.
+        backend._in_transaction = True
+        try:
+            yield
+        except BaseException:
+            self._driver.rollback(backend)
+            raise
+        finally:
+            backend._in_transaction = False
+        try:
+            self._driver.commit(backend)
+        except BaseException:
+            self._driver.rollback(backend)
+            raise
+
+    @staticmethod
+    def _tables(backend: Any) -> set[str]:
+        return set(backend.list_tables())
+
+    # Reading -----------------------------------------------------------------------------
 
     def _migrations(self) -> Any:
         try:
@@ -74,47 +242,338 @@ class Migrator:
         except MigrationConflict as exc:
             raise MigrationError(f"two migrations share an id: {exc}") from exc
 
-    def apply(self) -> list[str]:
-        """Apply every pending migration, in dependency order; return their ids."""
-        with self._backend() as backend, backend.lock(timeout=self.lock_timeout):
-            pending = backend.to_apply(self._migrations())
-            for migration in pending:
-                log.info("applying %s", migration.id)
-            backend.apply_migrations(pending)
-            return [m.id for m in pending]
+    def _applied(self, backend: Any) -> dict[str, _Applied]:
+        """The applied migrations by yoyo hash, oldest first (yoyo's tables up to date)."""
+        if backend.migration_table not in self._tables(backend):
+            return {}
+        rows = backend.execute(
+            backend.format_sql(
+                # As text: yoyo's SQLite connection would parse the column with a converter.
+                "SELECT migration_hash, migration_id, CAST(applied_at_utc AS TEXT)"
+                " FROM {0.migration_table_quoted} ORDER BY applied_at_utc"
+            )
+        ).fetchall()
+        return {h: _Applied(mid, _when(at)) for h, mid, at in rows}
 
-    def rollback(self, steps: int | None = 1) -> list[str]:
-        """Roll back the last ``steps`` applied migrations (all with ``None``)."""
-        with self._backend() as backend, backend.lock(timeout=self.lock_timeout):
-            applied = backend.to_rollback(self._migrations())
-            chosen = applied if steps is None else applied[:steps]
-            backend.rollback_migrations(chosen)
-            return [m.id for m in chosen]
+    def _records(self, backend: Any) -> dict[str, _Record]:
+        if RECORD_TABLE not in self._tables(backend):
+            return {}
+        return {
+            mid: _Record(folder, checksum, frozenset(depends.split()))
+            for mid, folder, checksum, depends in backend.execute(_SELECT_RECORDS).fetchall()
+        }
 
-    def status(self) -> list[MigrationState]:
-        """Every known migration, applied or pending, in order."""
-        with self._backend() as backend:
-            migrations = self._migrations()
-            backend.ensure_internal_schema_updated()
-            cursor = backend.execute(
-                backend.format_sql(
-                    # As text: yoyo's SQLite connection would parse the column with a converter.
-                    "SELECT migration_hash, CAST(applied_at_utc AS TEXT)"
-                    " FROM {0.migration_table_quoted}"
+    @staticmethod
+    def _folder(migration: Any) -> Path:
+        return Path(migration.source_dir)
+
+    # Checks, before anything is changed ---------------------------------------------------
+
+    @staticmethod
+    def _load(migrations: Iterable[Any]) -> None:
+        for m in migrations:
+            try:
+                m.load()
+            except OSError as exc:
+                raise MigrationError(f"cannot read {m.path}: {exc.strerror}") from exc
+
+    def _refuse_empty(self, pending: Sequence[Any]) -> None:
+        """No pending migration may be empty: it would be recorded and never run."""
+        for m in pending:
+            if not any(_is_statement(sql) for sql in _step_sql(m, "apply")):
+                raise MigrationError(
+                    f"{m.path} holds no SQL statement (only comments: the template "
+                    "'sqlstore new' writes?); write the migration, or delete its files. "
+                    f"Nothing was applied (of {len(pending)} pending)"
+                )
+
+    def _refuse_changed(self, states: Sequence[MigrationState], known: dict[str, Any]) -> None:
+        changed = [s for s in states if s.changed]
+        if changed:
+            files = ", ".join(str(known[s.id].path) for s in changed)
+            raise MigrationError(
+                f"applied migration file(s) changed since they were applied: {files}; "
+                "nothing was applied. Restore the file and put the change in a new migration "
+                "('sqlstore new'), or, for an edit that changes nothing in the database, "
+                f"record it with 'sqlstore accept-changed {' '.join(s.id for s in changed)}'"
+            )
+
+    def _refuse_dependents(
+        self,
+        chosen: Sequence[Any],
+        known: dict[str, Any],
+        applied: dict[str, _Applied],
+        records: dict[str, _Record],
+    ) -> None:
+        """No applied migration that stays may depend on one being rolled back."""
+        leaving = {m.id for m in chosen}
+        first_leaving = min(
+            (a.at for a in applied.values() if a.id in leaving and a.at), default=None
+        )
+        for a in applied.values():
+            if a.id in leaving:
+                continue
+            if a.id in known:
+                depends = {d.id for d in known[a.id].depends}
+                where = str(self._folder(known[a.id]))
+            elif a.id in records:
+                depends = set(records[a.id].depends)
+                where = f"{records[a.id].folder}, a folder this store was not given"
+            else:
+                if first_leaving is not None and a.at is not None and a.at < first_leaving:
+                    continue  # applied before: it cannot depend on what leaves
+                raise MigrationError(
+                    f"cannot roll back: {a.id} is applied, its file is in none of this store's "
+                    "folders and sqlstore has no record of what it depends on; open the store "
+                    "with its folder (--migration-dir / migration_dirs). Nothing was rolled back"
+                )
+            needed = sorted(depends & leaving)
+            if needed:
+                raise MigrationError(
+                    f"cannot roll back {', '.join(needed)}: {a.id} (applied, from {where}) "
+                    "depends on it; roll that back first, with its folder given to the store. "
+                    "Nothing was rolled back"
+                )
+
+    @staticmethod
+    def _refuse_empty_rollback(chosen: Sequence[Any]) -> None:
+        for m in chosen:
+            if not m.is_raw_sql():
+                continue  # a Python migration's steps may undo nothing on purpose
+            path = _rollback_path(m)
+            if not any(_is_statement(sql) for sql in _step_sql(m, "rollback")):
+                raise MigrationError(
+                    f"{path} holds no SQL statement: rolling {m.id} back would record it undone "
+                    "without undoing anything; write its rollback. Nothing was rolled back"
+                )
+
+    # What tests hook -----------------------------------------------------------------------
+
+    def _before_record(self, migration_id: str) -> None:
+        """Nothing: the tests' helper process overrides it to die between steps and record."""
+
+    # Applying ------------------------------------------------------------------------------
+
+    def _record(self, backend: Any, m: Any) -> None:
+        backend.execute(_CREATE_RECORDS)
+        backend.execute(_DELETE_RECORD, {"migration_id": m.id})
+        backend.execute(
+            _INSERT_RECORD,
+            {
+                "migration_id": m.id,
+                "folder": str(self._folder(m)),
+                "checksum": _checksum(m),
+                "depends": " ".join(sorted(d.id for d in m.depends)),
+                "recorded_at_utc": utcnow().isoformat(),
+            },
+        )
+
+    def _apply_one(self, backend: Any, lock: HeldLock, m: Any) -> None:
+        log.info("applying %s", m.id)
+        lock.doing(f"applying {m.id}")
+        if m.use_transactions:
+            with self._transaction(backend):
+                m.process_steps(backend, "apply")
+                self._before_record(m.id)
+                backend.log_migration(m, "apply")
+                backend.mark_one(m, log=False)
+                self._record(backend, m)
+            return
+        # "-- transactional: false": the steps commit as they run, as with yoyo.
+        m.process_steps(backend, "apply")
+        self._before_record(m.id)
+        with self._transaction(backend):
+            backend.log_migration(m, "apply")
+            backend.mark_one(m, log=False)
+            self._record(backend, m)
+
+    def _states(
+        self, migrations: Any, applied: dict[str, _Applied], records: dict[str, _Record]
+    ) -> list[MigrationState]:
+        states = []
+        for m in migrations:
+            done = applied.get(m.hash)
+            record = records.get(m.id)
+            states.append(
+                MigrationState(
+                    m.id,
+                    done is not None,
+                    done.at if done else None,
+                    self._folder(m),
+                    changed=bool(done and record and record.checksum != _checksum(m)),
                 )
             )
-            applied = {row[0]: row[1] for row in cursor.fetchall()}
-            states = []
-            for m in migrations:
-                when = applied.get(m.hash)
-                if isinstance(when, str):
-                    when = datetime.fromisoformat(when)
-                states.append(
-                    MigrationState(m.id, m.hash in applied, to_utc(when) if when else None)
-                )
-            return states
+        ids = {m.id for m in migrations}
+        for a in applied.values():
+            if a.id not in ids:
+                record = records.get(a.id)
+                folder = Path(record.folder) if record else None
+                states.append(MigrationState(a.id, True, a.at, folder, missing=True))
+        return states
 
-    def break_lock(self) -> None:
-        """Remove a migration lock left behind by a killed process."""
+    def apply(self) -> list[str]:
+        """Apply every pending migration, in dependency order; return their ids.
+
+        Each transactional migration commits with its record, or not at all.
+        Nothing is applied if a pending migration is empty or an applied one's
+        file changed.
+        """
+        done: list[str] = []
+        with self._backend() as backend, self._locked(backend, "reading the migrations") as lock:
+            migrations = self._migrations()
+            self._load(migrations)
+            applied = self._applied(backend)
+            records = self._records(backend)
+            known = {m.id: m for m in migrations}
+            pending = backend.to_apply(migrations)
+            self._refuse_empty(pending)
+            self._refuse_changed(self._states(migrations, applied, records), known)
+            # A database migrated before sqlstore kept records: record what is there.
+            unrecorded = [m for m in migrations if m.hash in applied and m.id not in records]
+            if unrecorded:
+                lock.doing("recording checksums")
+                with self._transaction(backend):
+                    for m in unrecorded:
+                        self._record(backend, m)
+            current = ""
+            try:
+                for m in pending:
+                    current = m.id
+                    self._apply_one(backend, lock, m)
+                    done.append(m.id)
+                for hook in migrations.post_apply if done else ():
+                    current = hook.id
+                    lock.doing(f"running {hook.id}")
+                    with self._transaction(backend):
+                        hook.process_steps(backend, "apply")
+            except (BadMigration, backend.DatabaseError) as exc:
+                raise self._failed("applying", current, done, exc, backend.DatabaseError) from exc
+        return done
+
+    @staticmethod
+    def _failed(
+        verb: str, mid: str, done: list[str], exc: BaseException, database_error: type[Exception]
+    ) -> MigrationError:
+        # yoyo's savepoint rollback on a dead connection raises anew: say what failed first.
+        first: BaseException = exc
+        while isinstance(first.__context__, database_error):
+            first = first.__context__
+        before = f"; the {len(done)} before it in this run stay done" if done else ""
+        message = " ".join(redact(str(first)).split())
+        return MigrationError(
+            f"{verb} {mid} failed, nothing of it was committed{before}: {message}"
+        )
+
+    def rollback(self, steps: int | None = 1) -> list[str]:
+        """Roll back the last ``steps`` applied migrations (all with ``None``), dependants first.
+
+        Refused, with nothing rolled back, if an applied migration that stays
+        depends on one of them, or if a rollback file holds no statement.
+        """
+        done: list[str] = []
+        with self._backend() as backend, self._locked(backend, "reading the migrations") as lock:
+            migrations = self._migrations()
+            self._load(migrations)
+            applied = self._applied(backend)
+            records = self._records(backend)
+            order = backend.to_rollback(migrations)
+            chosen = list(order if steps is None else order[:steps])
+            self._refuse_dependents(chosen, {m.id: m for m in migrations}, applied, records)
+            self._refuse_empty_rollback(chosen)
+            current = ""
+            try:
+                for m in chosen:
+                    current = m.id
+                    log.info("rolling back %s", m.id)
+                    lock.doing(f"rolling back {m.id}")
+                    self._rollback_one(backend, m)
+                    done.append(m.id)
+            except (BadMigration, backend.DatabaseError) as exc:
+                raise self._failed(
+                    "rolling back", current, done, exc, backend.DatabaseError
+                ) from exc
+        return done
+
+    def _rollback_one(self, backend: Any, m: Any) -> None:
+        def unrecord() -> None:
+            backend.log_migration(m, "rollback")
+            backend.unmark_one(m, log=False)
+            backend.execute(_CREATE_RECORDS)
+            backend.execute(_DELETE_RECORD, {"migration_id": m.id})
+
+        if m.use_transactions:
+            with self._transaction(backend):
+                m.process_steps(backend, "rollback")
+                self._before_record(m.id)
+                unrecord()
+            return
+        m.process_steps(backend, "rollback")
+        self._before_record(m.id)
+        with self._transaction(backend):
+            unrecord()
+
+    def accept_changed(self, ids: Sequence[str]) -> list[str]:
+        """Record the current files of applied migrations whose files changed (a reviewed edit).
+
+        Only for an edit that changes nothing in the database (a comment, a
+        rollback fix): the migration is not run again.
+        """
+        with self._backend() as backend, self._locked(backend, "recording checksums"):
+            migrations = self._migrations()
+            self._load(migrations)
+            known = {m.id: m for m in migrations}
+            applied = self._applied(backend)
+            applied_ids = {a.id for a in applied.values()}
+            for mid in ids:
+                if mid not in known:
+                    raise MigrationError(f"no migration {mid!r} in this store's folders")
+                if mid not in applied_ids:
+                    raise MigrationError(f"{mid} is not applied: there is nothing to accept")
+            with self._transaction(backend):
+                for mid in ids:
+                    self._record(backend, known[mid])
+        return list(ids)
+
+    # Reporting -----------------------------------------------------------------------------
+
+    def status(self) -> list[MigrationState]:
+        """Every migration of the store's folders in order, then applied ones of no folder.
+
+        Reads only: a database never migrated stays untouched.
+        """
         with self._backend() as backend:
-            backend.break_lock()
+            migrations = self._migrations()
+            self._load(migrations)
+            tables = self._tables(backend)
+            if backend.migration_table in tables and internalmigrations.needs_upgrading(backend):
+                # A table of yoyo < 6: upgrading it writes, so under the lock.
+                with self._locked(backend, "upgrading yoyo's tables"):
+                    pass
+            return self._states(migrations, self._applied(backend), self._records(backend))
+
+    def lock_holder(self) -> str | None:
+        """Who holds the migration lock, and what it is doing; ``None`` when it is free."""
+        with self._backend() as backend:
+            return self._driver.holder(backend)
+
+    def break_lock(self) -> int:
+        """Remove yoyo's lock rows left behind by a killed process; return how many.
+
+        sqlstore's own lock needs no breaking: it goes with its holder.
+        """
+        with self._backend() as backend:
+            if backend.lock_table not in self._tables(backend):
+                return 0
+            count = backend.format_sql("SELECT COUNT(*) FROM {0.lock_table_quoted}")
+            if not backend.execute(count).fetchone()[0]:
+                return 0  # nothing to write: no wait on a live migrator's transaction
+            self._driver.begin(backend)
+            try:
+                removed = backend.execute(
+                    backend.format_sql("DELETE FROM {0.lock_table_quoted}")
+                ).rowcount
+            except BaseException:
+                self._driver.rollback(backend)
+                raise
+            self._driver.commit(backend)
+            return max(int(removed), 0)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +20,19 @@ from sqlstore.sqltext import SqlSyntaxError, Statement, parse
 __all__ = ["DIALECT_SUFFIXES", "Query", "Registry"]
 
 DIALECT_SUFFIXES = ("sqlite", "postgresql")
+
+# What a caller means as a list (SQLite's adapter sends each as a JSON array).
+_LIST_TYPES = (list, tuple, set, frozenset)
+
+
+class _CheckValues:
+    """Stands in ``Query.fast_names`` for no name, so no call passes the fast check."""
+
+    def __repr__(self) -> str:
+        return "<check values>"
+
+
+_CHECK_VALUES = _CheckValues()
 
 
 @dataclass(frozen=True)
@@ -31,6 +44,18 @@ class Query:
     header: str
     statement: Statement
     sql: str
+    #: The names a call's parameters must be exactly, for the session's fast
+    #: check (``len`` and membership, no Python loop). A query with an
+    #: ``IN (:p)`` item has one more entry that is no name, so every call to it
+    #: fails that check and goes through ``check_params``, which also refuses a
+    #: list there; the other queries pay nothing for that.
+    fast_names: tuple[object, ...] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        names: tuple[object, ...] = self.statement.params
+        if self.statement.in_params:
+            names = (*names, _CHECK_VALUES)
+        object.__setattr__(self, "fast_names", names)
 
     @property
     def params(self) -> tuple[str, ...]:
@@ -42,18 +67,40 @@ class Query:
         """The parameters written as ``= ANY(:p)``, which take a list."""
         return self.statement.list_params
 
+    @property
+    def in_params(self) -> frozenset[str]:
+        """The parameters written as items of ``IN (...)``, which take one value each."""
+        return self.statement.in_params
+
     def check_params(self, params: Mapping[str, Any]) -> None:
-        """Raise ``ParameterError`` unless ``params`` has exactly this query's names."""
+        """Raise ``ParameterError`` unless ``params`` has exactly this query's names.
+
+        A list, tuple or set given for an ``IN (:p)`` item is refused too: it
+        would be compared whole with each row's value and silently match
+        nothing; ``= ANY(:p)`` is the form that takes a list.
+        """
         wanted = self.statement.params
-        if len(params) == len(wanted) and all(p in params for p in wanted):
-            return
-        given = set(params)
-        raise ParameterError(
-            self.name,
-            missing=set(wanted) - given,
-            unexpected=given - set(wanted),
-            path=self.path,
+        if len(params) != len(wanted) or not all(p in params for p in wanted):
+            given = set(params)
+            raise ParameterError(
+                self.name,
+                missing=set(wanted) - given,
+                unexpected=given - set(wanted),
+                path=self.path,
+            )
+        for name in self.statement.in_params:
+            if isinstance(params[name], _LIST_TYPES):
+                raise self._list_in_error(name, params[name])
+
+    def _list_in_error(self, name: str, value: object) -> ParameterError:
+        err = ParameterError(self.name, path=self.path)
+        err.message = (
+            f"parameter :{name} is a {type(value).__name__}, but 'IN (:{name})' takes one "
+            f"value per item; to match any of a list write '= ANY(:{name})' "
+            f"(or '<> ALL(:{name})' for NOT IN)"
         )
+        err.args = (err.message,)
+        return err
 
 
 def _header(text: str) -> str:
@@ -84,10 +131,20 @@ class Registry:
 
     @classmethod
     def load(
-        cls, dirs: Sequence[Path], dialect: str, render: Callable[[Statement], str]
+        cls,
+        dirs: Sequence[Path],
+        dialect: str,
+        render: Callable[[Statement], str],
+        *,
+        failures: list[QueryError] | None = None,
     ) -> Registry:
-        """Read every ``*.sql`` file below ``dirs``; later folders override earlier ones."""
+        """Read every ``*.sql`` file below ``dirs``; later folders override earlier ones.
+
+        A file that cannot be parsed or rendered raises ``QueryError``; with a
+        ``failures`` list it is added there instead, and its query left out.
+        """
         queries: dict[str, Query] = {}
+        failed: dict[str, QueryError] = {}
         for root in dirs:
             root = Path(root)
             if not root.is_dir():
@@ -101,12 +158,28 @@ class Registry:
                 if name not in chosen or specific:
                     chosen[name] = (path, specific)
             for name, (path, _) in chosen.items():
-                queries[name] = cls._load_file(name, path, render)
+                # Only the file that would run counts: a later folder's replaces it.
+                try:
+                    queries[name] = cls._load_file(name, path, render)
+                    failed.pop(name, None)
+                except QueryError as exc:
+                    if failures is None:
+                        raise
+                    queries.pop(name, None)
+                    failed[name] = exc
+        if failures is not None:
+            failures.extend(failed.values())
         return cls(queries, dialect)
 
     @staticmethod
     def _load_file(name: str, path: Path, render: Callable[[Statement], str]) -> Query:
-        text = path.read_text(encoding="utf-8")
+        data = path.read_bytes()
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            line = data[: exc.start].count(b"\n") + 1
+            message = f"line {line}: not UTF-8 text ({exc.reason})"
+            raise QueryError(message, query=name, path=path) from exc
         try:
             statement = parse(text)
             sql = render(statement)

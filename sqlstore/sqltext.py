@@ -1,11 +1,19 @@
 """A small SQL lexer: finds ``:name`` parameters and renders a statement per driver.
 
-It knows just enough SQL to never mistake a colon for a parameter: string
-literals (``''`` and ``E'\\''`` escapes), quoted identifiers, ``--`` and nested
-``/* */`` comments, ``$tag$`` bodies, ``::`` casts, ``:=`` assignments and
-array slices (``[1:2]``, ``[lo:hi]``, ``[:n]``). A ``;`` outside those ends
-the statement; anything but comments after it is a second statement, which a
-query file may not hold.
+It knows just enough SQL to never mistake a colon for a parameter, nor a
+parameter for anything else: string literals (``''`` and ``E'\\''``
+escapes), quoted identifiers (``"a"``, and SQLite's ```a``` and ``[a]``),
+``--`` and nested ``/* */`` comments, ``$tag$`` bodies, ``::`` casts and
+``:=`` assignments. A colon is an array slice's only inside square brackets
+that follow an operand (``arr[1:2]``, ``a[lo:hi]``, ``a[:n]``); everywhere
+else (``ARRAY[:a, :b]``, ``THEN:y``, ``(:a)``, ``:a||:b``) ``:name`` is a
+parameter. A ``;`` outside those ends the statement; anything but comments
+after it is a second statement, which a query file may not hold.
+
+Two uses of a parameter are recorded for the registry. ``x = ANY(:p)`` and
+``x <> ALL(:p)`` take a list (an array on PostgreSQL, a ``json_each`` IN-list
+on SQLite). ``x IN (:p)`` or ``x IN (:a, :b)`` takes one value per item, so a
+list given there is refused before sending (see ``Statement.in_params``).
 """
 
 from __future__ import annotations
@@ -13,7 +21,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-__all__ = ["Code", "Literal_", "Param", "SqlSyntaxError", "Statement", "parse"]
+__all__ = ["Code", "ListUse", "Literal_", "Param", "SqlSyntaxError", "Statement", "Token", "parse"]
 
 
 class SqlSyntaxError(ValueError):
@@ -48,25 +56,95 @@ class Param:
 
 Segment = Code | Literal_ | Param
 
-_ANY_BEFORE = re.compile(r"(=|<>|!=)\s*(ANY|ALL)\s*\(\s*$", re.IGNORECASE)
-_ANY_AFTER = re.compile(r"^\s*\)")
+# Token kinds. WS and COMMENT are not significant (they never change what a
+# neighbouring token means); STRING, QIDENT, DOLLAR and COMMENT become Literal_
+# segments, PARAM a Param, everything else Code.
+WS, COMMENT, STRING, QIDENT, DOLLAR = "ws", "comment", "string", "qident", "dollar"
+WORD, POSITIONAL, OP, PUNCT, CAST, ASSIGN, COLON, PARAM = (
+    "word",
+    "positional",
+    "op",
+    "punct",
+    "cast",
+    "assign",
+    "colon",
+    "param",
+)
+_LITERALS = frozenset((COMMENT, STRING, QIDENT, DOLLAR))
+_INSIGNIFICANT = frozenset((WS, COMMENT))
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    """One lexical token: its kind, its exact text and the line it starts on."""
+
+    kind: str
+    text: str
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
+class ListUse:
+    """``operand <op> ANY|ALL|SOME ( :name )``: a parameter that takes a list.
+
+    The indexes point into ``Statement.tokens``; ``keyword`` is the SQLite
+    IN-list that means the same (``IN``/``NOT IN``), or ``None`` where no
+    IN-list does (``= ALL``, ``<> ANY``, ``> ANY``...).
+    """
+
+    name: str
+    line: int
+    op: int
+    quantifier: int
+    param: int
+    close: int
+    keyword: str | None
+
+
+# Characters of PostgreSQL's operators (``--`` and ``/*`` start comments instead).
+_OPERATOR_CHARS = frozenset("+-*/<>=~!@#%^&|?")
 _TAG = re.compile(r"\$([A-Za-z_\u0080-\uffff][A-Za-z0-9_\u0080-\uffff]*)?\$")
+# Open brackets on the lexer's stack.
+_PAREN, _IN_PAREN, _SUBSCRIPT, _ARRAY = "(", "in(", "sub[", "array["
+# Words after which an operand is expected, so a ``[`` there starts no subscript:
+# on SQLite it opens a quoted identifier (``SELECT [a:b] FROM t``).
+_KEYWORDS = frozenset(
+    re.findall(
+        r"\w+",
+        """all and any as between by case distinct do else escape except exists filter from
+        group having ilike in insert intersect into is join like limit not offset on or order
+        over partition returning select set similar some table then union update using values
+        when where window with""",
+    )
+)
 
 
 def _is_ident_start(ch: str) -> bool:
     return ch.isalpha() or ch == "_"
 
 
-def _is_ident_char(ch: str) -> bool:
+def _is_word_char(ch: str) -> bool:
     return ch.isalnum() or ch == "_" or ch == "$"
+
+
+def _is_name_char(ch: str) -> bool:
+    return ch.isalnum() or ch == "_"
 
 
 @dataclass(frozen=True)
 class Statement:
-    """One parsed SQL statement: its segments and its parameter names."""
+    """One parsed SQL statement: its segments and its parameter names.
+
+    ``params`` are the names in order of first use. ``list_params`` take a
+    list (``= ANY(:p)``). ``in_params`` are items of an ``IN (...)`` list,
+    which take one value each.
+    """
 
     source: str
     segments: tuple[Segment, ...]
+    tokens: tuple[Token, ...] = field(default=(), repr=False, compare=False)
+    list_uses: tuple[ListUse, ...] = field(default=(), repr=False, compare=False)
+    in_params: frozenset[str] = frozenset()
     params: tuple[str, ...] = field(init=False)
     list_params: frozenset[str] = field(init=False)
 
@@ -76,24 +154,7 @@ class Statement:
             if isinstance(seg, Param):
                 names.setdefault(seg.name)
         object.__setattr__(self, "params", tuple(names))
-        object.__setattr__(self, "list_params", frozenset(p for p, _ in self._any_params()))
-
-    def _any_params(self) -> list[tuple[str, int]]:
-        """The parameters written as ``= ANY(:p)`` / ``<> ALL(:p)``, with their positions."""
-        found = []
-        segs = self.segments
-        for i, seg in enumerate(segs):
-            if not isinstance(seg, Param) or i == 0 or i + 1 >= len(segs):
-                continue
-            before, after = segs[i - 1], segs[i + 1]
-            if (
-                isinstance(before, Code)
-                and isinstance(after, Code)
-                and _ANY_BEFORE.search(before.text)
-                and _ANY_AFTER.match(after.text)
-            ):
-                found.append((seg.name, i))
-        return found
+        object.__setattr__(self, "list_params", frozenset(u.name for u in self.list_uses))
 
     def pyformat(self) -> str:
         """Render for psycopg: ``%(name)s`` placeholders, every literal ``%`` doubled."""
@@ -109,106 +170,239 @@ class Statement:
         """Render with ``:name`` placeholders (sqlite3's own style).
 
         With ``lists_as_json_each``, ``x = ANY(:p)`` becomes
-        ``x IN (SELECT value FROM json_each(:p))`` and ``x <> ALL(:p)`` its
-        ``NOT IN`` form, for a database without arrays.
+        ``x IN (SELECT value FROM json_each(COALESCE(:p, '[null]')))`` and
+        ``x <> ALL(:p)`` its ``NOT IN`` form, for a database without arrays:
+        an empty list matches no row (``NOT IN``: every row) and NULL gives
+        NULL, as on PostgreSQL. Any other ``ANY``/``ALL`` of a parameter has
+        no such form and is refused.
         """
-        segs: list[Segment] = list(self.segments)
-        if lists_as_json_each:
-            for _name, i in reversed(self._any_params()):
-                before = segs[i - 1]
-                after = segs[i + 1]
-                assert isinstance(before, Code) and isinstance(after, Code)
-                m = _ANY_BEFORE.search(before.text)
-                assert m is not None
-                negate = m.group(2).upper() == "ALL"
-                if negate != (m.group(1) != "="):
-                    raise SqlSyntaxError(
-                        "only '= ANY(:list)' and '<> ALL(:list)' are portable",
-                        _name_line(segs[i]),
-                    )
-                keyword = "NOT IN" if negate else "IN"
-                segs[i - 1] = Code(
-                    before.text[: m.start()] + f"{keyword} (SELECT value FROM json_each("
+        if not (lists_as_json_each and self.list_uses):
+            return "".join(f":{s.name}" if isinstance(s, Param) else s.text for s in self.segments)
+        tokens = self.tokens
+        texts = [t.text for t in tokens]
+        for use in self.list_uses:
+            if use.keyword is None:
+                written = " ".join(tokens[i].text for i in (use.op, use.quantifier))
+                raise SqlSyntaxError(
+                    f"'{written}(:{use.name})' has no SQLite form: only '= ANY(:list)' "
+                    "and '<> ALL(:list)' are portable",
+                    use.line,
                 )
-                segs[i + 1] = Code("))" + after.text[_ANY_AFTER.match(after.text).end() :])  # type: ignore[union-attr]
-        return "".join(f":{s.name}" if isinstance(s, Param) else s.text for s in segs)
-
-
-def _name_line(seg: Segment) -> int:
-    return seg.line if isinstance(seg, Param) else 0
+            before = tokens[use.op - 1].kind if use.op else WS
+            texts[use.op] = ("" if before == WS else " ") + use.keyword
+            gap = tokens[use.quantifier - 1].kind
+            texts[use.quantifier] = ("" if gap == WS else " ") + "(SELECT value FROM json_each"
+            # NULL for the list: NULL, as PostgreSQL's x = ANY(NULL), not an empty list.
+            texts[use.param] = f"COALESCE(:{use.name}, '[null]')"
+            texts[use.close] = "))"
+        return "".join(texts)
 
 
 def parse(sql: str) -> Statement:
     """Split ``sql`` into segments; raise ``SqlSyntaxError`` unless it is one statement."""
+    lexer = _Lexer(sql)
+    tokens = lexer.run()
+    while tokens and tokens[-1].kind == WS:
+        tokens.pop()
+    if not any(t.kind not in _LITERALS and t.kind != WS for t in tokens):
+        raise SqlSyntaxError("no SQL statement", 1)
     segments: list[Segment] = []
     code: list[str] = []
-    i, n, line = 0, len(sql), 1
+    for tok in tokens:
+        if tok.kind == PARAM:
+            if code:
+                segments.append(Code("".join(code)))
+                code.clear()
+            segments.append(Param(tok.text[1:], tok.line))
+        elif tok.kind in _LITERALS:
+            if code:
+                segments.append(Code("".join(code)))
+                code.clear()
+            segments.append(Literal_(tok.text))
+        else:
+            code.append(tok.text)
+    if code:
+        segments.append(Code("".join(code)))
+    list_uses, in_params = _uses(tokens, lexer.inside)
+    return Statement(sql, tuple(segments), tuple(tokens), list_uses, in_params)
 
-    def flush() -> None:
-        if code:
-            segments.append(Code("".join(code)))
-            code.clear()
 
-    def literal(end: int) -> None:
-        nonlocal i, line
-        flush()
-        text = sql[i:end]
-        line += text.count("\n")
-        segments.append(Literal_(text))
-        i = end
+class _Lexer:
+    """One pass over the text; the bracket stack tells a slice's colon from a parameter."""
 
-    while i < n:
-        ch = sql[i]
-        nxt = sql[i + 1] if i + 1 < n else ""
-        if ch == "'":
-            escapes = i > 0 and sql[i - 1] in "eE" and (i < 2 or not _is_ident_char(sql[i - 2]))
-            literal(_end_of_quoted(sql, i, "'", escapes, line))
-        elif ch == '"':
-            literal(_end_of_quoted(sql, i, '"', False, line))
-        elif ch == "-" and nxt == "-":
-            end = sql.find("\n", i)
-            literal(n if end < 0 else end)
-        elif ch == "/" and nxt == "*":
-            literal(_end_of_block_comment(sql, i, line))
-        elif ch == "$" and (i == 0 or not _is_ident_char(sql[i - 1])) and (m := _TAG.match(sql, i)):
+    def __init__(self, sql: str):
+        self.sql = sql
+        self.i = 0
+        self.line = 1
+        self.tokens: list[Token] = []
+        self.stack: list[str] = []
+        self.prev: Token | None = None  # the last significant token
+        # For each token, the bracket it is directly inside (None at top level).
+        self.inside: list[str | None] = []
+
+    def emit(self, kind: str, end: int) -> None:
+        """Add the text from the current position to ``end`` as one token."""
+        tok = Token(kind, self.sql[self.i : end], self.line)
+        self.tokens.append(tok)
+        self.inside.append(self.stack[-1] if self.stack else None)
+        self.line += tok.text.count("\n")
+        self.i = end
+        if kind not in _INSIGNIFICANT:
+            self.prev = tok
+
+    def scan(self, start: int, *, name: bool = False) -> int:
+        """The end of the word (or parameter name) that goes on at ``start``."""
+        test = _is_name_char if name else _is_word_char
+        j, n = start, len(self.sql)
+        while j < n and test(self.sql[j]):
+            j += 1
+        return j
+
+    def run(self) -> list[Token]:
+        """Every token up to the end of the statement."""
+        sql, n = self.sql, len(self.sql)
+        while self.i < n:
+            i, ch = self.i, sql[self.i]
+            nxt = sql[i + 1] if i + 1 < n else ""
+            if ch.isspace():
+                j = i + 1
+                while j < n and sql[j].isspace():
+                    j += 1
+                self.emit(WS, j)
+            elif ch == "'":
+                escapes = i > 0 and sql[i - 1] in "eE" and (i < 2 or not _is_word_char(sql[i - 2]))
+                self.emit(STRING, _end_of_quoted(sql, i, "'", escapes, self.line))
+            elif ch in '"`':
+                self.emit(QIDENT, _end_of_quoted(sql, i, ch, False, self.line))
+            elif ch == "-" and nxt == "-":
+                end = sql.find("\n", i)
+                self.emit(COMMENT, n if end < 0 else end)
+            elif ch == "/" and nxt == "*":
+                self.emit(COMMENT, _end_of_block_comment(sql, i, self.line))
+            elif ch == "$":
+                self.dollar(i)
+            elif ch.isalnum() or ch == "_":
+                self.emit(WORD, self.scan(i))
+            elif ch == ":":
+                self.colon(i, nxt)
+            elif ch == "(":
+                prev = self.prev
+                opens_in = prev is not None and prev.kind == WORD and prev.text.lower() == "in"
+                self.stack.append(_IN_PAREN if opens_in else _PAREN)
+                self.emit(PUNCT, i + 1)
+            elif ch == ")":
+                if self.stack and self.stack[-1] in (_PAREN, _IN_PAREN):
+                    self.stack.pop()
+                self.emit(PUNCT, i + 1)
+            elif ch == "[":
+                self.bracket(i)
+            elif ch == "]":
+                if self.stack and self.stack[-1] in (_SUBSCRIPT, _ARRAY):
+                    self.stack.pop()
+                self.emit(PUNCT, i + 1)
+            elif ch == ";":
+                _check_only_comments_after(sql, i + 1, self.line)
+                break
+            elif ch in _OPERATOR_CHARS:
+                j = i + 1
+                while j < n and sql[j] in _OPERATOR_CHARS and sql[j : j + 2] not in ("--", "/*"):
+                    j += 1
+                self.emit(OP, j)
+            else:
+                self.emit(PUNCT, i + 1)
+        return self.tokens
+
+    def dollar(self, i: int) -> None:
+        """A ``$tag$`` body, a ``$1`` placeholder, or a lone ``$``."""
+        sql = self.sql
+        m = _TAG.match(sql, i)
+        if m and (i == 0 or not _is_word_char(sql[i - 1])):
             close = sql.find(m.group(0), m.end())
             if close < 0:
-                raise SqlSyntaxError(f"unterminated dollar-quoted body {m.group(0)}", line)
-            literal(close + len(m.group(0)))
-        elif ch == ":" and nxt in (":", "="):
-            code.append(ch + nxt)
-            i += 2
-        elif ch == ":" and _is_ident_start(nxt) and not _follows_operand(sql, i):
-            j = i + 1
-            while j < n and (sql[j].isalnum() or sql[j] == "_"):
-                j += 1
-            flush()
-            segments.append(Param(sql[i + 1 : j], line))
-            i = j
-        elif ch == ";":
-            _check_only_comments_after(sql, i + 1, line)
-            break
+                raise SqlSyntaxError(f"unterminated dollar-quoted body {m.group(0)}", self.line)
+            self.emit(DOLLAR, close + len(m.group(0)))
+        elif i + 1 < len(sql) and sql[i + 1].isdigit():
+            self.emit(POSITIONAL, self.scan(i + 1))
         else:
-            if ch == "\n":
-                line += 1
-            code.append(ch)
-            i += 1
-    flush()
-    # Trailing white space after the last segment is noise, not SQL.
-    if segments and isinstance(segments[-1], Code):
-        stripped = segments[-1].text.rstrip()
-        segments[-1] = Code(stripped)
-        if not stripped:
-            segments.pop()
-    if not any(isinstance(s, Param) or (isinstance(s, Code) and s.text.strip()) for s in segments):
-        raise SqlSyntaxError("no SQL statement", 1)
-    return Statement(sql, tuple(segments))
+            self.emit(PUNCT, i + 1)
+
+    def colon(self, i: int, nxt: str) -> None:
+        """A cast, an assignment, a slice's colon or a parameter."""
+        if nxt == ":":
+            self.emit(CAST, i + 2)
+        elif nxt == "=":
+            self.emit(ASSIGN, i + 2)
+        elif self.stack and self.stack[-1] == _SUBSCRIPT:
+            self.emit(COLON, i + 1)
+        elif _is_ident_start(nxt):
+            last = self.tokens[-1].text if self.tokens else ""
+            if last and _is_word_char(last[-1]):
+                # THEN:y: PostgreSQL would read THEN$1 (what %(y)s becomes) as one name.
+                self.tokens.append(Token(WS, " ", self.line))
+                self.inside.append(self.stack[-1] if self.stack else None)
+            self.emit(PARAM, self.scan(i + 1, name=True))
+        else:
+            self.emit(COLON, i + 1)
+
+    def bracket(self, i: int) -> None:
+        """A subscript, an ARRAY constructor, or SQLite's ``[quoted identifier]``."""
+        prev = self.prev
+        word = prev.text.lower() if prev is not None and prev.kind == WORD else None
+        if word == "array":
+            kind = _ARRAY
+        elif prev is not None and (
+            (word is not None and word not in _KEYWORDS)
+            or prev.kind in (POSITIONAL, QIDENT, STRING, DOLLAR, PARAM)
+            or prev.text in (")", "]")
+        ):
+            kind = _SUBSCRIPT
+        elif self.stack and self.stack[-1] == _ARRAY and prev is not None and prev.text in "[,":
+            kind = _ARRAY  # ARRAY[[1, 2], [3, 4]]
+        else:
+            # Not PostgreSQL (where it would be a syntax error): SQLite's [quoted identifier].
+            end = self.sql.find("]", i + 1)
+            if end >= 0:
+                self.emit(QIDENT, end + 1)
+                return
+            kind = _ARRAY
+        self.stack.append(kind)
+        self.emit(PUNCT, i + 1)
 
 
-def _follows_operand(sql: str, i: int) -> bool:
-    """True where a colon ends an operand, as in an array slice ``[lo:hi]`` or ``[:n]``."""
-    prev = sql[i - 1] if i > 0 else ""
-    return prev != "" and (_is_ident_char(prev) or prev in "])[")
+def _uses(
+    tokens: list[Token], inside: list[str | None]
+) -> tuple[tuple[ListUse, ...], frozenset[str]]:
+    """The list uses (``= ANY(:p)``) and the IN-list items (``IN (:p)``) among the tokens."""
+    sig = [k for k, t in enumerate(tokens) if t.kind not in _INSIGNIFICANT]
+    lists: list[ListUse] = []
+    items: set[str] = set()
+
+    def text(pos: int) -> str:
+        return tokens[sig[pos]].text if 0 <= pos < len(sig) else ""
+
+    for pos, k in enumerate(sig):
+        tok = tokens[k]
+        if tok.kind != PARAM:
+            continue
+        before, after = text(pos - 1), text(pos + 1)
+        name = tok.text[1:]
+        if inside[k] == _IN_PAREN and before in ("(", ",") and after in (")", ","):
+            items.add(name)
+        if before != "(" or after != ")" or pos < 3:
+            continue
+        quantifier = tokens[sig[pos - 2]]
+        op = tokens[sig[pos - 3]]
+        if quantifier.kind != WORD or quantifier.text.upper() not in ("ANY", "ALL", "SOME"):
+            continue
+        if op.kind != OP and not (op.kind == WORD and op.text.upper() in ("LIKE", "ILIKE")):
+            continue
+        keyword = None
+        if op.text == "=" and quantifier.text.upper() != "ALL":
+            keyword = "IN"
+        elif op.text in ("<>", "!=") and quantifier.text.upper() == "ALL":
+            keyword = "NOT IN"
+        lists.append(ListUse(name, tok.line, sig[pos - 3], sig[pos - 2], k, sig[pos + 1], keyword))
+    return tuple(lists), frozenset(items)
 
 
 def _end_of_quoted(sql: str, start: int, quote: str, escapes: bool, line: int) -> int:

@@ -56,7 +56,11 @@ class Store:
     def session(self, *, readonly: bool = False) -> Iterator[Session]:
         """One transaction: committed when the block ends, rolled back if it raises."""
         with self.dialect.transaction(readonly=readonly) as conn:
-            yield Session(conn, self.registry, self.dialect.name)
+            session = Session(conn, self.registry, self.dialect.name)
+            try:
+                yield session
+            finally:
+                session._close()
 
     def migrate(self) -> list[str]:
         """Apply every pending migration; return the ids applied."""

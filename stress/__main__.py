@@ -22,15 +22,17 @@ SCENARIOS = {
     "migrate": "stress.migrate_race",
     "reconnect": "stress.reconnect",
     "hostile": "stress.hostile",
+    "parity": "stress.parity",
 }
 
 TITLES = {
     "writers": "Concurrent writers on SQLite",
     "claiming": "Concurrent task claiming",
     "kill": "SIGKILL in the middle of a batch insert",
-    "migrate": "Concurrent migrate and stale migration locks",
+    "migrate": "Concurrent migrate, migrate killed at random instants, dead lock holders",
     "reconnect": "PostgreSQL connections terminated under a running app",
     "hostile": "Hostile input through the DAOs",
+    "parity": "The same random calls on SQLite and PostgreSQL side by side",
 }
 
 
@@ -61,6 +63,7 @@ def parse(argv: list[str]) -> Options:
         ("kills", "processes killed mid-batch, per dialect"),
         ("batch", "generations in the batch that gets killed"),
         ("rounds", "concurrent migrate rounds, per dialect"),
+        ("migrate_kills", "migrate processes SIGKILLed at random instants, per dialect"),
         ("faults", "times every connection of the running app is terminated"),
     ):
         parser.add_argument(
@@ -79,6 +82,7 @@ def parse(argv: list[str]) -> Options:
         kills=args.kills,
         batch=args.batch,
         rounds=args.rounds,
+        migrate_kills=args.migrate_kills,
         faults=args.faults,
     )
 

@@ -64,6 +64,7 @@ class Options:
     kills: int = 3
     batch: int = 2000
     rounds: int = 2
+    migrate_kills: int = 25
     faults: int = 5
 
 

@@ -15,12 +15,13 @@ from __future__ import annotations
 import math
 import uuid
 from collections.abc import Callable
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from pydantic import ValidationError
 
 from sqlstore import Json, Session
-from sqlstore.dao import GenerationDAO, PromptDAO
+from sqlstore.dao import GenerationDAO, PromptDAO, TaskDAO
 from sqlstore.errors import (
     AlreadyExists,
     DataError,
@@ -31,6 +32,7 @@ from sqlstore.errors import (
     QueryNotFound,
 )
 from sqlstore.models import GenerationCreate, GenerationUpdate
+from sqlstore.types import MAX_JSON_DEPTH, utcnow
 from stress.common import generation_fields
 from stress.hostile import Case, Seed
 from stress.hostile_stores import STORE_CASES
@@ -64,6 +66,9 @@ def _nested(depth: int) -> dict[str, Any]:
 
 
 INJECTION = "'; DROP TABLE generations; --"
+#: Aware datetimes whose UTC instant is in year 0 and in year 10000.
+EARLY = datetime(1, 1, 1, 0, 30, tzinfo=timezone(timedelta(hours=1)))
+LATE = datetime(9999, 12, 31, 23, 0, tzinfo=timezone(timedelta(hours=-2)))
 NUL = "a\x00b"
 
 #: Text that reads like SQL, quoting or placeholders. It is valid input: stored and read
@@ -130,7 +135,9 @@ GENERATION_CASES: list[Case] = [
     Case("metadata NUL value", _meta({"x": NUL}), DataError, r"NUL"),
     Case("metadata NUL key", _meta({NUL: 1}), DataError, r"NUL"),
     Case("metadata surrogate", _meta({"x": "\udfff"}), DataError, r"surrogate"),
-    Case("metadata too deep", _meta(_nested(5000)), DataError, r"recursion"),
+    Case("metadata too deep", _meta(_nested(5000)), DataError, r"nested more than 200"),
+    Case("metadata 201 deep", _meta(_nested(MAX_JSON_DEPTH + 1)), DataError, r"nested more than"),
+    Case("metadata year 0", _meta({"at": EARLY}), DataError, r"years 1 to 9999"),
     # Reads and filters.
     Case("get not a uuid", lambda s, g: G(s).get("not-a-uuid"), ValidationError, r"UUID"),
     Case("get injection", lambda s, g: G(s).get(INJECTION), ValidationError, r"UUID"),
@@ -308,6 +315,54 @@ GENERATION_CASES: list[Case] = [
         lambda s, g: s.fetch_all("prompts.get_by_text", text=object()),
         DataError,
         r"object",
+    ),
+    # Values the dialects treated differently: refused alike before anything is sent.
+    Case(
+        "heartbeat in year 0",
+        lambda s, g: s.execute("tasks.heartbeat", now=EARLY, ids=[g.pending.id]),
+        DataError,
+        r"years 1 to 9999",
+    ),
+    Case(
+        "task stamped year 10000",
+        lambda s, g: s.fetch_one(
+            "tasks.insert",
+            id=uuid.uuid4(),
+            endpoint="/x",
+            data=Json({}),
+            priority=0,
+            user_id=None,
+            now=LATE,
+        ),
+        DataError,
+        r"years 1 to 9999",
+    ),
+    Case(
+        "text as bytes",
+        lambda s, g: s.fetch_all("prompts.get_by_text", text=b"hip hop"),
+        DataError,
+        r"bytes are not storable",
+    ),
+    Case(
+        "ids as bytes",
+        lambda s, g: s.execute("tasks.heartbeat", now=utcnow(), ids=[b"\x00" * 16]),
+        DataError,
+        r"bytes",
+    ),
+    Case("id 2**64", lambda s, g: s.fetch_one("generations.get", id=2**64), DataError, r"64 bits"),
+    Case(
+        "offset -2**63-1",
+        lambda s, g: s.fetch_all(
+            "generations.list", status=None, model_name=None, limit=10, offset=-(2**63) - 1
+        ),
+        DataError,
+        r"64 bits",
+    ),
+    Case(
+        "task data 10000 deep",
+        lambda s, g: TaskDAO(s).add({"endpoint": "/x", "data": {"x": _nested(10_000)}}),
+        ValidationError,
+        r"nested more than 200",
     ),
     Case(
         "JSON list of NUL",

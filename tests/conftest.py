@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -11,6 +12,10 @@ import pytest
 from sqlstore import Session, Store
 
 APP = Path(__file__).parent / "app"
+
+# Every DAO method that writes with several statements must be marked @atomic:
+# the SQLite dialect checks each call (subprocesses inherit it).
+os.environ["SQLSTORE_STRICT_CALLS"] = "1"
 
 
 @pytest.fixture(scope="session")

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 from sqlstore import Store, connect
 from sqlstore.check import (
@@ -16,6 +18,7 @@ from sqlstore.check import (
     locate,
     statement_kind,
 )
+from sqlstore.cli import main
 from sqlstore.dao import GenerationDAO
 from sqlstore.errors import MigrationError, ParameterError, QueryError, QueryNotFound
 from sqlstore.sqltext import parse
@@ -302,3 +305,81 @@ def test_full_scan_heuristic(dialect: str, sql: str, plan: list[str], flagged: b
     assert bool(warnings) is flagged, warnings
     if flagged:
         assert warnings == ["full scan of t although the WHERE clause names a (leads ix_t_a)"]
+
+
+# One bad file never stops the run (issue 11): files that do not load, and files
+# the driver itself refuses, are each reported, and every other file is checked.
+
+BAD_FILES = {
+    "bad/unterminated.sql": "-- An open quote.\nSELECT id\nFROM generations\n"
+    "WHERE status = 'open;\n",
+    "bad/two.sql": "-- Two statements.\nSELECT 1 AS one;\nSELECT 2 AS two;\n",
+    "bad/at_param.sql": "-- A parameter style sqlstore does not use.\nSELECT @y AS y;\n",
+    "bad/positional.sql": "-- A positional parameter.\nSELECT id FROM generations WHERE id = ?;\n",
+    "bad/no_column.sql": "-- A column that is not there.\nSELECT nope FROM generations;\n",
+    "bad/then.sql": "-- Fine: THEN:y is a parameter.\n"
+    "SELECT CASE WHEN :x > 0 THEN:y ELSE 0 END AS v;\n",
+    "bad/array.postgresql.sql": "-- Fine: both parameters of the array.\n"
+    "SELECT ARRAY[:a, :b] AS pair;\n",
+    "bad/array.sqlite.sql": "-- Fine.\nSELECT json_array(:a, :b) AS pair;\n",
+    "bad/fine.sql": "-- Fine.\nSELECT COUNT(*) AS n FROM generations WHERE status = :status;\n",
+}
+NOT_UTF8 = b"-- Latin-1.\nSELECT 'caf\xe9' AS x;\n"
+FAILING = {
+    "bad.unterminated": (4, "unterminated string literal"),
+    "bad.two": (3, "one statement"),
+    "bad.at_param": (2, ""),
+    "bad.positional": (None, ""),
+    "bad.no_column": (2, "nope"),
+    "bad.latin1": (2, "not UTF-8"),
+}
+
+
+def _bad_folder(tmp_path: Path) -> Path:
+    folder = _write(tmp_path / "sql", BAD_FILES)
+    (folder / "bad" / "latin1.sql").write_bytes(NOT_UTF8)
+    return folder
+
+
+def test_check_reports_every_bad_file_and_goes_on(sqlstore_url: str, tmp_path: Path) -> None:
+    folder = _bad_folder(tmp_path)
+    seen: list[str] = []
+    # The files are the app's: the store itself could not even load them.
+    with pytest.raises(QueryError), connect(sqlstore_url, sql_dirs=[folder]):
+        pass
+    with connect(sqlstore_url) as store:
+        findings = check_queries(store, sql_dirs=[folder], each=lambda f: seen.append(f.query))
+    found = _by_name(findings)
+    assert seen == [f.query for f in findings]
+    for name, (line, words) in FAILING.items():
+        assert found[name].status == "failed", found[name]
+        assert words in found[name].message, found[name]
+        assert found[name].path.parent == folder / "bad"
+        if line is not None:
+            assert found[name].line == line, found[name]
+    assert {f.query for f in findings if f.status == "failed"} == set(FAILING)
+    for name in ("bad.then", "bad.array", "bad.fine", "generations.get", "tasks.claim"):
+        assert found[name].status == "ok", found[name]
+    # Every built-in query was still checked.
+    assert {q.name for q in store.registry} <= set(found)
+
+
+def test_check_command_reports_every_bad_file_and_ends_with_a_summary(
+    sqlstore_url: str, tmp_path: Path
+) -> None:
+    folder = _bad_folder(tmp_path)
+    with CliRunner().isolation() as (out, err, _):
+        code = main(["--database", sqlstore_url, "--sql-dir", str(folder), "check"])
+    stdout, stderr = out.getvalue().decode(), err.getvalue().decode()
+    assert code == 1, stdout + stderr
+    failed = [line.split()[1] for line in stdout.splitlines() if line.startswith("failed")]
+    assert sorted(failed) == sorted(FAILING)
+    assert re.search(r"^failed +bad\.two  \S*bad/two\.sql:3: .*one statement", stdout, re.M)
+    assert re.search(r"^ok +bad\.then$", stdout, re.M)
+    last = stdout.splitlines()[-1]
+    dialect = "sqlite" if sqlstore_url.startswith("sqlite") else "postgresql"
+    match = re.fullmatch(rf"{dialect}: (\d+) queries: (\d+) ok, (\d+) failed, .*", last)
+    assert match, last
+    assert int(match[3]) == len(FAILING)
+    assert stderr.strip() == f"error: {len(FAILING)} query(ies) failed the check"
+    assert "Traceback" not in stdout + stderr

@@ -200,7 +200,7 @@ def test_show_prints_the_exact_sql_each_dialect_receives() -> None:
     assert "-- dialect:    sqlite" in lite.out
     assert "-- file:       sql/generations/set_status.sql" in lite.out
     assert ":from_statuses (a list, sent as JSON to json_each)" in lite.out
-    assert "status IN (SELECT value FROM json_each(:from_statuses))" in lite.out
+    assert "status IN (SELECT value FROM json_each(COALESCE(:from_statuses, '[null]')))" in lite.out
     pg = invoke("show", "generations.set_status", "--dialect", "postgresql")
     assert "%(from_statuses)s (a list, sent as an array)" in pg.out
     assert "status = ANY(%(from_statuses)s)" in pg.out

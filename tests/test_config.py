@@ -191,3 +191,76 @@ def test_store_repr_hides_password(sqlstore_postgres_server: str) -> None:
         assert "***" in repr(store) or settings.url.password is None
         if settings.url.password:
             assert settings.url.password not in repr(store)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        # Redaction stopped at the quote: the message showed password=***'SECRET.
+        f"postgresql://u@127.0.0.1/db?password=ab'{SECRET}&pool_size=many",
+        f'postgresql://u@127.0.0.1/db?password=ab"{SECRET}&pool_size=many',
+        f"postgresql://u@127.0.0.1/db?password=ab {SECRET}&pool_size=many",
+        f"postgresql://u@127.0.0.1/db?sslpassword=ab@{SECRET}&pool_size=many",
+        f"postgresql://u@127.0.0.1/db?pool_size=many&password=ab#{SECRET}",
+        f"postgresql://u:ab'{SECRET}@127.0.0.1/db?pool_size=many",
+        f"postgresql://u:ab/{SECRET}@127.0.0.1/db?pool_size=many",
+        f"u:{SECRET}@127.0.0.1/db",
+    ],
+)
+def test_no_part_of_a_password_is_shown_whatever_it_holds(url: str) -> None:
+    with pytest.raises(ConfigError) as info:
+        resolve(url)
+    assert SECRET not in str(info.value) and SECRET not in repr(info.value)
+
+
+def test_an_unescaped_ampersand_in_a_password_option_is_refused_without_showing_it() -> None:
+    """``?password=ab&SECRET`` would hand libpq an option named after the password's end."""
+    with pytest.raises(ConfigError, match="%26") as info:
+        resolve(f"postgresql://u@127.0.0.1/db?password=ab&{SECRET}&sslmode=disable")
+    assert SECRET not in str(info.value)
+    escaped = resolve(f"postgresql://u@127.0.0.1/db?password=ab%26{SECRET}&sslmode=disable")
+    assert dict(escaped.url.options)["password"] == f"ab&{SECRET}"
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        (f"host=db password={SECRET}'x user=app", "host=db password=*** user=app"),
+        (f"host=db password='a \\' {SECRET}' user=app", "host=db password=*** user=app"),
+        (f'{{"password": "a\\" {SECRET}", "user": "app"}}', '{"password": "***", "user": "app"}'),
+        (f"postgresql://app:a@b/{SECRET}@db/x failed", "postgresql://app:***@db/x failed"),
+        (
+            f"postgresql://app@db/x?password=a'{SECRET}&sslmode=x",
+            "postgresql://app@db/x?password=***&sslmode=x",
+        ),
+    ],
+)
+def test_redact_hides_passwords_in_free_text(text: str, shown: str) -> None:
+    from sqlstore.config import redact
+
+    assert redact(text) == shown
+
+
+@pytest.mark.parametrize("where", ["password", "?password=", "database", "DB_PASSWORD"])
+def test_a_nul_in_the_url_is_refused(where: str) -> None:
+    """Before, libpq cut its connection string at a NUL and connected to its default server."""
+    urls = {
+        "password": f"postgresql://u:{SECRET}%00x@127.0.0.1:1/db",
+        "?password=": f"postgresql://u@127.0.0.1:1/db?password={SECRET}\x00x&connect_timeout=1",
+        "database": "postgresql://u@127.0.0.1:1/db%00x",
+    }
+    if where == "DB_PASSWORD":
+        env = {
+            "DB_DRIVER": "postgresql",
+            "DB_USERNAME": "u",
+            "DB_PASSWORD": f"{SECRET}\x00x",
+            "DB_HOST": "127.0.0.1",
+            "DB_PORT": "1",
+            "DB_DATABASE": "db",
+        }
+        call = lambda: resolve(None, env=env)  # noqa: E731
+    else:
+        call = lambda: sqlstore.connect(urls[where])  # noqa: E731
+    with pytest.raises(ConfigError, match="NUL") as info:
+        call()
+    assert SECRET not in str(info.value)

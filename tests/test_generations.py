@@ -176,6 +176,47 @@ def test_update_changes_only_given_fields(session: Session) -> None:
         dao.update(uuid.uuid4(), GenerationUpdate(file_path="x"))
 
 
+def test_update_sets_a_nullable_field_to_null_and_leaves_the_others(store: Store) -> None:
+    with store.session() as session:
+        dao = GenerationDAO(session)
+        gen = dao.create(new_generation(model_version="1", metadata={"bpm": 90}))
+        sized = dao.update(gen.id, GenerationUpdate(file_size_bytes=10))
+    with store.session() as session:
+        returned = GenerationDAO(session).update(gen.id, GenerationUpdate(model_version=None))
+    with store.session() as session:
+        stored = GenerationDAO(session).get(gen.id)
+    assert stored == returned
+    assert stored.model_version is None and stored.file_size_bytes == 10
+    assert stored.model_dump(exclude={"model_version"}) == sized.model_dump(
+        exclude={"model_version"}
+    )
+    with store.session() as session:
+        GenerationDAO(session).update(gen.id, GenerationUpdate(file_size_bytes=None))
+    with store.session() as session:
+        cleared = GenerationDAO(session).get(gen.id)
+    assert cleared is not None and cleared.file_size_bytes is None
+    assert (cleared.file_path, cleared.metadata) == ("outputs/gen.wav", {"bpm": 90})
+
+
+def test_update_with_no_field_given_changes_nothing(store: Store) -> None:
+    with store.session() as session:
+        gen = GenerationDAO(session).create(new_generation(model_version="1"))
+    with store.session() as session:
+        assert GenerationDAO(session).update(gen.id, GenerationUpdate()) == gen
+    with store.session() as session:
+        assert GenerationDAO(session).get(gen.id) == gen
+        with pytest.raises(NotFound):
+            GenerationDAO(session).update(uuid.uuid4(), GenerationUpdate())
+
+
+def test_update_refuses_null_for_a_not_null_field(session: Session) -> None:
+    for field in ("file_path", "metadata"):
+        with pytest.raises(ValidationError, match=f"{field} cannot be set to null"):
+            GenerationUpdate.model_validate({field: None})
+    with pytest.raises(ValidationError):
+        GenerationDAO(session).update(uuid.uuid4(), {"file_path": None})  # type: ignore[arg-type]
+
+
 def test_delete_says_whether_a_row_went(session: Session) -> None:
     dao = GenerationDAO(session)
     gen = dao.create(new_generation())

@@ -197,6 +197,47 @@ def test_update_changes_given_fields_and_moves_updated_at(session: Session, vide
         VideoDAO(session).update("missing", VideoUpdate(title="x"))
 
 
+def test_update_sets_a_nullable_field_to_null_and_leaves_the_others(store: Store) -> None:
+    with store.session() as session:
+        saved = VideoDAO(session).save(
+            VideoCreate(id="vid-n", path="/data/v.mp4", url="https://x.test/v.mp4", title="T")
+        )
+    with store.session() as session:
+        returned = VideoDAO(session).update("vid-n", VideoUpdate(url=None, description="D"))
+    with store.session() as session:
+        stored = VideoDAO(session).get("vid-n")
+    assert stored == returned
+    assert stored.url is None and stored.description == "D"
+    assert (stored.path, stored.title, stored.created_at) == ("/data/v.mp4", "T", saved.created_at)
+    assert stored.updated_at > saved.updated_at
+    with store.session() as session:
+        VideoDAO(session).update("vid-n", VideoUpdate(path=None))
+    with store.session() as session:
+        cleared = VideoDAO(session).get("vid-n")
+    assert cleared is not None and (cleared.path, cleared.url, cleared.title) == (None, None, "T")
+
+
+def test_update_with_no_field_given_changes_nothing_not_even_updated_at(store: Store) -> None:
+    with store.session() as session:
+        saved = VideoDAO(session).save(VideoCreate(id="vid-1", path="/data/v.mp4", title="T"))
+    with store.session() as session:
+        assert VideoDAO(session).update("vid-1", VideoUpdate()) == saved
+    with store.session() as session:
+        assert VideoDAO(session).get("vid-1") == saved
+        with pytest.raises(NotFound, match="missing"):
+            VideoDAO(session).update("missing", VideoUpdate())
+
+
+def test_update_refuses_null_for_title_and_description() -> None:
+    for field in ("title", "description"):
+        with pytest.raises(ValidationError, match=f"{field} cannot be set to null"):
+            VideoUpdate.model_validate({field: None})
+    changes = VideoUpdate(title="T")
+    with pytest.raises(ValidationError):
+        changes.description = None  # refused when set afterwards too, and not kept
+    assert changes.given() == {"title": "T"}
+
+
 def test_updated_at_moves_on_every_raw_update_of_every_table(store: Store) -> None:
     with store.session() as session:
         VideoDAO(session).save(VideoCreate(id="vid-1"))
@@ -215,9 +256,7 @@ def test_updated_at_moves_on_every_raw_update_of_every_table(store: Store) -> No
         # Raw UPDATEs that never name updated_at, in one transaction: each row moves.
         with raw.session() as session:
             session.execute("raw.touch_media", id="vid-1")
-            session.execute(
-                "video.update", id="vid-1", path=None, url=None, title="t", description=None
-            )
+            session.execute("video.update", id="vid-1", **VideoUpdate(title="t").params())
             session.execute("raw.touch_transcripts", media_id="vid-1", language="fr")
             session.execute("raw.touch_captions", media_id="vid-1")
         after = stamps()

@@ -22,6 +22,8 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 
 import sqlstore
 from sqlstore import Store
@@ -265,3 +267,117 @@ def test_a_failed_migration_never_shows_the_password(
     with sqlstore.connect(secret_url, migration_dirs=[tmp_path / "migrations"]) as store:
         exc = said.error("migrate", store.migrate)
     assert isinstance(exc, SqlstoreError)
+
+
+# Generated passwords: any characters, written wherever a password can be given.
+# Each is three marks with generated text between them, so that any piece of it
+# shown (its head, its tail, or the middle) shows a mark.
+MARKS = ("QXPWHEAD", "QXPWMIDDLE", "QXPWTAIL")
+_ANY = st.characters(blacklist_categories=("Cs",))
+
+
+@st.composite
+def generated_passwords(draw: st.DrawFn) -> str:
+    """A password of any characters, with the marks at its start, middle and end."""
+    head, tail = draw(st.text(_ANY, max_size=6)), draw(st.text(_ANY, max_size=6))
+    return f"{MARKS[0]}{head}{MARKS[1]}{tail}{MARKS[2]}"
+
+
+def _shown(call: Callable[[], object]) -> str:
+    """What a failing call says: message, repr and the whole traceback with its causes."""
+    try:
+        call()
+    except Exception as exc:
+        return f"{exc}\n{exc!r}\n" + "".join(traceback.format_exception(exc))
+    raise AssertionError("no error")
+
+
+def _assert_hidden(where: str, text: str) -> None:
+    shown = [m for m in MARKS if m.lower() in text.lower()]
+    assert not shown, f"{where}: password shown ({', '.join(shown)}):\n{text[:800]}"
+
+
+_PLACES = {
+    "URL user info, escaped": "postgresql://app:{quoted}@127.0.0.1:{port}/db?connect_timeout=1",
+    "URL user info, as typed": "postgresql://app:{raw}@127.0.0.1:{port}/db?connect_timeout=1",
+    "?password=, escaped": "postgresql://app@127.0.0.1:{port}/db?password={quoted}&connect_timeout=1",
+    "?password=, as typed": "postgresql://app@127.0.0.1:{port}/db?password={raw}&connect_timeout=1",
+    "?password= and a bad setting": "postgresql://app@127.0.0.1:1/db?password={raw}&pool_size=many",
+}
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    password=generated_passwords(),
+    place=st.sampled_from(sorted(_PLACES)),
+    port=st.sampled_from(["1", "port"]),
+)
+def test_generated_passwords_in_urls_are_never_shown(password: str, place: str, port: str) -> None:
+    """Refused URLs (bad port, unreachable server, bad setting): nothing of the password shows.
+
+    Typed as it is into a query string, a password cannot hold ``&``: the URL
+    then means another option (``?password=a&b=c`` is ``b=c``), which no
+    redaction can tell from one the user meant.
+    """
+    assume(not (place.startswith("?password=") and "typed" in place and "&" in password))
+    assume(not (place.endswith("bad setting") and "&" in password))
+    url = _PLACES[place].format(raw=password, quoted=quote(password, safe=""), port=port)
+    _assert_hidden(place, _shown(lambda: sqlstore.connect(url)))
+    try:
+        _assert_hidden(f"{place} repr", repr(resolve(url)))
+    except SqlstoreError as exc:
+        _assert_hidden(f"{place} resolve", str(exc))
+
+
+@settings(max_examples=200, deadline=None)
+@given(password=generated_passwords(), port=st.sampled_from(["1", "x"]))
+def test_generated_passwords_in_the_environment_are_never_shown(password: str, port: str) -> None:
+    """DB_PASSWORD and DB_CONFIG take the password as it is, any characters."""
+    agent = {
+        "DB_DRIVER": "postgresql",
+        "DB_USERNAME": "app",
+        "DB_PASSWORD": password,
+        "DB_HOST": "127.0.0.1",
+        "DB_PORT": port,
+        "DB_DATABASE": "agents",
+    }
+    media = {
+        "DB_CONFIG": json.dumps(
+            {
+                "datastore_type": "postgresql",
+                "datastore_config": {
+                    "host": "127.0.0.1",
+                    "port": port,
+                    "user": "app",
+                    "password": password,
+                    "database": "media",
+                },
+                "connection_timeout": 1,
+            }
+        )
+    }
+    for name, env in (("DB_PASSWORD", agent), ("DB_CONFIG", media)):
+        _assert_hidden(name, _shown(lambda env=env: Store(resolve(None, env=env))))  # type: ignore[misc]
+
+
+@settings(max_examples=300, deadline=None)
+@given(password=generated_passwords())
+def test_generated_passwords_in_driver_texts_are_hidden(password: str) -> None:
+    """Connection strings as psycopg writes them (libpq quoting), in a driver error's text.
+
+    (A NUL cannot be in a libpq string: the URLs above are refused for it.)
+    """
+    assume("\x00" not in password)
+    import psycopg
+
+    from sqlstore.config import redact
+    from sqlstore.dialects.postgresql import _raise_mapped
+
+    conninfo = psycopg.conninfo.make_conninfo("", host="db", user="app", password=password)
+    url = f"postgresql://app:{quote(password, safe='')}@db/app"
+    for text in (conninfo, f"could not connect with {conninfo}", f"bad URL {url}: refused"):
+        _assert_hidden("redact", redact(text))
+        try:
+            _raise_mapped(psycopg.OperationalError(text), None)
+        except SqlstoreError as exc:  # its message and repr; the driver's own is its cause
+            _assert_hidden("mapped", f"{exc}\n{exc!r}")

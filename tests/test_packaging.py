@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 import venv
+import zipfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -31,6 +32,7 @@ def test_wheel_installs_and_migrates_a_new_sqlite_database(tmp_path: Path) -> No
         capture_output=True,
     )
     wheel = next(dist.glob("sqlstore-*.whl"))
+    assert "sqlstore/py.typed" in zipfile.ZipFile(wheel).namelist()  # for apps' mypy
     env_dir = tmp_path / "venv"
     venv.create(env_dir, with_pip=True)
     python = env_dir / "bin" / "python"

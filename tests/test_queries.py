@@ -10,7 +10,7 @@ from sqlstore import Store, connect
 from sqlstore.errors import ParameterError, QueryError, QueryNotFound
 from sqlstore.paths import builtin_dir
 from sqlstore.queries import Registry
-from sqlstore.sqltext import Statement
+from sqlstore.sqltext import SqlSyntaxError, Statement
 
 
 def _render(statement: Statement) -> str:
@@ -98,3 +98,50 @@ def test_list_parameter_is_an_in_list_on_both_dialects(store: Store) -> None:
         assert {str(r["id"]) for r in rows} == {str(i) for i in ids[:2]}
         assert len(rows) == 2
         assert session.fetch_all("notes.typed", ids=[]) == []
+
+
+def test_in_list_items_are_found_at_load_time(tmp_path: Path) -> None:
+    _write(tmp_path, "t/plain.sql", "SELECT * FROM t WHERE id = :id AND s = ANY(:ss)")
+    _write(tmp_path, "t/items.sql", "SELECT * FROM t WHERE id IN (:a, :b) AND s = :s")
+    registry = Registry.load([tmp_path], "sqlite", _render)
+    plain, items = registry.get("t.plain"), registry.get("t.items")
+    assert (plain.in_params, plain.list_params) == (frozenset(), frozenset({"ss"}))
+    assert items.in_params == {"a", "b"}
+    # A query with no IN-list item gives the session exactly its names: nothing more to check.
+    assert plain.fast_names is plain.statement.params
+    # One with items gives one entry no call has, so every call goes through check_params.
+    assert items.fast_names[:3] == ("a", "b", "s") and len(items.fast_names) == 4
+    params = {"a": 1, "b": 2, "s": "x"}
+    assert not all(map(params.__contains__, items.fast_names))
+    items.check_params(params)
+    items.check_params({"a": "[1, 2]", "b": None, "s": ["a list for a plain parameter"]})
+    for value in ([1, 2], (1, 2), {1, 2}, frozenset({1}), []):
+        with pytest.raises(ParameterError, match=r"parameter :b is a .*'= ANY\(:b\)'") as info:
+            items.check_params({"a": 1, "b": value, "s": "x"})
+        assert info.value.query == "t.items" and info.value.path == tmp_path / "t/items.sql"
+    with pytest.raises(ParameterError, match="missing parameter :s"):
+        items.check_params({"a": [1], "b": 2})
+
+
+def test_a_bad_file_can_be_collected_instead_of_raised(tmp_path: Path) -> None:
+    base, app = tmp_path / "base", tmp_path / "app"
+    _write(base, "t/fixed.sql", "SELECT 'open")
+    _write(app, "t/fixed.sql", "SELECT 'closed'")
+    _write(base, "t/broken.sql", "SELECT 'fine'")
+    _write(app, "t/broken.sql", "SELECT 1; SELECT 2")
+    _write(app, "t/ok.sql", "SELECT :x")
+    (app / "t" / "latin1.sql").write_bytes(b"SELECT 1,\n'caf\xe9'")
+    with pytest.raises(QueryError, match=r"broken\.sql.*line 1: a query file holds one statement"):
+        Registry.load([app], "sqlite", _render)
+    failures: list[QueryError] = []
+    registry = Registry.load([base, app], "sqlite", _render, failures=failures)
+    # Only the file that runs counts: the app's good file replaces the base's bad one,
+    # and the app's bad file leaves no query behind, not even the base's.
+    assert sorted(q.name for q in registry) == ["t.fixed", "t.ok"]
+    assert sorted((f.query, f.path.name if f.path else "") for f in failures) == [
+        ("t.broken", "broken.sql"),
+        ("t.latin1", "latin1.sql"),
+    ]
+    assert all(isinstance(f.__cause__, SqlSyntaxError | UnicodeDecodeError) for f in failures)
+    latin1 = next(f for f in failures if f.query == "t.latin1")
+    assert latin1.message == "line 2: not UTF-8 text (invalid continuation byte)"

@@ -85,8 +85,9 @@ def test_the_database_refuses_unknown_events_too(session: Session) -> None:
                 now=utcnow(),
             )
     hook = WebhookDAO(session).save(WebhookCreate(url="https://hooks.test/ok", events=[FAILED]))
+    raw = {**WebhookUpdate(events=[]).params(), "events": Json(["task.deleted"])}
     with pytest.raises(IntegrityError), session.savepoint():
-        session.execute("webhooks.update", id=hook.id, url=None, events=Json(["task.deleted"]))
+        session.execute("webhooks.update", id=hook.id, **raw)
     assert WebhookDAO(session).for_event(None) == [hook]
 
 
@@ -149,6 +150,44 @@ def test_update_changes_the_given_fields_and_moves_updated_at(session: Session) 
         WebhookUpdate(events=["task.deleted"])
     with pytest.raises(NotFound):
         dao.update(uuid.uuid4(), WebhookUpdate(url="https://hooks.test/c"))
+
+
+def test_update_sets_the_user_to_null_and_leaves_the_others(store: Store) -> None:
+    with store.session() as session:
+        hook = WebhookDAO(session).save(
+            WebhookCreate(user_id="u1", url="https://hooks.test/a", events=[FAILED])
+        )
+    with store.session() as session:
+        returned = WebhookDAO(session).update(hook.id, WebhookUpdate(user_id=None))
+    with store.session() as session:
+        stored = WebhookDAO(session).get(hook.id)
+        system_wide = WebhookDAO(session).for_event(None, FAILED)
+    assert stored == returned and system_wide == [stored]
+    assert stored.user_id is None
+    assert (stored.url, stored.events, stored.created_at) == (hook.url, [FAILED], hook.created_at)
+    assert stored.updated_at > hook.updated_at
+    with store.session() as session:
+        WebhookDAO(session).update(hook.id, WebhookUpdate(user_id="u2", events=[]))
+    with store.session() as session:
+        moved = WebhookDAO(session).get(hook.id)
+    assert moved is not None and (moved.user_id, moved.url, moved.events) == ("u2", hook.url, [])
+
+
+def test_update_with_no_field_given_changes_nothing_not_even_updated_at(store: Store) -> None:
+    with store.session() as session:
+        hook = WebhookDAO(session).save(WebhookCreate(user_id="u1", url="https://hooks.test/a"))
+    with store.session() as session:
+        assert WebhookDAO(session).update(hook.id, WebhookUpdate()) == hook
+    with store.session() as session:
+        assert WebhookDAO(session).get(hook.id) == hook
+        with pytest.raises(NotFound):
+            WebhookDAO(session).update(uuid.uuid4(), WebhookUpdate())
+
+
+def test_update_refuses_null_for_url_and_events() -> None:
+    for field in ("url", "events"):
+        with pytest.raises(ValidationError, match=f"{field} cannot be set to null"):
+            WebhookUpdate.model_validate({field: None})
 
 
 def test_delete(store: Store) -> None:

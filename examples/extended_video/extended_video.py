@@ -17,7 +17,7 @@ from typing import Annotated, ClassVar
 
 from pydantic import Field, validate_call
 
-from sqlstore.dao import VideoDAO
+from sqlstore.dao import VideoDAO, atomic
 from sqlstore.errors import NotFound
 from sqlstore.models import MediaId, Video, VideoCreate, VideoMetadata
 from sqlstore.types import utcnow
@@ -66,6 +66,7 @@ class ExtendedVideoDAO(VideoDAO):
 
     media_type: ClassVar[str] = "extended_video"
 
+    @atomic  # three inserts: all or nothing, also when the caller catches the error
     @validate_call
     def save(self, video: VideoCreate, duration: Duration | None = None) -> ExtendedVideo:
         """Store the media, video and extended_video rows in one step, status created."""

@@ -12,6 +12,7 @@ import click
 
 from sqlstore.cli._app import cli, open_store
 from sqlstore.errors import InvalidInput, MigrationError
+from sqlstore.migrate import MigrationState
 from sqlstore.paths import builtin_dir
 from sqlstore.queries import DIALECT_SUFFIXES
 
@@ -20,11 +21,11 @@ __all__ = ["new_migration"]
 
 @contextmanager
 def _progress(verb: str, total: int) -> Iterator[None]:
-    """Print ``[i/n] <verb> <id>`` on stderr as yoyo starts each migration.
+    """Print ``[i/n] <verb> <id>`` on stderr as each migration starts.
 
-    yoyo logs "Applying <id>" / "Rolling back <id>" at INFO on the
-    ``yoyo.migrations`` logger just before each one; nothing is printed for a
-    single migration.
+    The migrator logs "applying <id>" / "rolling back <id>" at INFO on the
+    ``sqlstore.migrate`` logger just before each one; nothing is printed for
+    a single migration.
     """
     if total < 2:
         yield
@@ -35,11 +36,11 @@ def _progress(verb: str, total: int) -> Iterator[None]:
         def emit(self, record: logging.LogRecord) -> None:
             nonlocal done
             args = record.args if isinstance(record.args, tuple) else ()
-            if args and str(record.msg).startswith(("Applying", "Rolling back")):
+            if args and str(record.msg).startswith(("applying", "rolling back")):
                 done += 1
                 click.echo(f"[{done}/{total}] {verb} {args[0]}", err=True)
 
-    logger = logging.getLogger("yoyo.migrations")
+    logger = logging.getLogger("sqlstore.migrate")
     handler, level = Handler(), logger.level
     logger.addHandler(handler)
     logger.setLevel(logging.INFO)
@@ -55,8 +56,10 @@ def _progress(verb: str, total: int) -> Iterator[None]:
 def migrate(ctx: click.Context) -> None:
     """Apply every pending migration (the built-in ones, then the app's).
 
-    Prints each migration applied; with several, progress goes to stderr as
-    each one starts.
+    Each migration commits together with its record, or not at all. Prints
+    each migration applied; with several, progress goes to stderr as each one
+    starts. Applies nothing if a pending migration holds no statement (an
+    untouched `new` template) or an applied one's file changed (see `status`).
     """
     with open_store(ctx) as store:
         pending = [s.id for s in store.migration_status() if not s.applied]
@@ -78,7 +81,11 @@ def migrate(ctx: click.Context) -> None:
 @click.option("--all", "everything", is_flag=True, help="Roll back every applied migration.")
 @click.pass_context
 def rollback(ctx: click.Context, steps: int, everything: bool) -> None:
-    """Roll back the last applied migrations, dependants first."""
+    """Roll back the last applied migrations, dependants first.
+
+    Rolls back nothing if an applied migration that would stay (from any
+    folder, given to this command or not) depends on one of them.
+    """
     with open_store(ctx) as store:
         applied = sum(s.applied for s in store.migration_status())
         with _progress("rolling back", applied if everything else min(steps, applied)):
@@ -91,25 +98,78 @@ def rollback(ctx: click.Context, steps: int, everything: bool) -> None:
 @cli.command()
 @click.pass_context
 def status(ctx: click.Context) -> None:
-    """List every migration: applied (and when, UTC) or pending."""
+    """List every migration folder and its migrations: applied (when, UTC), pending or changed.
+
+    "changed" is an applied migration whose file differs from the one that
+    was applied: `migrate` refuses to run until it is restored (or accepted
+    with `accept-changed`).
+    """
     with open_store(ctx) as store:
         states = store.migration_status()
+        holder = store.migrator.lock_holder()
         click.echo(f"database: {store.url}")
-        for state in states:
-            when = state.applied_at.isoformat(timespec="seconds") if state.applied_at else ""
-            done = "applied" if state.applied else "pending"
-            click.echo(f"{done:<8} {state.id}  {when}".rstrip())
+        if holder:
+            click.echo(f"migration lock: held by {holder}")
+        builtin = builtin_dir("migrations").resolve()
+        for folder in store.migrator.dirs:
+            mine = [s for s in states if not s.missing and s.folder == folder]
+            label = " (built-in)" if folder.resolve().parent == builtin else ""
+            click.echo(f"folder {folder}{label}: {len(mine)} migration(s)")
+            for state in mine:
+                click.echo(_state_line(state))
+        strays = [s for s in states if s.missing]
+        if strays:
+            click.echo("applied, from no folder this store was given:")
+            for state in strays:
+                where = f"  (from {state.folder})" if state.folder else ""
+                click.echo(_state_line(state) + where)
         applied = sum(s.applied for s in states)
-        click.echo(f"{applied} applied, {len(states) - applied} pending")
+        changed = sum(s.changed for s in states)
+        summary = f"{applied} applied, {len(states) - applied} pending"
+        click.echo(summary + (f", {changed} changed since applied" if changed else ""))
+
+
+def _state_line(state: MigrationState) -> str:
+    when = state.applied_at.isoformat(timespec="seconds") if state.applied_at else ""
+    done = "changed" if state.changed else "applied" if state.applied else "pending"
+    return f"{done:<8} {state.id}  {when}".rstrip()
 
 
 @cli.command("break-lock")
 @click.pass_context
 def break_lock(ctx: click.Context) -> None:
-    """Clear a migration lock left behind by a killed process."""
+    """Clear a yoyo lock row left by a killed process (an older sqlstore, or the yoyo command).
+
+    sqlstore's own migration lock needs no clearing: it goes with the process
+    or connection that holds it.
+    """
     with open_store(ctx) as store:
-        store.migrator.break_lock()
-        click.echo("migration lock cleared")
+        removed = store.migrator.break_lock()
+        holder = store.migrator.lock_holder()
+        if removed:
+            click.echo(f"migration lock cleared ({removed} yoyo lock row(s) removed)")
+        elif not holder:
+            click.echo("migration lock cleared")
+        if holder:
+            click.echo(
+                f"the migration lock is held by {holder}: a live holder; it is released when "
+                "that process or its connection ends"
+            )
+
+
+@cli.command("accept-changed")
+@click.argument("ids", metavar="ID...", nargs=-1, required=True)
+@click.pass_context
+def accept_changed(ctx: click.Context, ids: tuple[str, ...]) -> None:
+    """Accept the edited files of applied migrations as they are now (`status` says "changed").
+
+    Only for an edit that changes nothing in the database (a comment, a fixed
+    rollback): the migration does not run again. A real change belongs in a
+    new migration.
+    """
+    with open_store(ctx) as store:
+        for mid in store.migrator.accept_changed(list(ids)):
+            click.echo(f"accepted {mid}")
 
 
 @cli.command()
@@ -127,7 +187,8 @@ def new(name: str, folder: Path) -> None:
 
     Each file gets the next version number and a `-- depends:` line on the
     previous migration of its dialect (in an app's empty folder: on the last
-    built-in one). Write the SQL, then `sqlstore migrate`.
+    built-in one). Write the SQL, then `sqlstore migrate` (which refuses a
+    migration that still holds no statement).
     """
     for path in new_migration(folder, name):
         click.echo(f"created {path}")

@@ -11,6 +11,7 @@ import click
 from sqlstore.check import Finding, check_queries, explain, load_queries, shown_path
 from sqlstore.cli._app import cli, database_dialect, open_store, options
 from sqlstore.queries import DIALECT_SUFFIXES, Query
+from sqlstore.store import connect
 
 __all__ = ["parse_params", "parse_value"]
 
@@ -68,6 +69,8 @@ def _params(query: Query, dialect: str) -> str:
                 if dialect == "postgresql"
                 else " (a list, sent as JSON to json_each)"
             )
+        elif param in query.in_params:
+            text += " (one value: an IN-list item; a list is refused, see = ANY)"
         shown.append(text)
     return ", ".join(shown)
 
@@ -85,9 +88,11 @@ def check(ctx: click.Context, plans: bool) -> None:
     PostgreSQL prepares each query (PREPARE, then DEALLOCATE); SQLite
     EXPLAINs it with every parameter NULL; both in a read-only transaction
     that is rolled back. A missing table or column, a type the database
-    refuses or a syntax error is reported as FILE:LINE. Statements that
-    cannot be compiled without running them (DO, COPY, DDL) are listed as
-    not checkable; another dialect's queries as skipped. Exits 1 if any
+    refuses or a syntax error is reported as FILE:LINE; a file that does
+    not even load (an unterminated quote, two statements) too, and the check
+    goes on with the next. Statements that cannot be compiled without
+    running them (DO, COPY, DDL) are listed as not checkable; another
+    dialect's queries as skipped. Ends with a summary line; exits 1 if any
     query failed.
     """
     counts: dict[str, int] = {}
@@ -103,8 +108,11 @@ def check(ctx: click.Context, plans: bool) -> None:
         for warning in finding.warnings:
             click.echo(f"    warning: {warning}")
 
-    with open_store(ctx) as store:
-        findings = check_queries(store, plans=plans, each=say)
+    opts = options(ctx)
+    # Opened without the app's folders, which check loads itself: a file that
+    # does not load is then one failed finding, not the end of the run.
+    with connect(opts.database, migration_dirs=opts.migration_dirs) as store:
+        findings = check_queries(store, plans=plans, each=say, sql_dirs=opts.sql_dirs)
         dialect = store.dialect.name
     warned = sum(1 for f in findings if f.warnings)
     summary = ", ".join(

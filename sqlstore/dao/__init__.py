@@ -5,7 +5,7 @@ from sqlstore.dao.agent_nodes import NodeDAO, RepoNodeDAO
 from sqlstore.dao.agent_projects import MessageDAO, ProjectDAO
 from sqlstore.dao.agent_tools import ToolDAO
 from sqlstore.dao.agents import AgentStoreDAO, ClientDAO, OperatorDAO, OrchestratorDAO, UserDAO
-from sqlstore.dao.base import MAX_PAGE, BaseDAO
+from sqlstore.dao.base import MAX_PAGE, BaseDAO, atomic
 from sqlstore.dao.generations import GenerationDAO, PromptDAO
 from sqlstore.dao.media import CaptionDAO, MediaDAO, TranscriptDAO, VideoDAO
 from sqlstore.dao.tasks import TaskDAO
@@ -35,4 +35,5 @@ __all__ = [
     "UserDAO",
     "VideoDAO",
     "WebhookDAO",
+    "atomic",
 ]

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import builtins
 from uuid import UUID, uuid4
 
 from pydantic import SecretStr
 
 from sqlstore.dao._args import checked
+from sqlstore.dao._types import List
 from sqlstore.dao.agent_base import AgentDAO
 from sqlstore.models.agent_messages import (
     AuthState,
@@ -44,7 +44,7 @@ class AuthStateDAO(AgentDAO):
         return self._one(AuthState, "auth_states.get_by_state", state=state)
 
     @checked
-    def list(self, *, limit: int = 100, offset: int = 0) -> list[AuthState]:
+    def list(self, *, limit: int = 100, offset: int = 0) -> List[AuthState]:
         """Auth states, oldest first."""
         return self._all(AuthState, "auth_states.list", **self._page(limit, offset))
 
@@ -87,7 +87,7 @@ class AuthTokenDAO(AgentDAO):
         return self._one(AuthToken, "auth_tokens.get_for_user", user_id=user_id)
 
     @checked
-    def list(self, *, limit: int = 100, offset: int = 0) -> list[AuthToken]:
+    def list(self, *, limit: int = 100, offset: int = 0) -> List[AuthToken]:
         """Tokens, oldest first."""
         return self._all(AuthToken, "auth_tokens.list", **self._page(limit, offset))
 
@@ -122,12 +122,12 @@ class LogDAO(AgentDAO):
         return self._find(Log, id=id)
 
     @checked
-    def list(self, *, limit: int = 100, offset: int = 0) -> list[Log]:
+    def list(self, *, limit: int = 100, offset: int = 0) -> List[Log]:
         """Log lines, oldest first."""
         return self._all(Log, "logs.list", **self._page(limit, offset))
 
     @checked
-    def newest(self, n: int = 100) -> builtins.list[Log]:
+    def newest(self, n: int = 100) -> List[Log]:
         """The newest ``n`` log lines, newest first (the framework's ``get_logs(n)``)."""
         return self._all(Log, "logs.newest", limit=self._page(n)["limit"])
 

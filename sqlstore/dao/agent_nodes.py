@@ -7,10 +7,10 @@ is refused.
 
 from __future__ import annotations
 
-import builtins
 from uuid import UUID
 
 from sqlstore.dao._args import checked
+from sqlstore.dao._types import List
 from sqlstore.dao.agent_base import AgentDAO
 from sqlstore.errors import InvalidInput
 from sqlstore.models.agent_messages import (
@@ -53,7 +53,7 @@ class NodeDAO(_TreeDAO):
     @checked
     def list(
         self, parent_id: UUID | None = None, *, limit: int = 100, offset: int = 0
-    ) -> list[Node]:
+    ) -> List[Node]:
         """The children of ``parent_id``, or the roots when it is None; oldest first."""
         page = self._page(limit, offset)
         if parent_id is None:
@@ -61,7 +61,7 @@ class NodeDAO(_TreeDAO):
         return self._all(Node, "nodes.children", parent_id=parent_id, **page)
 
     @checked
-    def subtree(self, id: UUID, *, limit: int = 10_000) -> builtins.list[Node]:
+    def subtree(self, id: UUID, *, limit: int = 10_000) -> List[Node]:
         """The node and every node below it, oldest first (empty if there is no such node)."""
         return self._all(Node, "nodes.subtree", id=id, limit=self._page(limit)["limit"])
 
@@ -94,7 +94,7 @@ class RepoNodeDAO(_TreeDAO):
     @checked
     def list(
         self, org: str, repo: str, branch: str = "main", *, limit: int = 100, offset: int = 0
-    ) -> list[RepoNode]:
+    ) -> List[RepoNode]:
         """The nodes of one repository branch, by path."""
         return self._all(
             RepoNode,
@@ -125,12 +125,12 @@ class RepoNodeDAO(_TreeDAO):
         )
 
     @checked
-    def children(self, id: UUID, *, limit: int = 100, offset: int = 0) -> builtins.list[RepoNode]:
+    def children(self, id: UUID, *, limit: int = 100, offset: int = 0) -> List[RepoNode]:
         """The children of a node, oldest first."""
         return self._all(RepoNode, "repo_nodes.children", parent_id=id, **self._page(limit, offset))
 
     @checked
-    def subtree(self, id: UUID, *, limit: int = 10_000) -> builtins.list[RepoNode]:
+    def subtree(self, id: UUID, *, limit: int = 10_000) -> List[RepoNode]:
         """The node and every node below it, oldest first."""
         return self._all(RepoNode, "repo_nodes.subtree", id=id, limit=self._page(limit)["limit"])
 

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import builtins
 from collections.abc import Sequence
 from uuid import UUID
 
 from sqlstore.dao._args import checked
+from sqlstore.dao._types import List
 from sqlstore.dao.agent_base import AgentDAO
+from sqlstore.dao.base import atomic
 from sqlstore.errors import InvalidInput
 from sqlstore.models.agent_messages import Message, MessageCreate, MessageUpdate
 from sqlstore.models.agents import Project, ProjectCreate, ProjectUpdate
@@ -56,7 +57,7 @@ class ProjectDAO(AgentDAO):
         include_direct_messages: bool = False,
         limit: int = 100,
         offset: int = 0,
-    ) -> list[Project]:
+    ) -> List[Project]:
         """Projects in the order they were created; direct-message projects only if asked."""
         return self._all(
             Project,
@@ -98,14 +99,14 @@ class MessageDAO(AgentDAO):
         """Append one message; its sender is exactly one of a user or an operator."""
         return self._insert(Message, MessageCreate.model_validate(new))
 
-    def append_many(self, messages: Sequence[MessageCreate]) -> builtins.list[Message]:
+    @atomic
+    def append_many(self, messages: Sequence[MessageCreate]) -> List[Message]:
         """Append a conversation in one batch, every message or none; return them in order."""
         news = [MessageCreate.model_validate(m) for m in messages]
         if not news:
             return []
         now = utcnow()
-        with self.session.savepoint():
-            self._execute_many("messages.insert", [{**m.model_dump(), "now": now} for m in news])
+        self._execute_many("messages.insert", [{**m.model_dump(), "now": now} for m in news])
         return self._all(Message, "messages.get_many", ids=[m.id for m in news])
 
     @checked
@@ -121,7 +122,7 @@ class MessageDAO(AgentDAO):
         prompt: str | None = None,
         limit: int = 100,
         after: Message | None = None,
-    ) -> builtins.list[Message]:
+    ) -> List[Message]:
         """A project's messages in the order they were appended, optionally of one prompt.
 
         Page by keyset: pass the last message of the previous page as ``after``.

@@ -6,14 +6,15 @@ links; deleting a tool removes its links everywhere.
 
 from __future__ import annotations
 
-import builtins
 from typing import Any, TypeVar
 from uuid import UUID
 
 from pydantic import BaseModel
 
 from sqlstore.dao._args import checked
+from sqlstore.dao._types import List
 from sqlstore.dao.agent_base import AgentDAO
+from sqlstore.dao.base import atomic
 from sqlstore.models.agents import (
     Operator,
     Orchestrator,
@@ -41,13 +42,13 @@ class ToolDAO(AgentDAO):
 
     table, what = "tools", "tool"
 
+    @atomic
     def create(self, new: ToolCreate, *, user_id: UUID | None = None) -> Tool:
         """Store a tool and, if given, attach it to the user, both or neither."""
         new = ToolCreate.model_validate(new)
-        with self.session.savepoint():
-            tool = self._insert(Tool, new)
-            if user_id is not None:
-                self.attach_to_user(user_id, tool.id)
+        tool = self._insert(Tool, new)
+        if user_id is not None:
+            self.attach_to_user(user_id, tool.id)
         return tool
 
     @checked
@@ -61,7 +62,7 @@ class ToolDAO(AgentDAO):
         return self._one(Tool, "tools.get_by_name_for_user", name=name, user_id=user_id)
 
     @checked
-    def list(self, *, limit: int = 100, offset: int = 0) -> list[Tool]:
+    def list(self, *, limit: int = 100, offset: int = 0) -> List[Tool]:
         """Every tool, in the order they were created."""
         return self._all(Tool, "tools.list", **self._page(limit, offset))
 
@@ -88,14 +89,14 @@ class ToolDAO(AgentDAO):
         table, key = _LINKS[level]
         return self._execute(f"{table}.detach", **{key: owner_id}, tool_id=tool_id) > 0
 
-    def _tools(self, level: str, owner_id: UUID, limit: int, offset: int) -> builtins.list[Tool]:
+    def _tools(self, level: str, owner_id: UUID, limit: int, offset: int) -> List[Tool]:
         table, key = _LINKS[level]
         params: dict[str, Any] = {key: owner_id, **self._page(limit, offset)}
         return self._all(Tool, f"{table}.tools", **params)
 
     def _owners(
         self, model: type[M], level: str, tool_id: UUID, limit: int, offset: int
-    ) -> builtins.list[M]:
+    ) -> List[M]:
         table, _ = _LINKS[level]
         return self._all(model, f"{table}.owners", tool_id=tool_id, **self._page(limit, offset))
 
@@ -110,12 +111,12 @@ class ToolDAO(AgentDAO):
         return self._detach("user", user_id, tool_id)
 
     @checked
-    def for_user(self, user_id: UUID, *, limit: int = 100, offset: int = 0) -> builtins.list[Tool]:
+    def for_user(self, user_id: UUID, *, limit: int = 100, offset: int = 0) -> List[Tool]:
         """The user's tools, in the order they were linked."""
         return self._tools("user", user_id, limit, offset)
 
     @checked
-    def users_of(self, tool_id: UUID, *, limit: int = 100, offset: int = 0) -> builtins.list[User]:
+    def users_of(self, tool_id: UUID, *, limit: int = 100, offset: int = 0) -> List[User]:
         """The users a tool is linked to, in the order they were linked."""
         return self._owners(User, "user", tool_id, limit, offset)
 
@@ -132,14 +133,14 @@ class ToolDAO(AgentDAO):
     @checked
     def for_orchestrator(
         self, orchestrator_id: UUID, *, limit: int = 100, offset: int = 0
-    ) -> builtins.list[Tool]:
+    ) -> List[Tool]:
         """The orchestrator's tools, in the order they were linked."""
         return self._tools("orchestrator", orchestrator_id, limit, offset)
 
     @checked
     def orchestrators_of(
         self, tool_id: UUID, *, limit: int = 100, offset: int = 0
-    ) -> builtins.list[Orchestrator]:
+    ) -> List[Orchestrator]:
         """The orchestrators a tool is linked to, in the order they were linked."""
         return self._owners(Orchestrator, "orchestrator", tool_id, limit, offset)
 
@@ -154,15 +155,11 @@ class ToolDAO(AgentDAO):
         return self._detach("operator", operator_id, tool_id)
 
     @checked
-    def for_operator(
-        self, operator_id: UUID, *, limit: int = 100, offset: int = 0
-    ) -> builtins.list[Tool]:
+    def for_operator(self, operator_id: UUID, *, limit: int = 100, offset: int = 0) -> List[Tool]:
         """The operator's tools, in the order they were linked."""
         return self._tools("operator", operator_id, limit, offset)
 
     @checked
-    def operators_of(
-        self, tool_id: UUID, *, limit: int = 100, offset: int = 0
-    ) -> builtins.list[Operator]:
+    def operators_of(self, tool_id: UUID, *, limit: int = 100, offset: int = 0) -> List[Operator]:
         """The operators a tool is linked to, in the order they were linked."""
         return self._owners(Operator, "operator", tool_id, limit, offset)

@@ -10,8 +10,9 @@ from __future__ import annotations
 from uuid import UUID, uuid4
 
 from sqlstore.dao._args import checked
+from sqlstore.dao._types import List
 from sqlstore.dao.agent_base import AgentDAO
-from sqlstore.dao.base import BaseDAO
+from sqlstore.dao.base import BaseDAO, atomic
 from sqlstore.models.agents import (
     Client,
     ClientCreate,
@@ -81,7 +82,7 @@ class UserDAO(AgentDAO):
         return self._one(User, "users.get_by_email", email=email)
 
     @checked
-    def list(self, *, limit: int = 100, offset: int = 0) -> list[User]:
+    def list(self, *, limit: int = 100, offset: int = 0) -> List[User]:
         """Users in the order they were created."""
         return self._all(User, "users.list", **self._page(limit, offset))
 
@@ -118,7 +119,7 @@ class OrchestratorDAO(AgentDAO):
     @checked
     def list(
         self, user_id: UUID | None = None, *, limit: int = 100, offset: int = 0
-    ) -> list[Orchestrator]:
+    ) -> List[Orchestrator]:
         """Orchestrators in the order they were created, of one user or of all."""
         return self._all(
             Orchestrator, "orchestrators.list", user_id=user_id, **self._page(limit, offset)
@@ -142,6 +143,7 @@ class OperatorDAO(AgentDAO):
 
     table, what = "operators", "operator"
 
+    @atomic
     def create(self, new: OperatorCreate) -> Operator:
         """Store an operator and its direct-message project, both or neither.
 
@@ -149,16 +151,15 @@ class OperatorDAO(AgentDAO):
         orchestrator is ``ForeignKeyError``.
         """
         new = OperatorCreate.model_validate(new)
-        with self.session.savepoint():
-            operator = self._insert(Operator, new)
-            project = self.session.fetch_one(
-                "projects.insert_direct_message",
-                id=uuid4(),
-                orchestrator_id=new.orchestrator_id,
-                operator_id=operator.id,
-                name=direct_message_project_name(new.name),
-                now=utcnow(),
-            )
+        operator = self._insert(Operator, new)
+        project = self.session.fetch_one(
+            "projects.insert_direct_message",
+            id=uuid4(),
+            orchestrator_id=new.orchestrator_id,
+            operator_id=operator.id,
+            name=direct_message_project_name(new.name),
+            now=utcnow(),
+        )
         assert project is not None  # INSERT ... RETURNING returns its row or raises
         return Operator.model_validate(
             {**operator.model_dump(), "direct_message_project_id": project["id"]}
@@ -179,7 +180,7 @@ class OperatorDAO(AgentDAO):
     @checked
     def list(
         self, orchestrator_id: UUID | None = None, *, limit: int = 100, offset: int = 0
-    ) -> list[Operator]:
+    ) -> List[Operator]:
         """Operators in the order they were created, of one orchestrator or of all."""
         return self._all(
             Operator,
@@ -188,18 +189,18 @@ class OperatorDAO(AgentDAO):
             **self._page(limit, offset),
         )
 
+    @atomic
     @checked
     def update(self, id: UUID, orchestrator_id: UUID, changes: OperatorUpdate) -> Operator:
         """Change the fields given in ``changes``; a new name renames the direct-message project."""
-        with self.session.savepoint():
-            operator = self._change(Operator, changes, id=id, orchestrator_id=orchestrator_id)
-            if "name" in changes.given():
-                self._execute(
-                    "projects.rename_direct_message",
-                    operator_id=id,
-                    name=direct_message_project_name(operator.name),
-                    now=utcnow(),
-                )
+        operator = self._change(Operator, changes, id=id, orchestrator_id=orchestrator_id)
+        if "name" in changes.given():
+            self._execute(
+                "projects.rename_direct_message",
+                operator_id=id,
+                name=direct_message_project_name(operator.name),
+                now=utcnow(),
+            )
         return operator
 
     @checked
@@ -234,7 +235,7 @@ class ClientDAO(AgentDAO):
         *,
         limit: int = 100,
         offset: int = 0,
-    ) -> list[Client]:
+    ) -> List[Client]:
         """Clients in the order they were created, filtered by orchestrator and operator."""
         return self._all(
             Client,
@@ -267,7 +268,3 @@ class AgentStoreDAO(BaseDAO):
         row = self.session.fetch_one("agent_store.counts")
         assert row is not None  # an aggregate always returns one row
         return {table: int(row[table]) for table in AGENT_TABLES}
-
-    def total(self) -> int:
-        """How many rows the agent store holds in all."""
-        return sum(self.counts().values())

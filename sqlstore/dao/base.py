@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+import functools
+import inspect
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from functools import cache
 from typing import Any, TypeVar
 
@@ -11,7 +13,7 @@ from pydantic import BaseModel, TypeAdapter
 from sqlstore.errors import InvalidInput, NotFound
 from sqlstore.session import Session
 
-__all__ = ["MAX_PAGE", "BaseDAO"]
+__all__ = ["MAX_PAGE", "BaseDAO", "atomic"]
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -25,11 +27,55 @@ def _list_adapter(model: type[BaseModel]) -> TypeAdapter[list[Any]]:
     return TypeAdapter(list[model])  # type: ignore[valid-type]
 
 
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def atomic(fn: F) -> F:
+    """Mark a DAO method that may write with more than one statement.
+
+    Every public DAO method is all or nothing already; this tells SQLite,
+    which undoes a single failed statement by itself, to take a savepoint
+    for this one.
+    """
+    fn.__sqlstore_multi__ = True  # type: ignore[attr-defined]
+    return fn
+
+
+def _as_call(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """``fn`` run as one call of its session: if it raises, nothing it did is kept."""
+    multi = getattr(fn, "__sqlstore_multi__", False)
+
+    @functools.wraps(fn)
+    def call(self: BaseDAO, /, *args: Any, **kwargs: Any) -> Any:
+        session = self.session
+        if session._depth:
+            return fn(self, *args, **kwargs)
+        return session._call(fn, multi, (self, *args), kwargs)
+
+    return call
+
+
 class BaseDAO:
-    """A DAO runs named queries on one session and maps rows to models."""
+    """A DAO runs named queries on one session and maps rows to models.
+
+    Each public method of a subclass runs as one call of the session (see
+    ``Session.call``): a method that raises leaves the transaction as it was.
+    """
 
     def __init__(self, session: Session):
         self.session = session
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        for name, attr in list(vars(cls).items()):
+            # A generator runs its statements later, each as a call of its own.
+            if (
+                name.startswith("_")
+                or not inspect.isfunction(attr)
+                or inspect.isgeneratorfunction(inspect.unwrap(attr))
+            ):
+                continue
+            setattr(cls, name, _as_call(attr))
 
     def _one(self, model: type[M], query: str, /, **params: Any) -> M | None:
         row = self.session.fetch_one(query, **params)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import builtins
 from collections.abc import Iterable, Iterator
 from typing import Any
 from uuid import UUID
@@ -10,7 +9,8 @@ from uuid import UUID
 from pydantic import TypeAdapter
 
 from sqlstore.dao._args import checked
-from sqlstore.dao.base import BaseDAO
+from sqlstore.dao._types import List
+from sqlstore.dao.base import BaseDAO, atomic
 from sqlstore.errors import InvalidInput, InvalidTransition, NotFound
 from sqlstore.models.generations import (
     PROMPT_MAX_BYTES,
@@ -71,7 +71,7 @@ class PromptDAO(BaseDAO):
         return self._one(Prompt, "prompts.get_by_text", text=text)
 
     @checked
-    def most_used(self, limit: int = 10) -> list[Prompt]:
+    def most_used(self, limit: int = 10) -> List[Prompt]:
         """The most used prompts first."""
         return self._all(Prompt, "prompts.most_used", limit=self._page(limit)["limit"])
 
@@ -79,6 +79,7 @@ class PromptDAO(BaseDAO):
 class GenerationDAO(BaseDAO):
     """Generation jobs through their lifecycle: pending, processing, completed or failed."""
 
+    @atomic
     def create(self, new: GenerationCreate) -> Generation:
         """Store a pending job and record its prompt's usage, in this session's transaction."""
         new = GenerationCreate.model_validate(new)
@@ -88,6 +89,7 @@ class GenerationDAO(BaseDAO):
         PromptDAO(self.session)._record_use(new.prompt)
         return Generation.model_validate(row)
 
+    @atomic
     def create_many(self, news: Iterable[GenerationCreate]) -> int:
         """Store many pending jobs in bulk and record their prompts' usage; return the count.
 
@@ -135,7 +137,7 @@ class GenerationDAO(BaseDAO):
         limit: int = 100,
         offset: int = 0,
         after: Generation | None = None,
-    ) -> list[Generation]:
+    ) -> List[Generation]:
         """Jobs newest first, filtered by status and model.
 
         Page with ``offset``, or, cheaper on deep pages, pass the last job of
@@ -177,7 +179,7 @@ class GenerationDAO(BaseDAO):
         )
 
     @checked
-    def pending(self, limit: int = 100) -> builtins.list[Generation]:
+    def pending(self, limit: int = 100) -> List[Generation]:
         """Pending jobs, newest first."""
         return self.list(status=GenerationStatus.PENDING, limit=limit)
 
@@ -188,10 +190,13 @@ class GenerationDAO(BaseDAO):
 
     @checked
     def update(self, id: UUID, changes: GenerationUpdate) -> Generation:
-        """Change the fields given in ``changes``; the others stay as they are."""
-        row = self.session.fetch_one(
-            "generations.update", id=id, **changes.model_dump(exclude_unset=False)
-        )
+        """Change the fields given in ``changes`` (``None``: to NULL); the others stay as they are.
+
+        With no field given nothing is written and the job comes back as it is.
+        """
+        if not changes.given():
+            return self._get(Generation, "generations.get", "generation", id=id)
+        row = self.session.fetch_one("generations.update", id=id, **changes.params())
         if row is None:
             raise NotFound(f"no generation with id={id}")
         return Generation.model_validate(row)

@@ -10,7 +10,8 @@ from typing import Annotated, ClassVar
 from pydantic import Field
 
 from sqlstore.dao._args import checked
-from sqlstore.dao.base import BaseDAO
+from sqlstore.dao._types import List
+from sqlstore.dao.base import BaseDAO, atomic
 from sqlstore.errors import AlreadyExists, ForeignKeyError, InvalidInput, NotFound
 from sqlstore.models.media import (
     Caption,
@@ -65,19 +66,19 @@ class MediaDAO(BaseDAO):
     def _new_media(self, media_id: str, now: datetime) -> Iterator[None]:
         """Insert a media row, then run the block that adds the rest, all or nothing.
 
-        The savepoint makes a failed save leave nothing behind even when the
-        caller goes on with the session after catching the error.
+        A method that uses it writes twice: mark it ``@atomic``, so that a
+        failed save leaves nothing behind even when the caller goes on with
+        the session after catching the error.
         """
-        with self.session.savepoint():
-            try:
-                self._execute("media.insert", id=media_id, media_type=self.media_type, now=now)
-            except AlreadyExists as exc:
-                err = AlreadyExists(
-                    f"media id {media_id!r} already exists", query=exc.query, path=exc.path
-                )
-                err.constraint = exc.constraint
-                raise err from exc
-            yield
+        try:
+            self._execute("media.insert", id=media_id, media_type=self.media_type, now=now)
+        except AlreadyExists as exc:
+            err = AlreadyExists(
+                f"media id {media_id!r} already exists", query=exc.query, path=exc.path
+            )
+            err.constraint = exc.constraint
+            raise err from exc
+        yield
 
 
 class VideoDAO(MediaDAO):
@@ -85,6 +86,7 @@ class VideoDAO(MediaDAO):
 
     media_type: ClassVar[str] = "video"
 
+    @atomic
     def save(self, video: VideoCreate) -> Video:
         """Store a video (media and video rows) in one step; a taken id is ``AlreadyExists``."""
         video = VideoCreate.model_validate(video)
@@ -122,10 +124,17 @@ class VideoDAO(MediaDAO):
 
     @checked
     def update(self, media_id: MediaId, changes: VideoUpdate) -> Video:
-        """Change the fields given in ``changes``; the others stay as they are."""
-        if not self._execute("video.update", id=media_id, **changes.model_dump()):
+        """Change the fields given in ``changes`` (``None``: to NULL); the others stay as they are.
+
+        With no field given nothing is written (updated_at stays) and the video
+        comes back as it is.
+        """
+        if changes.given():
+            self._execute("video.update", id=media_id, **changes.params())
+        found = self.get(media_id)  # a subclass's get: its own model
+        if found is None:
             raise NotFound(f"no video with id={media_id}")
-        return self._saved(media_id)
+        return found
 
     @checked
     def delete(self, media_id: MediaId) -> bool:
@@ -165,6 +174,7 @@ Seconds = Annotated[float, Field(ge=0, allow_inf_nan=False)]
 class CaptionDAO(BaseDAO):
     """Captions of the frames of a media, saved in batches."""
 
+    @atomic
     @checked
     def save_all(
         self,
@@ -200,11 +210,11 @@ class CaptionDAO(BaseDAO):
         ]
         if not rows:
             return 0
-        with _media_must_exist(media_id), self.session.savepoint():
+        with _media_must_exist(media_id):
             self._execute_many("captions.insert", rows)
         return len(rows)
 
     @checked
-    def get(self, model_name: str, media_id: MediaId) -> list[Caption]:
+    def get(self, model_name: str, media_id: MediaId) -> List[Caption]:
         """The captions of a media by a model, in frame order."""
         return self._all(Caption, "captions.get", model=model_name, media_id=media_id)

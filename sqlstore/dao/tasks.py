@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import builtins
 from collections.abc import Iterable
 from datetime import timedelta
 from typing import Annotated, Any
@@ -11,7 +10,8 @@ from uuid import UUID
 from pydantic import Field
 
 from sqlstore.dao._args import checked
-from sqlstore.dao.base import BaseDAO
+from sqlstore.dao._types import List
+from sqlstore.dao.base import BaseDAO, atomic
 from sqlstore.errors import InvalidTransition, NotFound
 from sqlstore.models.tasks import Task, TaskCreate, TaskStatus, TaskUpdate, Text
 from sqlstore.types import utcnow
@@ -39,6 +39,7 @@ class TaskDAO(BaseDAO):
         row = self.session.fetch_one("tasks.insert", **new.model_dump(), now=utcnow())
         return Task.model_validate(row)
 
+    @atomic
     def add_many(self, tasks: Iterable[TaskCreate]) -> int:
         """Queue many tasks in one batch; return how many were added."""
         rows = [
@@ -60,9 +61,9 @@ class TaskDAO(BaseDAO):
         self,
         limit: Limit = 1,
         max_retries: NonNegativeInt = 1,
-        retryable_errors: builtins.list[ErrorName] | tuple[ErrorName, ...] | set[ErrorName] = (),
+        retryable_errors: List[ErrorName] | tuple[ErrorName, ...] | set[ErrorName] = (),
         max_active_per_user: NonNegativeInt | None = None,
-    ) -> builtins.list[Task]:
+    ) -> List[Task]:
         """Claim up to ``limit`` tasks for a worker, each exactly once; see the README.
 
         Candidates are created and not_finished tasks, and failed tasks whose
@@ -115,7 +116,7 @@ class TaskDAO(BaseDAO):
         return Task.model_validate(row)
 
     @checked
-    def heartbeat(self, ids: builtins.list[UUID] | set[UUID] | tuple[UUID, ...]) -> int:
+    def heartbeat(self, ids: List[UUID] | set[UUID] | tuple[UUID, ...]) -> int:
         """Touch updated_at of the given tasks (their worker is alive); return how many."""
         if not ids:
             return 0
@@ -124,7 +125,7 @@ class TaskDAO(BaseDAO):
     @checked
     def expire(
         self, execution_timeout: Seconds, heartbeat_timeout: Seconds, max_retries: NonNegativeInt
-    ) -> builtins.list[Task]:
+    ) -> List[Task]:
         """Time out held tasks assigned too long ago or with no recent heartbeat.
 
         A task with ``num_retries >= max_retries`` becomes failed with the
@@ -168,14 +169,12 @@ class TaskDAO(BaseDAO):
             raise InvalidTransition("task", id, current.status.value, TaskStatus.CREATED.value)
         return Task.model_validate(row)
 
-    def active(self) -> builtins.list[Task]:
+    def active(self) -> List[Task]:
         """The tasks workers hold (assigned or running), oldest first."""
         return self._all(Task, "tasks.active")
 
     @checked
-    def incomplete_among(
-        self, ids: builtins.list[UUID] | set[UUID] | tuple[UUID, ...]
-    ) -> builtins.list[UUID]:
+    def incomplete_among(self, ids: List[UUID] | set[UUID] | tuple[UUID, ...]) -> List[UUID]:
         """Of ``ids``, those still created, assigned or running, in the order given."""
         if not ids:
             return []
@@ -191,7 +190,7 @@ class TaskDAO(BaseDAO):
         status: TaskStatus | None = None,
         limit: int = 100,
         offset: int = 0,
-    ) -> builtins.list[Task]:
+    ) -> List[Task]:
         """Tasks newest first, optionally of one user and one status."""
         return self._all(
             Task,

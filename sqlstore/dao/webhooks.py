@@ -5,8 +5,8 @@ from __future__ import annotations
 from uuid import UUID
 
 from sqlstore.dao._args import checked
+from sqlstore.dao._types import List
 from sqlstore.dao.base import BaseDAO
-from sqlstore.errors import NotFound
 from sqlstore.models.media import Webhook, WebhookCreate, WebhookEvent, WebhookUpdate
 from sqlstore.types import Json, utcnow
 
@@ -36,10 +36,16 @@ class WebhookDAO(BaseDAO):
 
     @checked
     def update(self, webhook_id: UUID, changes: WebhookUpdate) -> Webhook:
-        """Change the url and events given in ``changes``; the others stay as they are."""
-        events = None if changes.events is None else Json([str(e) for e in changes.events])
-        if not self._execute("webhooks.update", id=webhook_id, url=changes.url, events=events):
-            raise NotFound(f"no webhook with id={webhook_id}")
+        """Change the fields given in ``changes``; the others stay as they are.
+
+        ``user_id=None`` makes the webhook system-wide. With no field given
+        nothing is written (updated_at stays) and the webhook comes back as it is.
+        """
+        if changes.given():
+            params = changes.params()
+            if changes.events is not None:
+                params["events"] = Json([str(e) for e in changes.events])
+            self._execute("webhooks.update", id=webhook_id, **params)
         return self._get(Webhook, "webhooks.get", "webhook", id=webhook_id)
 
     @checked
@@ -50,7 +56,7 @@ class WebhookDAO(BaseDAO):
     @checked
     def for_event(
         self, user_id: str | None, event_type: WebhookEvent | None = None
-    ) -> list[Webhook]:
+    ) -> List[Webhook]:
         """The webhooks to call for ``event_type`` of ``user_id``, oldest first.
 
         That is the user's own webhooks and the system-wide ones whose events

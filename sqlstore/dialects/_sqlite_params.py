@@ -2,7 +2,10 @@
 
 Values PostgreSQL would refuse (NUL in text, values with no JSON form) are
 refused here too, as ``sqlite3.DataError`` naming the parameter, so the
-dialect maps them to sqlstore's ``DataError`` with the query's name.
+dialect maps them to sqlstore's ``DataError`` with the query's name. So are
+those PostgreSQL would store differently (bytes) or not read back (a datetime
+outside years 1 to 9999 in UTC, JSON nested too deep). An integer outside 64
+bits needs no check here: sqlite3 refuses it with ``OverflowError``.
 """
 
 from __future__ import annotations
@@ -14,26 +17,39 @@ from enum import Enum
 from typing import Any
 from uuid import UUID
 
-from sqlstore.dialects._values import NUL_IN_TEXT, json_text
+from sqlstore.dialects._values import NUL_IN_TEXT, json_text, refuse_bytes
 from sqlstore.errors import ParameterError
 from sqlstore.queries import Query
 from sqlstore.sqltext import Param, parse
-from sqlstore.types import Json, format_utc
+from sqlstore.types import DATETIME_RANGE, Json, format_utc
 
 __all__ = ["adapt", "adapt_params", "adapted_rows", "positional"]
 
-_PASSTHROUGH = (str, int, float, bytes, type(None))
+_PASSTHROUGH = (str, int, float, type(None))
 # Exact types sqlite3 binds as they are.
-_SCALAR_TYPES = frozenset((int, float, bytes, bool, type(None)))
+_SCALAR_TYPES = frozenset((int, float, bool, type(None)))
 
 
 def _utc_text(value: datetime) -> str:
     # format_utc's text; an aware UTC value (utcnow()) needs no conversion first.
-    return value.isoformat(timespec="microseconds") if value.tzinfo is UTC else format_utc(value)
+    if value.tzinfo is UTC:
+        return value.isoformat(timespec="microseconds")
+    try:
+        return format_utc(value)
+    except OverflowError:
+        raise ValueError(f"{DATETIME_RANGE}: {value.isoformat()}") from None
 
 
 # The common types by their exact type: one lookup instead of the isinstance chain.
-_CONVERT: dict[type, Any] = {UUID: str, datetime: _utc_text, dict: json_text, list: json_text}
+_CONVERT: dict[type, Any] = {
+    UUID: str,
+    datetime: _utc_text,
+    dict: json_text,
+    list: json_text,
+    bytes: refuse_bytes,
+    bytearray: refuse_bytes,
+    memoryview: refuse_bytes,
+}
 
 
 def _enum_value(value: Enum) -> Any:
@@ -54,7 +70,9 @@ def adapt(value: Any) -> Any:
     if isinstance(value, UUID):
         return str(value)
     if isinstance(value, datetime):
-        return format_utc(value)
+        return _utc_text(value)
+    if isinstance(value, bytes | bytearray | memoryview):
+        refuse_bytes(value)
     if isinstance(value, Json):
         return json_text(value.value)
     if isinstance(value, dict | list | tuple | set | frozenset):

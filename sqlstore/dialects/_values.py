@@ -2,22 +2,61 @@
 
 PostgreSQL refuses a NUL character in text and ``\\u0000`` in JSONB; SQLite
 would store both. JSON has no NaN or infinities, and some Python values have
-no JSON form at all. Each dialect turns the ``ValueError`` raised here into
-its driver's data error, so the caller gets sqlstore's ``DataError`` naming
-the query, and the same input fails the same way on both dialects.
+no JSON form at all. PostgreSQL would store a datetime whose UTC instant is
+in year 0 or 10000 (and then fail every read of it), bytes for text (as
+``\\x...``) and JSON too deep to read back; SQLite refuses an integer outside
+64 bits where PostgreSQL would send a numeric. Each dialect turns the
+``ValueError`` raised here into its driver's data error, so the caller gets
+sqlstore's ``DataError`` naming the query, and the same input fails the same
+way on both dialects.
 """
 
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, NoReturn
 
-from sqlstore.types import dumps_json
+from sqlstore.types import DATETIME_RANGE, dumps_json
 
-__all__ = ["NUL_IN_TEXT", "json_text"]
+__all__ = [
+    "BYTES_REFUSED",
+    "DATETIME_RANGE",
+    "INT_RANGE",
+    "MAX_INT",
+    "MIN_INT",
+    "NUL_IN_TEXT",
+    "check_utc_range",
+    "json_text",
+    "refuse_bytes",
+]
 
 NUL_IN_TEXT = "text cannot contain NUL (0x00) characters"
+#: Every integer column is at most BIGINT (SQLite's INTEGER holds the same range).
+MIN_INT, MAX_INT = -(2**63), 2**63 - 1
+INT_RANGE = "an integer must fit in 64 bits (-2**63 to 2**63-1)"
+# No built-in column is binary (BLOB or bytea): PostgreSQL would store bytes as
+# \x... text where SQLite stores a BLOB, or refuses it in a STRICT table.
+BYTES_REFUSED = "bytes are not storable: no column is binary; decode them to text first"
+
+
+def refuse_bytes(value: object) -> NoReturn:
+    """Raise the ``ValueError`` every bytes-like parameter gets."""
+    raise ValueError(f"{BYTES_REFUSED} ({type(value).__name__})")
+
+
+def check_utc_range(value: datetime) -> None:
+    """Raise ``ValueError`` if an aware ``value``'s UTC instant is outside years 1 to 9999.
+
+    Only years 1 and 9999 can be: a UTC offset is less than a day.
+    """
+    if value.year in (1, 9999) and value.tzinfo is not None:
+        try:
+            value.astimezone(UTC)
+        except OverflowError:
+            raise ValueError(f"{DATETIME_RANGE}: {value.isoformat()}") from None
+
 
 # ``\u0000`` written by the encoder for a NUL character: an escape whose
 # backslash is not itself escaped (``\\u0000`` is the six characters \u0000).

@@ -26,7 +26,32 @@ class StatementProblem:
 
 
 class Connection(ABC):
-    """One driver connection, inside the transaction of one session."""
+    """One driver connection, inside the transaction of one session.
+
+    The session brackets every call (a DAO method, or a statement run
+    directly) with ``begin_call`` and ``end_call``, and a failed one with
+    ``undo_call``, so that a refused call leaves the transaction as it was.
+    Each dialect does that its cheapest way: SQLite undoes a failed statement
+    by itself; PostgreSQL needs a savepoint once the transaction holds work.
+    """
+
+    #: Set when the transaction has ended; a statement still running (an
+    #: ``iterate`` generator) then stops with ``SessionClosed``.
+    closed: bool = False
+    #: The error that aborted the transaction; the session is failed.
+    failure: BaseException | None = None
+
+    @abstractmethod
+    def begin_call(self, multi: bool) -> None:
+        """Mark where a call starts; ``multi``: it may write with more than one statement."""
+
+    @abstractmethod
+    def end_call(self) -> None:
+        """The call that began last succeeded."""
+
+    @abstractmethod
+    def undo_call(self, exc: BaseException) -> bool:
+        """Undo the failed call that began last; False if the transaction is lost with it."""
 
     @abstractmethod
     def execute(self, query: Query, params: Mapping[str, Any]) -> int:

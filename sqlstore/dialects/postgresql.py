@@ -12,17 +12,20 @@ import itertools
 import re
 import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from typing import Any, NoReturn
 
 import psycopg
 import psycopg.errors as pgerr
+from psycopg import pq
 from psycopg.rows import dict_row
 from psycopg.types.json import JsonbDumper, set_json_loads
 from psycopg_pool import ConnectionPool, PoolTimeout
 from pydantic_core import from_json
 
 from sqlstore.config import Settings, redact
+from sqlstore.dialects._pg_pool import Pool, PoolExhausted
+from sqlstore.dialects._pg_values import register_checks
 from sqlstore.dialects._values import json_text
 from sqlstore.dialects.base import Connection, Dialect, Row, StatementProblem
 from sqlstore.errors import (
@@ -36,6 +39,7 @@ from sqlstore.errors import (
     ParameterError,
     QueryError,
     SqlstoreError,
+    TransactionAborted,
 )
 from sqlstore.queries import Query
 from sqlstore.sqltext import Code, Literal_, Param, Statement
@@ -71,6 +75,8 @@ _ERROR_CLASSES: tuple[tuple[type[BaseException], type[SqlstoreError]], ...] = (
     (pgerr.DeadlockDetected, ConcurrencyError),
     (pgerr.LockNotAvailable, ConcurrencyError),
     (pgerr.QueryCanceled, ConcurrencyError),
+    # The app holds every connection: the database is fine, the work may be retried.
+    (PoolExhausted, ConcurrencyError),
     (psycopg.DataError, DataError),
     # e.g. a value too large for an index row: the value's fault, not the server's.
     (pgerr.ProgramLimitExceeded, DataError),
@@ -94,6 +100,8 @@ def _raise_mapped(exc: BaseException, query: Query | None) -> NoReturn:
         if isinstance(exc, psycopg.ProgrammingError) and "cannot adapt" in str(exc):
             cls = DataError
     message = redact(str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__)
+    if isinstance(exc, pgerr.DiskFull):
+        message = f"disk full: {message}"
     err = cls(message, query=query.name if query else None, path=query.path if query else None)
     diag = getattr(exc, "diag", None)
     if isinstance(err, IntegrityError) and diag is not None:
@@ -119,13 +127,131 @@ def _mapped(query: Query | None) -> Iterator[None]:
 _STATEMENT_ERRORS = (psycopg.Error, PoolTimeout, UnicodeEncodeError)
 
 
-class PGConnection(Connection):
-    """A pooled psycopg connection inside one transaction."""
+# Errors after which PostgreSQL's transaction is gone or must be retried whole:
+# the session is failed rather than carried on (the transaction rules).
+_ABORTING = (
+    psycopg.OperationalError,
+    psycopg.InterfaceError,
+    pgerr.SerializationFailure,
+    pgerr.DeadlockDetected,
+    pgerr.QueryCanceled,
+)
 
-    def __init__(self, raw: psycopg.Connection[Any]):
+
+class PGConnection(Connection):
+    """A pooled psycopg connection inside one transaction.
+
+    A failed statement aborts a PostgreSQL transaction, so a call is undone
+    by rolling back to a savepoint taken before it; while the innermost scope
+    (the transaction, or a savepoint) holds no work yet, no savepoint is
+    needed: the scope itself is rolled back to its start. A call's savepoint
+    is released in the round trip that takes the next one. (Sending the next
+    call's savepoint ahead, unanswered, cost more than the round trip it saved:
+    on this loopback the send alone costs as much.)
+    """
+
+    def __init__(self, raw: psycopg.Connection[Any], readonly: bool):
         self.raw = raw
+        self._pgconn = raw.pgconn
+        # A read-only transaction at READ COMMITTED holds nothing that rolling it
+        # back and beginning again would lose, so it never needs a savepoint.
+        self._writes = not readonly
         self._names = itertools.count(1)
         self._small: psycopg.Cursor[Row] | None = None
+        # The innermost scope: its savepoint (None: the transaction itself),
+        # whether it holds work, and whether a call's savepoint is open in it.
+        self._scope: bytes | None = None
+        self._dirty = False
+        self._pending = False
+        self._outer: list[tuple[bytes | None, bool, bool]] = []
+        self._call_savepoint: bytes | None = None
+        # The scope is back where its call savepoint was taken (a call was undone
+        # to it): the next call needs no new one.
+        self._ahead = False
+
+    def _control(self, command: bytes) -> None:
+        """Run a transaction-control command in one round trip, outside psycopg's cursors."""
+        result = self._pgconn.exec_(command)
+        if result.status != pq.ExecStatus.COMMAND_OK:
+            _raise_mapped(_result_error(self._pgconn, result), None)
+
+    def begin_call(self, multi: bool) -> None:
+        """Take a savepoint before a call, unless the scope holds no work to lose."""
+        self._call_savepoint = None
+        if not self._dirty:
+            return
+        name = b"sqlstore_call%d" % len(self._outer)
+        if self._ahead:
+            self._ahead = False
+        else:
+            self._control(self._next_savepoint(name))
+        self._call_savepoint = name
+
+    def _next_savepoint(self, name: bytes) -> bytes:
+        """The command that releases this scope's last call savepoint and takes the next."""
+        if self._pending:
+            return b"RELEASE SAVEPOINT " + name + b"; SAVEPOINT " + name
+        self._pending = True
+        return b"SAVEPOINT " + name
+
+    def end_call(self) -> None:
+        """Keep the call's savepoint: the next call releases it in the same round trip."""
+        self._call_savepoint = None
+
+    def undo_call(self, exc: BaseException) -> bool:
+        """Roll back to before the failed call; False if the transaction cannot survive it."""
+        name, self._call_savepoint = self._call_savepoint, None
+        if isinstance(exc.__cause__, _ABORTING) or isinstance(exc, _ABORTING):
+            self.failure = exc
+            return False
+        try:
+            status = self._pgconn.transaction_status
+            if status not in (pq.TransactionStatus.INTRANS, pq.TransactionStatus.INERROR):
+                if status != pq.TransactionStatus.IDLE or self._dirty:
+                    raise DatabaseUnavailable("the connection left the transaction")
+            elif name is not None:
+                self.raw.execute(b"ROLLBACK TO SAVEPOINT " + name)
+                _forget_prepared(self.raw)
+                # Back where that savepoint was taken: it serves the next call as well.
+                self._ahead = True
+            elif status == pq.TransactionStatus.INERROR or self._dirty:
+                self._restart_scope()
+        except (SqlstoreError, psycopg.Error) as undo_error:
+            self.failure = undo_error
+            return False
+        return True
+
+    def _restart_scope(self) -> None:
+        """Roll the innermost scope back to its start: it held no work before the call."""
+        if self._scope is None:
+            # psycopg's own rollback also forgets what it prepared; its next
+            # statement begins a new transaction, read-only if this one was.
+            self.raw.rollback()
+        else:
+            self.raw.execute(b"ROLLBACK TO SAVEPOINT " + self._scope)
+            _forget_prepared(self.raw)
+        self._dirty = self._pending = self._ahead = False
+
+    def commit(self) -> None:
+        """Commit; a transaction the database aborted is never reported committed."""
+        if self.failure is not None:
+            _rollback_quietly(self.raw)
+            raise TransactionAborted(self.failure)
+        status = self._pgconn.transaction_status
+        if status == pq.TransactionStatus.IDLE:
+            return
+        if status != pq.TransactionStatus.INTRANS:
+            _rollback_quietly(self.raw)
+            raise TransactionAborted(
+                DatabaseUnavailable("the database aborted the transaction before COMMIT")
+            )
+        result = self._pgconn.exec_(b"COMMIT")
+        if result.status != pq.ExecStatus.COMMAND_OK:
+            _raise_mapped(_result_error(self._pgconn, result), None)
+        if result.command_status != b"COMMIT":
+            raise TransactionAborted(
+                DatabaseUnavailable(f"COMMIT was answered with {result.command_status!r}")
+            )
 
     def _small_cursor(self) -> psycopg.Cursor[Row]:
         # One cursor for the session's single-row statements, as hand-written
@@ -140,24 +266,29 @@ class PGConnection(Connection):
         try:
             cur = self._small_cursor()
             cur.execute(query.sql, params)
-            return cur.rowcount
         except _STATEMENT_ERRORS as exc:
             _raise_mapped(exc, query)
+        self._dirty = self._writes
+        return cur.rowcount
 
     def fetch_all(self, query: Query, params: Mapping[str, Any]) -> list[Row]:
         """Run a statement and return every row."""
         with _mapped(query), self.raw.cursor(row_factory=dict_row) as cur:
             cur.execute(query.sql, params)
-            return cur.fetchall()
+            rows = cur.fetchall()
+        self._dirty = self._writes
+        return rows
 
     def fetch_one(self, query: Query, params: Mapping[str, Any]) -> Row | None:
         """Run a statement and return its first row, or ``None``."""
         try:
             cur = self._small_cursor()
             cur.execute(query.sql, params)
-            return cur.fetchone()
+            row = cur.fetchone()
         except _STATEMENT_ERRORS as exc:
             _raise_mapped(exc, query)
+        self._dirty = self._writes
+        return row
 
     def iterate(
         self, query: Query, params: Mapping[str, Any], batch_size: int
@@ -167,6 +298,7 @@ class PGConnection(Connection):
         with _mapped(query), self.raw.cursor(name, row_factory=dict_row) as cur:
             cur.itersize = batch_size
             cur.execute(query.sql, params)
+            self._dirty = self._writes
             while rows := cur.fetchmany(batch_size):
                 yield rows
 
@@ -174,7 +306,8 @@ class PGConnection(Connection):
         """Run a statement once per parameter set (pipelined); return the rows changed."""
         with _mapped(query), self.raw.cursor() as cur:
             cur.executemany(query.sql, rows)
-            return cur.rowcount
+        self._dirty = self._writes
+        return cur.rowcount
 
     def copy_in(self, query: Query, rows: Iterable[Sequence[Any]]) -> int:
         """Stream rows through the query's ``COPY ... FROM STDIN``, each row its columns in order.
@@ -199,13 +332,38 @@ class PGConnection(Connection):
                     )
                 copy.write_row(row)
                 count += 1
+        self._dirty = self._writes
         return count
 
     @contextmanager
     def savepoint(self) -> Iterator[None]:
         """A nested transaction: rolled back alone if its block raises."""
-        with _mapped(None), self.raw.transaction():
+        name = b"sqlstore_sp%d" % next(self._names)
+        # The scope's call savepoint would not cover what the block does.
+        self._ahead = False
+        command = b"SAVEPOINT " + name
+        if self._pgconn.transaction_status == pq.TransactionStatus.IDLE:
+            # psycopg begins a transaction only before its first statement.
+            command = (b"BEGIN; " if self._writes else b"BEGIN READ ONLY; ") + command
+        self._control(command)
+        outer_dirty = self._dirty
+        self._outer.append((self._scope, outer_dirty, self._pending))
+        self._scope, self._dirty, self._pending = name, False, False
+        try:
             yield
+        except BaseException:
+            self._scope, _, self._pending = self._outer.pop()
+            self._dirty, self._ahead = outer_dirty, False
+            try:
+                self.raw.execute(b"ROLLBACK TO SAVEPOINT " + name + b"; RELEASE SAVEPOINT " + name)
+                _forget_prepared(self.raw)
+            except (SqlstoreError, psycopg.Error) as exc:
+                self.failure = self.failure or exc
+            raise
+        inner_dirty = self._dirty
+        self._scope, _, self._pending = self._outer.pop()
+        self._dirty, self._ahead = outer_dirty or inner_dirty, False
+        self._control(b"RELEASE SAVEPOINT " + name)
 
     def check(self, query: Query) -> StatementProblem | None:
         """``PREPARE`` parses, analyses and types the statement without running it."""
@@ -270,6 +428,33 @@ class PGConnection(Connection):
         return int(row[0]) if row else 0
 
 
+def _result_error(pgconn: pq.abc.PGconn, result: pq.abc.PGresult) -> psycopg.Error:
+    """The error of a failed command run outside psycopg's cursors."""
+    if pgconn.status != pq.ConnStatus.OK:
+        message = pgconn.error_message.decode("utf-8", "replace").strip()
+        return psycopg.OperationalError(message or "the connection was lost")
+    return pgerr.error_from_result(result, encoding="utf-8")
+
+
+def _forget_prepared(raw: psycopg.Connection[Any]) -> None:
+    """Make psycopg prepare its statements again after a rollback to a savepoint.
+
+    psycopg counts a statement as prepared when it sends the PREPARE; in a
+    pipelined batch (``executemany``) that an earlier row's error aborted, the
+    server skipped it. psycopg forgets them on ``rollback()``, which a rollback
+    to a savepoint does not call; its next statement then deallocates all.
+    """
+    prepared = getattr(raw, "_prepared", None)
+    if prepared is not None:
+        prepared.clear()
+
+
+def _rollback_quietly(raw: psycopg.Connection[Any]) -> None:
+    """Roll back, ignoring a connection already gone (the pool replaces it)."""
+    with suppress(psycopg.Error):
+        raw.rollback()
+
+
 _COPY_COLUMNS = re.compile(r"\s*COPY\s+[^\s(]+\s*\(([^)]*)\)\s*FROM\s+STDIN\b", re.IGNORECASE)
 
 
@@ -328,7 +513,7 @@ class PostgreSQLDialect(Dialect):
         except psycopg.Error as exc:
             detail = redact(" ".join(str(exc).split()))
             raise ConfigError(f"cannot connect to {url}: {detail}") from exc
-        self.pool: ConnectionPool[psycopg.Connection[Any]] = ConnectionPool(
+        self.pool: ConnectionPool[psycopg.Connection[Any]] = Pool(
             kwargs=kwargs,
             min_size=1,
             max_size=max(1, settings.pool_size + settings.max_overflow),
@@ -344,6 +529,7 @@ class PostgreSQLDialect(Dialect):
     def _configure(conn: psycopg.Connection[Any]) -> None:
         conn.adapters.register_dumper(dict, _DictDumper)
         conn.adapters.register_dumper(Json, _JsonDumper)
+        register_checks(conn.adapters)
         # pydantic's own JSON parser, several times faster than the json module:
         # parsing JSONB was most of the cost of listing rows into models.
         set_json_loads(from_json, conn)
@@ -358,8 +544,15 @@ class PostgreSQLDialect(Dialect):
         """A pooled connection in a new transaction: committed on success, else rolled back."""
         with _mapped(None), self._connection() as raw:
             raw.read_only = readonly
-            with raw.transaction():
-                yield PGConnection(raw)
+            conn = PGConnection(raw, readonly)
+            try:
+                yield conn
+            except BaseException:
+                _rollback_quietly(raw)
+                raise
+            finally:
+                conn.closed = True
+            conn.commit()
 
     @contextmanager
     def _connection(self) -> Iterator[psycopg.Connection[Any]]:

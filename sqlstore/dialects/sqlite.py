@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import itertools
 import operator
+import os
 import sqlite3
 import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -19,7 +20,14 @@ from queue import Empty, LifoQueue
 from typing import Any, NoReturn
 
 from sqlstore.config import Settings
+from sqlstore.dialects._sqlite_files import (
+    DatabaseFile,
+    ReadOnlyDatabase,
+    check_before_commit,
+    write_ahead,
+)
 from sqlstore.dialects._sqlite_params import adapt_params, adapted_rows, positional
+from sqlstore.dialects._values import INT_RANGE
 from sqlstore.dialects.base import Connection, Dialect, Row, StatementProblem
 from sqlstore.errors import (
     AlreadyExists,
@@ -31,6 +39,7 @@ from sqlstore.errors import (
     IntegrityError,
     QueryError,
     SqlstoreError,
+    TransactionAborted,
 )
 from sqlstore.queries import Query
 from sqlstore.sqltext import Statement
@@ -38,6 +47,17 @@ from sqlstore.sqltext import Statement
 __all__ = ["SQLiteDialect"]
 
 _first = operator.itemgetter(0)
+
+
+def _strict_calls() -> bool:
+    """``SQLSTORE_STRICT_CALLS=1`` (the test suites set it): catch unmarked multi-write calls.
+
+    A call not marked as writing with several statements (``dao.base.atomic``)
+    that does so then fails with an ``AssertionError`` every time, instead of
+    only when it fails midway.
+    """
+    return os.environ.get("SQLSTORE_STRICT_CALLS") == "1"
+
 
 # Extended result codes (https://sqlite.org/rescode.html); Python 3.11 does
 # not know the name of every one, so match the numbers.
@@ -56,8 +76,10 @@ def _raise_mapped(exc: BaseException, query: Query | None) -> NoReturn:
     cls: type[SqlstoreError]
     if isinstance(exc, sqlite3.IntegrityError):
         cls = _CONSTRAINT_ERRORS.get(getattr(exc, "sqlite_errorcode", 0), IntegrityError)
-    elif code.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")):
+    elif code.startswith(("SQLITE_BUSY", "SQLITE_LOCKED", "SQLITE_INTERRUPT")):
         cls = ConcurrencyError
+    elif isinstance(exc, OverflowError) and "SQLite INTEGER" in message:
+        cls, message = DataError, INT_RANGE
     elif (
         isinstance(exc, sqlite3.DataError | OverflowError | UnicodeEncodeError)
         or code
@@ -69,6 +91,15 @@ def _raise_mapped(exc: BaseException, query: Query | None) -> NoReturn:
         or (isinstance(exc, sqlite3.ProgrammingError) and "binding parameter" in message)
     ):
         cls = DataError
+    elif code == "SQLITE_FULL":
+        cls, message = DatabaseUnavailable, f"disk full: {message}"
+    elif code == "SQLITE_READONLY_DBMOVED":
+        cls, message = DatabaseUnavailable, f"the database file was deleted or moved: {message}"
+    elif isinstance(exc, ReadOnlyDatabase):
+        cls = DatabaseUnavailable  # its message says why the database is read-only
+    elif code.startswith("SQLITE_READONLY_"):
+        # Plain SQLITE_READONLY is a write in a read-only session: a QueryError, as on PostgreSQL.
+        cls, message = DatabaseUnavailable, f"the database is read-only: {message}"
     elif code.startswith(("SQLITE_CANTOPEN", "SQLITE_NOTADB", "SQLITE_IOERR", "SQLITE_CORRUPT")):
         cls = DatabaseUnavailable
     else:
@@ -92,11 +123,76 @@ def _mapped(query: Query | None) -> Iterator[None]:
 
 
 class SQLiteConnection(Connection):
-    """A sqlite3 connection inside one transaction."""
+    """A sqlite3 connection inside one transaction.
 
-    def __init__(self, raw: sqlite3.Connection):
+    SQLite undoes a failed statement by itself and keeps the transaction, so
+    a call needs a savepoint only when it may write with several statements
+    and the transaction already holds work. ``total_changes`` tells, for
+    free, whether anything was written since a point.
+    """
+
+    def __init__(self, raw: sqlite3.Connection, begin: str):
         self.raw = raw
+        self._begin = begin
         self._savepoints = itertools.count(1)
+        # Per open scope (the transaction, then each savepoint): its name, and
+        # total_changes when it began.
+        self._scopes: list[tuple[str | None, int]] = [(None, raw.total_changes)]
+        self._call_changes = 0
+        self._call_savepoint: str | None = None
+
+    def begin_call(self, multi: bool) -> None:
+        """Take a savepoint only for a call that may write twice into a transaction with work."""
+        changes = self._call_changes = self.raw.total_changes
+        if multi and changes != self._scopes[-1][1]:
+            name = f"sqlstore_call{len(self._scopes)}"
+            with _mapped(None):
+                self.raw.execute(f"SAVEPOINT {name}")
+            self._call_savepoint = name
+        else:
+            self._call_savepoint = None
+
+    def end_call(self) -> None:
+        """Release the call's savepoint, if it took one."""
+        if self._call_savepoint is not None:
+            name, self._call_savepoint = self._call_savepoint, None
+            with _mapped(None):
+                self.raw.execute(f"RELEASE SAVEPOINT {name}")
+
+    def undo_call(self, exc: BaseException) -> bool:
+        """Undo what the failed call wrote; False if SQLite rolled the transaction back."""
+        raw = self.raw
+        if not raw.in_transaction:
+            # SQLite ends the transaction itself on a few errors (disk full, I/O).
+            self.failure = exc
+            return False
+        name, self._call_savepoint = self._call_savepoint, None
+        try:
+            if name is not None:
+                raw.execute(f"ROLLBACK TO SAVEPOINT {name}")
+                raw.execute(f"RELEASE SAVEPOINT {name}")
+            elif raw.total_changes == self._call_changes:
+                pass  # a failed statement leaves nothing behind in SQLite
+            elif self._call_changes == self._scopes[-1][1]:
+                self._restart_scope()
+            else:
+                # Only a call marked ``multi=False`` that wrote twice gets here.
+                self.failure = exc
+                return False
+        except sqlite3.Error as undo_error:
+            self.failure = undo_error
+            return False
+        return True
+
+    def _restart_scope(self) -> None:
+        """Roll the innermost scope back to its start: it held no work before the call."""
+        name, _ = self._scopes[-1]
+        if name is None:
+            self.raw.execute("ROLLBACK")
+            self.raw.execute(self._begin)
+        else:
+            self.raw.execute(f"ROLLBACK TO SAVEPOINT {name}")
+        self._scopes[-1] = (name, self.raw.total_changes)
 
     def _cursor(self, query: Query, params: Mapping[str, Any]) -> sqlite3.Cursor:
         # try/except, not _mapped: a context manager per statement costs more than the lookup.
@@ -172,13 +268,17 @@ class SQLiteConnection(Connection):
         name = f"sqlstore_sp{next(self._savepoints)}"
         with _mapped(None):
             self.raw.execute(f"SAVEPOINT {name}")
+        self._scopes.append((name, self.raw.total_changes))
         try:
             yield
         except BaseException:
             with _mapped(None):
-                self.raw.execute(f"ROLLBACK TO SAVEPOINT {name}")
-                self.raw.execute(f"RELEASE SAVEPOINT {name}")
+                if self.raw.in_transaction:
+                    self.raw.execute(f"ROLLBACK TO SAVEPOINT {name}")
+                    self.raw.execute(f"RELEASE SAVEPOINT {name}")
             raise
+        finally:
+            self._scopes.pop()
         with _mapped(None):
             self.raw.execute(f"RELEASE SAVEPOINT {name}")
 
@@ -219,6 +319,72 @@ class SQLiteConnection(Connection):
             return int(self.raw.execute(f"SELECT COUNT(*) FROM {quoted}").fetchone()[0])
 
 
+class _StrictConnection(SQLiteConnection):
+    """Fails a call that writes with several statements without saying so (tests only)."""
+
+    _multi = False
+    _writes = 0
+
+    def begin_call(self, multi: bool) -> None:
+        """Start counting the call's writing statements."""
+        self._multi, self._writes = multi, 0
+        super().begin_call(multi)
+
+    def end_call(self) -> None:
+        """Refuse an unmarked call that wrote twice, even though it succeeded."""
+        writes, self._writes = self._writes, 0
+        if writes > 1 and not self._multi:
+            raise AssertionError(
+                f"a call wrote with {writes} statements but is not marked @atomic "
+                "(sqlstore.dao.atomic): a failure midway would lose its transaction"
+            )
+        super().end_call()
+
+    def _counted(self, before: int, statements: int = 1) -> None:
+        if self.raw.total_changes != before:
+            self._writes += statements
+
+    def execute(self, query: Query, params: Mapping[str, Any]) -> int:
+        """Run a statement, counting it if it wrote."""
+        before = self.raw.total_changes
+        try:
+            return super().execute(query, params)
+        finally:
+            self._counted(before)
+
+    def fetch_all(self, query: Query, params: Mapping[str, Any]) -> list[Row]:
+        """Run a statement, counting it if it wrote."""
+        before = self.raw.total_changes
+        try:
+            return super().fetch_all(query, params)
+        finally:
+            self._counted(before)
+
+    def fetch_one(self, query: Query, params: Mapping[str, Any]) -> Row | None:
+        """Run a statement, counting it if it wrote."""
+        before = self.raw.total_changes
+        try:
+            return super().fetch_one(query, params)
+        finally:
+            self._counted(before)
+
+    def execute_many(self, query: Query, rows: Iterable[Mapping[str, Any]]) -> int:
+        """Run a statement per row: each row is a statement of its own."""
+        before = self.raw.total_changes
+        try:
+            return super().execute_many(query, rows)
+        finally:
+            self._counted(before, 2)
+
+    def copy_in(self, query: Query, rows: Iterable[Sequence[Any]]) -> int:
+        """Insert row by row: each row is a statement of its own."""
+        before = self.raw.total_changes
+        try:
+            return super().copy_in(query, rows)
+        finally:
+            self._counted(before, 2)
+
+
 class SQLiteDialect(Dialect):
     """SQLite: one file, WAL mode, a small pool of idle connections."""
 
@@ -227,18 +393,20 @@ class SQLiteDialect(Dialect):
 
     def __init__(self, settings: Settings):
         super().__init__(settings)
+        self._strict = _strict_calls()
         url = settings.url
         if url.is_memory:
             # A shared-cache in-memory database outlives a single connection
             # (and yoyo's connection sees it) as long as one stays open.
-            self._target, self._uri = "file::memory:?cache=shared", True
+            self._memory = "file::memory:?cache=shared"
+            self._file: DatabaseFile | None = None
         else:
             path = url.path
             try:
                 path.parent.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
                 raise ConfigError(f"cannot create the folder for {url}: {exc}") from None
-            self._target, self._uri = str(path), False
+            self._file = DatabaseFile(path)
         self._idle: LifoQueue[sqlite3.Connection] = LifoQueue()
         self._lock = threading.Lock()
         self._all: list[sqlite3.Connection] = []
@@ -247,21 +415,20 @@ class SQLiteDialect(Dialect):
             self._idle.put(self._pinned)
 
     def _connect(self) -> sqlite3.Connection:
+        options: dict[str, Any] = {
+            "isolation_level": None,
+            "check_same_thread": False,
+            "timeout": self.settings.busy_timeout,
+            "cached_statements": 256,
+        }
         try:
-            raw = sqlite3.connect(
-                self._target,
-                uri=self._uri,
-                isolation_level=None,
-                check_same_thread=False,
-                timeout=self.settings.busy_timeout,
-                cached_statements=256,
-            )
-            raw.execute("PRAGMA foreign_keys = ON")
-            # Readers never block the writer, and the writer never blocks readers.
-            raw.execute("PRAGMA journal_mode = WAL")
-            # In WAL mode NORMAL is still crash-safe; only a power cut may lose
-            # the last commits, never corrupt the file.
-            raw.execute("PRAGMA synchronous = NORMAL")
+            if self._file is not None:
+                # Read-only if the file cannot be written; refuses a replaced file.
+                raw = self._file.connect(**options)
+            else:
+                raw = sqlite3.connect(self._memory, uri=True, **options)
+                raw.execute("PRAGMA foreign_keys = ON")
+                write_ahead(raw)
         except sqlite3.Error as exc:
             raise ConfigError(f"cannot open SQLite database {self.settings.url}: {exc}") from exc
         with self._lock:
@@ -280,19 +447,26 @@ class SQLiteDialect(Dialect):
             raw = self._idle.get_nowait()
         except Empty:
             raw = self._connect()
+        begin = "BEGIN" if readonly else "BEGIN IMMEDIATE"
         try:
             with _mapped(None):
                 if readonly:
                     raw.execute("PRAGMA query_only = ON")
-                    raw.execute("BEGIN")
-                else:
-                    raw.execute("BEGIN IMMEDIATE")
+                raw.execute(begin)
+            conn = (_StrictConnection if self._strict else SQLiteConnection)(raw, begin)
             try:
-                yield SQLiteConnection(raw)
+                yield conn
             except BaseException:
                 if raw.in_transaction:
                     raw.execute("ROLLBACK")
                 raise
+            finally:
+                conn.closed = True
+            if conn.failure is not None or not raw.in_transaction:
+                # Never commit what is left of a transaction SQLite ended by itself:
+                # the statements after it ran outside it, one by one.
+                raise TransactionAborted(conn.failure or DatabaseUnavailable("transaction lost"))
+            check_before_commit(self._file, raw, readonly)
             with _mapped(None):
                 raw.execute("COMMIT")
         finally:

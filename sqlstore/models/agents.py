@@ -9,12 +9,13 @@ change, and a nullable field given as ``None`` is set to NULL.
 
 from __future__ import annotations
 
-from typing import Annotated, Any, ClassVar, Self
+from typing import Annotated
 from uuid import UUID, uuid4
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, model_validator
+from pydantic import BaseModel, ConfigDict, Field
 
 from sqlstore.models._types import UtcDateTime
+from sqlstore.models._update import Update, reveal
 
 __all__ = [
     "AgentCreate",
@@ -54,41 +55,8 @@ PersonName = Annotated[str, Field(max_length=64)]
 Temperature = Annotated[float, Field(ge=0, allow_inf_nan=False)]
 
 
-def reveal(value: Any) -> Any:
-    """A secret's value, to send to the database; anything else as it is."""
-    return value.get_secret_value() if isinstance(value, SecretStr) else value
-
-
-class AgentUpdate(BaseModel):
-    """Base of every ``ThingUpdate``: only the fields given change.
-
-    A field given as ``None`` sets a nullable column to NULL; for a column
-    that may not be NULL (listed in ``not_null``) it is refused.
-    """
-
-    model_config = ConfigDict(extra="forbid", protected_namespaces=())
-
-    not_null: ClassVar[frozenset[str]] = frozenset()
-
-    @model_validator(mode="after")
-    def _refuse_null(self) -> Self:
-        for name in sorted(self.model_fields_set & self.not_null):
-            if getattr(self, name) is None:
-                raise ValueError(f"{name} cannot be set to null")
-        return self
-
-    def given(self) -> dict[str, Any]:
-        """Only the fields the caller gave, with their values (secrets revealed, for the query)."""
-        return {k: reveal(v) for k, v in self.model_dump(exclude_unset=True).items()}
-
-    def params(self) -> dict[str, Any]:
-        """Query parameters: each field's value and a ``set_<field>`` flag: was it given?"""
-        given = self.given()
-        params: dict[str, Any] = {}
-        for name in type(self).model_fields:
-            params[name] = given.get(name)
-            params[f"set_{name}"] = name in given
-        return params
+class AgentUpdate(Update):
+    """Base of every agent-store ``ThingUpdate``: the update convention of ``Update``."""
 
 
 class Row(BaseModel):

@@ -9,6 +9,7 @@ from uuid import UUID, uuid4
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from sqlstore.models._types import JsonObject, UtcDateTime
+from sqlstore.models._update import Update
 
 __all__ = [
     "Generation",
@@ -87,10 +88,14 @@ class GenerationCreate(BaseModel):
     metadata: JsonObject = Field(default_factory=dict)
 
 
-class GenerationUpdate(BaseModel):
-    """Fields of a generation that may change outside its lifecycle; all optional."""
+class GenerationUpdate(Update):
+    """Fields of a generation that may change outside its lifecycle; only the ones given change.
 
-    model_config = ConfigDict(protected_namespaces=(), extra="forbid")
+    model_version and file_size_bytes may be set to ``None`` (NULL); file_path
+    and metadata may not.
+    """
+
+    not_null = frozenset({"file_path", "metadata"})
 
     model_version: str | None = Field(default=None, max_length=200)
     file_path: str | None = Field(default=None, min_length=1, max_length=4096)

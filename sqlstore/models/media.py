@@ -20,6 +20,7 @@ from pydantic import (
 )
 
 from sqlstore.models._types import UtcDateTime, load_json
+from sqlstore.models._update import Update
 
 __all__ = [
     "Caption",
@@ -92,10 +93,13 @@ class VideoCreate(BaseModel):
     description: str = ""
 
 
-class VideoUpdate(BaseModel):
-    """Fields of a video to change; the ones left out (or ``None``) stay as they are."""
+class VideoUpdate(Update):
+    """Fields of a video to change; only the ones given change.
 
-    model_config = ConfigDict(extra="forbid")
+    path and url may be set to ``None`` (NULL); title and description may not.
+    """
+
+    not_null = frozenset({"title", "description"})
 
     path: PathText | None = None
     url: UrlText | None = None
@@ -226,11 +230,15 @@ class WebhookCreate(BaseModel):
     events: EventList = Field(default_factory=list)
 
 
-class WebhookUpdate(BaseModel):
-    """Fields of a webhook to change; the ones left out (or ``None``) stay as they are."""
+class WebhookUpdate(Update):
+    """Fields of a webhook to change; only the ones given change.
 
-    model_config = ConfigDict(extra="forbid")
+    ``user_id=None`` makes the webhook system-wide; url and events may not be ``None``.
+    """
 
+    not_null = frozenset({"url", "events"})
+
+    user_id: str | None = Field(default=None, min_length=1, max_length=256)
     url: WebhookUrl | None = None
     events: EventList | None = None
 

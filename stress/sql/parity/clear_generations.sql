@@ -1,0 +1,2 @@
+-- Empty generations between two examples of the parity suite.
+DELETE FROM generations;

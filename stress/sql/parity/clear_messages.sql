@@ -1,0 +1,2 @@
+-- Empty messages between two examples of the parity suite.
+DELETE FROM messages;

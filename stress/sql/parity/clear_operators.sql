@@ -1,0 +1,2 @@
+-- Empty operators between two examples of the parity suite.
+DELETE FROM operators;

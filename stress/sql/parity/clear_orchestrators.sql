@@ -1,0 +1,2 @@
+-- Empty orchestrators between two examples of the parity suite.
+DELETE FROM orchestrators;

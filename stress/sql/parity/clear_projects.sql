@@ -1,0 +1,2 @@
+-- Empty projects between two examples of the parity suite.
+DELETE FROM projects;

@@ -1,0 +1,2 @@
+-- Empty prompts between two examples of the parity suite.
+DELETE FROM prompts;

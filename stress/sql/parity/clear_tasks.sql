@@ -1,0 +1,2 @@
+-- Empty tasks between two examples of the parity suite.
+DELETE FROM tasks;

@@ -1,0 +1,2 @@
+-- Empty tools between two examples of the parity suite.
+DELETE FROM tools;

@@ -1,0 +1,2 @@
+-- Empty user_tools between two examples of the parity suite.
+DELETE FROM user_tools;

@@ -1,0 +1,2 @@
+-- Empty users between two examples of the parity suite.
+DELETE FROM users;

@@ -1,0 +1,6 @@
+-- Every generation job (parity suite).
+SELECT
+    id, prompt, model_name, model_version, status, duration_seconds, sample_rate, channels,
+    file_path, file_size_bytes, generation_time_seconds, error_message, metadata,
+    created_at, completed_at
+FROM generations;

@@ -1,0 +1,5 @@
+-- Every message (parity suite).
+SELECT
+    id, seq, project_id, user_id, operator_id, type, content, prompt, status, created_at,
+    modified_at
+FROM messages;
