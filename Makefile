@@ -46,4 +46,4 @@ stress: $(STAMP)
 	$(BIN)/python -m stress $(STRESS_ARGS)
 
 clean:
-	rm -rf $(VENV) data build dist site .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) data build dist site bench-results.json .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -19,13 +19,9 @@ dies with the process or connection that holds it.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import logging
-import os
 import time
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -33,12 +29,24 @@ from yoyo import internalmigrations, read_migrations
 from yoyo.backends import get_backend_class
 from yoyo.connections import parse_uri
 from yoyo.exceptions import BadMigration, MigrationConflict
-from yoyo.migrations import default_migration_table, parse_metadata_from_sql_comments
+from yoyo.migrations import default_migration_table
 
+from sqlstore._migration_rules import (
+    Applied,
+    MigrationState,
+    Record,
+    checksum,
+    folder_of,
+    refuse_changed,
+    refuse_dependents,
+    refuse_empty,
+    refuse_empty_rollback,
+    when,
+)
 from sqlstore.config import redact
 from sqlstore.dialects._migrations import HeldLock, MigrationDriver, held, migration_driver
 from sqlstore.errors import MigrationError
-from sqlstore.types import to_utc, utcnow
+from sqlstore.types import utcnow
 
 __all__ = ["RECORD_TABLE", "MigrationState", "Migrator"]
 
@@ -62,78 +70,6 @@ _INSERT_RECORD = (
     " VALUES (:migration_id, :folder, :checksum, :depends, :recorded_at_utc)"
 )
 _SELECT_RECORDS = f"SELECT migration_id, folder, checksum, depends FROM {RECORD_TABLE}"
-
-
-@dataclass(frozen=True)
-class MigrationState:
-    """One migration: its id, folder, whether it is applied (and when), and whether it changed.
-
-    ``changed``: applied, and its file (forward or rollback) is not the one
-    that was applied; ``migrate`` refuses to run until that is settled.
-    ``missing``: applied, but its file is in none of the store's folders
-    (``folder`` is then where it was applied from, if sqlstore recorded it).
-    """
-
-    id: str
-    applied: bool
-    applied_at: datetime | None
-    folder: Path | None = None
-    changed: bool = False
-    missing: bool = False
-
-
-@dataclass(frozen=True)
-class _Record:
-    folder: str
-    checksum: str
-    depends: frozenset[str]
-
-
-@dataclass(frozen=True)
-class _Applied:
-    id: str
-    at: datetime | None
-
-
-def _rollback_path(migration: Any) -> Path:
-    return Path(os.path.splitext(migration.path)[0] + ".rollback.sql")
-
-
-def _checksum(migration: Any) -> str:
-    """sha256 of the forward file and, for SQL, its rollback file (line endings ignored)."""
-    digest = hashlib.sha256()
-    paths = [Path(migration.path)]
-    if migration.is_raw_sql():
-        paths.append(_rollback_path(migration))
-    for path in paths:
-        try:
-            text = path.read_bytes().replace(b"\r\n", b"\n")
-        except FileNotFoundError:
-            text = b""
-        digest.update(len(text).to_bytes(8, "big") + text)
-    return digest.hexdigest()
-
-
-def _is_statement(sql: Any) -> bool:
-    """True for a step's SQL beyond comments and blank lines (a Python step counts)."""
-    if not isinstance(sql, str):
-        return sql is not None
-    return bool(parse_metadata_from_sql_comments(sql)[2].strip())
-
-
-def _step_sql(migration: Any, direction: str) -> list[Any]:
-    """The SQL (or callable) of each of a loaded migration's steps, as yoyo holds it."""
-    found = []
-    for wrapper in migration.steps or ():
-        step = getattr(wrapper, "step", wrapper)
-        found.append(getattr(step, f"_{direction}", "?"))  # unknown shape: counts as SQL
-    return found
-
-
-def _when(value: Any) -> datetime | None:
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value)
-    return to_utc(value) if isinstance(value, datetime) else None
 
 
 class Migrator:
@@ -242,7 +178,7 @@ class Migrator:
         except MigrationConflict as exc:
             raise MigrationError(f"two migrations share an id: {exc}") from exc
 
-    def _applied(self, backend: Any) -> dict[str, _Applied]:
+    def _applied(self, backend: Any) -> dict[str, Applied]:
         """The applied migrations by yoyo hash, oldest first (yoyo's tables up to date)."""
         if backend.migration_table not in self._tables(backend):
             return {}
@@ -253,19 +189,15 @@ class Migrator:
                 " FROM {0.migration_table_quoted} ORDER BY applied_at_utc"
             )
         ).fetchall()
-        return {h: _Applied(mid, _when(at)) for h, mid, at in rows}
+        return {h: Applied(mid, when(at)) for h, mid, at in rows}
 
-    def _records(self, backend: Any) -> dict[str, _Record]:
+    def _records(self, backend: Any) -> dict[str, Record]:
         if RECORD_TABLE not in self._tables(backend):
             return {}
         return {
-            mid: _Record(folder, checksum, frozenset(depends.split()))
-            for mid, folder, checksum, depends in backend.execute(_SELECT_RECORDS).fetchall()
+            mid: Record(folder, digest, frozenset(depends.split()))
+            for mid, folder, digest, depends in backend.execute(_SELECT_RECORDS).fetchall()
         }
-
-    @staticmethod
-    def _folder(migration: Any) -> Path:
-        return Path(migration.source_dir)
 
     # Checks, before anything is changed ---------------------------------------------------
 
@@ -276,76 +208,6 @@ class Migrator:
                 m.load()
             except OSError as exc:
                 raise MigrationError(f"cannot read {m.path}: {exc.strerror}") from exc
-
-    def _refuse_empty(self, pending: Sequence[Any]) -> None:
-        """No pending migration may be empty: it would be recorded and never run."""
-        for m in pending:
-            if not any(_is_statement(sql) for sql in _step_sql(m, "apply")):
-                raise MigrationError(
-                    f"{m.path} holds no SQL statement (only comments: the template "
-                    "'sqlstore new' writes?); write the migration, or delete its files. "
-                    f"Nothing was applied (of {len(pending)} pending)"
-                )
-
-    def _refuse_changed(self, states: Sequence[MigrationState], known: dict[str, Any]) -> None:
-        changed = [s for s in states if s.changed]
-        if changed:
-            files = ", ".join(str(known[s.id].path) for s in changed)
-            raise MigrationError(
-                f"applied migration file(s) changed since they were applied: {files}; "
-                "nothing was applied. Restore the file and put the change in a new migration "
-                "('sqlstore new'), or, for an edit that changes nothing in the database, "
-                f"record it with 'sqlstore accept-changed {' '.join(s.id for s in changed)}'"
-            )
-
-    def _refuse_dependents(
-        self,
-        chosen: Sequence[Any],
-        known: dict[str, Any],
-        applied: dict[str, _Applied],
-        records: dict[str, _Record],
-    ) -> None:
-        """No applied migration that stays may depend on one being rolled back."""
-        leaving = {m.id for m in chosen}
-        first_leaving = min(
-            (a.at for a in applied.values() if a.id in leaving and a.at), default=None
-        )
-        for a in applied.values():
-            if a.id in leaving:
-                continue
-            if a.id in known:
-                depends = {d.id for d in known[a.id].depends}
-                where = str(self._folder(known[a.id]))
-            elif a.id in records:
-                depends = set(records[a.id].depends)
-                where = f"{records[a.id].folder}, a folder this store was not given"
-            else:
-                if first_leaving is not None and a.at is not None and a.at < first_leaving:
-                    continue  # applied before: it cannot depend on what leaves
-                raise MigrationError(
-                    f"cannot roll back: {a.id} is applied, its file is in none of this store's "
-                    "folders and sqlstore has no record of what it depends on; open the store "
-                    "with its folder (--migration-dir / migration_dirs). Nothing was rolled back"
-                )
-            needed = sorted(depends & leaving)
-            if needed:
-                raise MigrationError(
-                    f"cannot roll back {', '.join(needed)}: {a.id} (applied, from {where}) "
-                    "depends on it; roll that back first, with its folder given to the store. "
-                    "Nothing was rolled back"
-                )
-
-    @staticmethod
-    def _refuse_empty_rollback(chosen: Sequence[Any]) -> None:
-        for m in chosen:
-            if not m.is_raw_sql():
-                continue  # a Python migration's steps may undo nothing on purpose
-            path = _rollback_path(m)
-            if not any(_is_statement(sql) for sql in _step_sql(m, "rollback")):
-                raise MigrationError(
-                    f"{path} holds no SQL statement: rolling {m.id} back would record it undone "
-                    "without undoing anything; write its rollback. Nothing was rolled back"
-                )
 
     # What tests hook -----------------------------------------------------------------------
 
@@ -361,8 +223,8 @@ class Migrator:
             _INSERT_RECORD,
             {
                 "migration_id": m.id,
-                "folder": str(self._folder(m)),
-                "checksum": _checksum(m),
+                "folder": str(folder_of(m)),
+                "checksum": checksum(m),
                 "depends": " ".join(sorted(d.id for d in m.depends)),
                 "recorded_at_utc": utcnow().isoformat(),
             },
@@ -388,7 +250,7 @@ class Migrator:
             self._record(backend, m)
 
     def _states(
-        self, migrations: Any, applied: dict[str, _Applied], records: dict[str, _Record]
+        self, migrations: Any, applied: dict[str, Applied], records: dict[str, Record]
     ) -> list[MigrationState]:
         states = []
         for m in migrations:
@@ -399,8 +261,8 @@ class Migrator:
                     m.id,
                     done is not None,
                     done.at if done else None,
-                    self._folder(m),
-                    changed=bool(done and record and record.checksum != _checksum(m)),
+                    folder_of(m),
+                    changed=bool(done and record and record.checksum != checksum(m)),
                 )
             )
         ids = {m.id for m in migrations}
@@ -426,8 +288,8 @@ class Migrator:
             records = self._records(backend)
             known = {m.id: m for m in migrations}
             pending = backend.to_apply(migrations)
-            self._refuse_empty(pending)
-            self._refuse_changed(self._states(migrations, applied, records), known)
+            refuse_empty(pending)
+            refuse_changed(self._states(migrations, applied, records), known)
             # A database migrated before sqlstore kept records: record what is there.
             unrecorded = [m for m in migrations if m.hash in applied and m.id not in records]
             if unrecorded:
@@ -478,8 +340,8 @@ class Migrator:
             records = self._records(backend)
             order = backend.to_rollback(migrations)
             chosen = list(order if steps is None else order[:steps])
-            self._refuse_dependents(chosen, {m.id: m for m in migrations}, applied, records)
-            self._refuse_empty_rollback(chosen)
+            refuse_dependents(chosen, {m.id: m for m in migrations}, applied, records)
+            refuse_empty_rollback(chosen)
             current = ""
             try:
                 for m in chosen:

@@ -291,7 +291,7 @@ def test_postgresql_disk_full_sqlstate_maps_to_unavailable() -> None:
     """The mapping alone, on a constructed psycopg error of SQLSTATE 53100 (disk_full)."""
     import psycopg.errors
 
-    from sqlstore.dialects.postgresql import _raise_mapped
+    from sqlstore.dialects._pg_errors import raise_mapped as _raise_mapped
 
     disk_full = psycopg.errors.lookup("53100")
     with pytest.raises(DatabaseUnavailable, match=r"^disk full: could not extend file"):

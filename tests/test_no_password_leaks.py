@@ -371,7 +371,7 @@ def test_generated_passwords_in_driver_texts_are_hidden(password: str) -> None:
     import psycopg
 
     from sqlstore.config import redact
-    from sqlstore.dialects.postgresql import _raise_mapped
+    from sqlstore.dialects._pg_errors import raise_mapped as _raise_mapped
 
     conninfo = psycopg.conninfo.make_conninfo("", host="db", user="app", password=password)
     url = f"postgresql://app:{quote(password, safe='')}@db/app"

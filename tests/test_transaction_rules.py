@@ -10,6 +10,7 @@ database is unchanged" alone cannot see a lost write.
 from __future__ import annotations
 
 import contextlib
+import logging
 from collections.abc import Callable
 from uuid import uuid4
 
@@ -337,3 +338,21 @@ def test_a_batch_refused_midway_leaves_the_connection_usable(store: Store) -> No
         stored = MessageDAO(session).list(project.id, limit=100)
     assert [m.id for m in stored[:8]] == [m.id for m in kept]
     assert len(stored) == 9
+
+
+def test_a_refused_batch_is_raised_and_logs_nothing(
+    store: Store, caplog: pytest.LogCaptureFixture
+) -> None:
+    # psycopg logs "error ignored terminating <Pipeline>" when a pipelined batch
+    # fails; the refusal itself reaches the caller, so that line is noise.
+    tasks = [TaskCreate(endpoint="/e", data={"i": i}) for i in range(6)]
+    with store.session() as session:
+        TaskDAO(session).add(tasks[3])
+    for _ in range(3):
+        with caplog.at_level(logging.WARNING), store.session() as session:
+            with pytest.raises(AlreadyExists):
+                TaskDAO(session).add_many(tasks)
+        assert [r.getMessage() for r in caplog.records if r.name.startswith("psycopg")] == []
+    with store.session(readonly=True) as session:
+        assert TaskDAO(session).get(tasks[0].id) is None
+        assert TaskDAO(session).get(tasks[3].id) is not None

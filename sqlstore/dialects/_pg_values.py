@@ -1,4 +1,9 @@
-"""Dumpers that refuse, before sending, what SQLite refuses or PostgreSQL would mis-store.
+"""How values go to PostgreSQL: dicts and ``Json`` as JSONB, and the checking dumpers.
+
+Dicts and ``Json`` values are written by sqlstore's own compact encoder, which
+refuses what no dialect can store (NaN, NUL, values with no JSON form). The
+other dumpers refuse, before sending, what SQLite refuses or PostgreSQL would
+mis-store.
 
 psycopg would send an integer outside 64 bits as a numeric (the server then
 answers with an error that depends on the statement), a datetime whose UTC
@@ -20,11 +25,20 @@ from typing import Any, cast
 import psycopg
 from psycopg.abc import AdaptContext, Buffer
 from psycopg.adapt import AdaptersMap, Dumper, PyFormat
+from psycopg.types.json import JsonbDumper
 from psycopg.types.numeric import Int2, Int4, Int8
 
-from sqlstore.dialects._values import BYTES_REFUSED, INT_RANGE, MAX_INT, MIN_INT, check_utc_range
+from sqlstore.dialects._values import (
+    BYTES_REFUSED,
+    INT_RANGE,
+    MAX_INT,
+    MIN_INT,
+    check_utc_range,
+    json_text,
+)
+from sqlstore.types import Json
 
-__all__ = ["register_checks"]
+__all__ = ["register_dumpers"]
 
 _DEFAULTS = psycopg.adapters
 
@@ -102,8 +116,29 @@ class _BytesText(_Bytes):
     format = psycopg.pq.Format.TEXT
 
 
-def register_checks(adapters: AdaptersMap) -> None:
-    """Put the checking dumpers in a connection's adapters (text, then binary for ``%s``)."""
+def _jsonb(value: Any) -> bytes:
+    # Refused as psycopg's DataError (mapped with the query's name), as the
+    # SQLite dialect refuses the same values.
+    try:
+        return json_text(value).encode()
+    except ValueError as exc:  # also UnicodeEncodeError: a lone surrogate
+        raise psycopg.DataError(str(exc)) from exc
+
+
+class _DictDumper(JsonbDumper):
+    def dump(self, obj: Any) -> bytes:
+        return _jsonb(obj)
+
+
+class _JsonDumper(JsonbDumper):
+    def dump(self, obj: Any) -> bytes:
+        return _jsonb(obj.value)
+
+
+def register_dumpers(adapters: AdaptersMap) -> None:
+    """Put sqlstore's dumpers in a connection's adapters (text, then binary for ``%s``)."""
+    adapters.register_dumper(dict, _DictDumper)
+    adapters.register_dumper(Json, _JsonDumper)
     adapters.register_dumper(int, _IntText)
     adapters.register_dumper(int, _IntBinary)
     adapters.register_dumper(datetime, _DatetimeText)

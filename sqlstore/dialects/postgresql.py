@@ -10,135 +10,42 @@ from __future__ import annotations
 
 import itertools
 import re
-import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
-from typing import Any, NoReturn
+from typing import Any
 
 import psycopg
-import psycopg.errors as pgerr
 from psycopg import pq
 from psycopg.rows import dict_row
-from psycopg.types.json import JsonbDumper, set_json_loads
-from psycopg_pool import ConnectionPool, PoolTimeout
+from psycopg.types.json import set_json_loads
 from pydantic_core import from_json
 
 from sqlstore.config import Settings, redact
-from sqlstore.dialects._pg_pool import Pool, PoolExhausted
-from sqlstore.dialects._pg_values import register_checks
-from sqlstore.dialects._values import json_text
-from sqlstore.dialects.base import Connection, Dialect, Row, StatementProblem
+from sqlstore.dialects._pg_errors import ABORTING as _ABORTING
+from sqlstore.dialects._pg_errors import STATEMENT_ERRORS as _STATEMENT_ERRORS
+from sqlstore.dialects._pg_errors import mapped as _mapped
+from sqlstore.dialects._pg_errors import quiet_refused_batches
+from sqlstore.dialects._pg_errors import raise_mapped as _raise_mapped
+from sqlstore.dialects._pg_errors import result_error as _result_error
+from sqlstore.dialects._pg_inspect import Inspection
+from sqlstore.dialects._pg_pool import Pool
+from sqlstore.dialects._pg_values import register_dumpers
+from sqlstore.dialects.base import Connection, Dialect, Row
 from sqlstore.errors import (
-    AlreadyExists,
-    ConcurrencyError,
     ConfigError,
     DatabaseUnavailable,
-    DataError,
-    ForeignKeyError,
-    IntegrityError,
     ParameterError,
     QueryError,
     SqlstoreError,
     TransactionAborted,
 )
 from sqlstore.queries import Query
-from sqlstore.sqltext import Code, Literal_, Param, Statement
-from sqlstore.types import Json
+from sqlstore.sqltext import Code, Literal_, Statement
 
 __all__ = ["PostgreSQLDialect"]
 
 
-def _jsonb(value: Any) -> bytes:
-    # Refused as psycopg's DataError (mapped with the query's name), as the
-    # SQLite dialect refuses the same values.
-    try:
-        return json_text(value).encode()
-    except ValueError as exc:  # also UnicodeEncodeError: a lone surrogate
-        raise psycopg.DataError(str(exc)) from exc
-
-
-class _DictDumper(JsonbDumper):
-    def dump(self, obj: Any) -> bytes:
-        return _jsonb(obj)
-
-
-class _JsonDumper(JsonbDumper):
-    def dump(self, obj: Any) -> bytes:
-        return _jsonb(obj.value)
-
-
-_ERROR_CLASSES: tuple[tuple[type[BaseException], type[SqlstoreError]], ...] = (
-    (pgerr.UniqueViolation, AlreadyExists),
-    (pgerr.ForeignKeyViolation, ForeignKeyError),
-    (psycopg.IntegrityError, IntegrityError),
-    (pgerr.SerializationFailure, ConcurrencyError),
-    (pgerr.DeadlockDetected, ConcurrencyError),
-    (pgerr.LockNotAvailable, ConcurrencyError),
-    (pgerr.QueryCanceled, ConcurrencyError),
-    # The app holds every connection: the database is fine, the work may be retried.
-    (PoolExhausted, ConcurrencyError),
-    (psycopg.DataError, DataError),
-    # e.g. a value too large for an index row: the value's fault, not the server's.
-    (pgerr.ProgramLimitExceeded, DataError),
-    (UnicodeEncodeError, DataError),
-    (pgerr.UndefinedTable, QueryError),
-    (pgerr.UndefinedColumn, QueryError),
-    (psycopg.OperationalError, DatabaseUnavailable),
-    (psycopg.InterfaceError, DatabaseUnavailable),
-    (PoolTimeout, DatabaseUnavailable),
-)
-
-
-def _raise_mapped(exc: BaseException, query: Query | None) -> NoReturn:
-    """Re-raise a driver error as sqlstore's own, chaining the cause."""
-    cls: type[SqlstoreError] = QueryError
-    for driver_cls, ours in _ERROR_CLASSES:
-        if isinstance(exc, driver_cls):
-            cls = ours
-            break
-    else:
-        if isinstance(exc, psycopg.ProgrammingError) and "cannot adapt" in str(exc):
-            cls = DataError
-    message = redact(str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__)
-    if isinstance(exc, pgerr.DiskFull):
-        message = f"disk full: {message}"
-    err = cls(message, query=query.name if query else None, path=query.path if query else None)
-    diag = getattr(exc, "diag", None)
-    if isinstance(err, IntegrityError) and diag is not None:
-        err.constraint = diag.constraint_name
-    raise err from exc
-
-
-@contextmanager
-def _mapped(query: Query | None) -> Iterator[None]:
-    try:
-        yield
-    except (psycopg.Error, PoolTimeout) as exc:
-        _raise_mapped(exc, query)
-    except UnicodeEncodeError as exc:
-        # Text with a lone surrogate. Only a statement's own parameters: the
-        # transaction's block (query None) is the caller's code, left alone.
-        if query is None:
-            raise
-        _raise_mapped(exc, query)
-
-
-# What _mapped maps for a statement of a query, caught directly on the hot paths.
-_STATEMENT_ERRORS = (psycopg.Error, PoolTimeout, UnicodeEncodeError)
-
-
-# Errors after which PostgreSQL's transaction is gone or must be retried whole:
-# the session is failed rather than carried on (the transaction rules).
-_ABORTING = (
-    psycopg.OperationalError,
-    psycopg.InterfaceError,
-    pgerr.SerializationFailure,
-    pgerr.DeadlockDetected,
-    pgerr.QueryCanceled,
-)
-
-
-class PGConnection(Connection):
+class PGConnection(Inspection, Connection):
     """A pooled psycopg connection inside one transaction.
 
     A failed statement aborts a PostgreSQL transaction, so a call is undone
@@ -365,76 +272,6 @@ class PGConnection(Connection):
         self._dirty, self._ahead = outer_dirty or inner_dirty, False
         self._control(b"RELEASE SAVEPOINT " + name)
 
-    def check(self, query: Query) -> StatementProblem | None:
-        """``PREPARE`` parses, analyses and types the statement without running it."""
-        name = f"sqlstore_check{next(self._names)}"
-        text = f"PREPARE {name} AS {_numbered(query.statement)}"
-        try:
-            with self.raw.transaction():
-                self.raw.execute(text)
-        except (psycopg.OperationalError, psycopg.InterfaceError) as exc:
-            _raise_mapped(exc, query)
-        except psycopg.Error as exc:
-            pos = exc.diag.statement_position
-            line = text[: int(pos) - 1].count("\n") + 1 if pos else None
-            return StatementProblem(str(exc).strip().splitlines()[0], line)
-        # A prepared statement outlives the transaction: always deallocate it.
-        with _mapped(query):
-            self.raw.execute(f"DEALLOCATE {name}")
-        return None
-
-    def plan(
-        self,
-        query: Query,
-        params: Mapping[str, Any] | None = None,
-        *,
-        prefer_indexes: bool = False,
-    ) -> list[str]:
-        """``EXPLAIN`` with the values given, else ``EXPLAIN EXECUTE`` of a generic plan."""
-        if params is not None:
-            with _mapped(query), self.raw.cursor() as cur:
-                cur.execute("EXPLAIN " + query.sql, params)
-                return [str(row[0]) for row in cur.fetchall()]
-        name = f"sqlstore_plan{next(self._names)}"
-        nulls = ", ".join(["NULL"] * len(query.params))
-        settings = ["plan_cache_mode = force_generic_plan", "jit = off"]
-        if prefer_indexes:
-            # A disabled seq scan still happens when nothing else can serve the query.
-            settings.append("enable_seqscan = off")
-        prepared = False
-        try:
-            with _mapped(query), self.raw.transaction() as tx:
-                for setting in settings:
-                    self.raw.execute(f"SET LOCAL {setting}")
-                self.raw.execute(f"PREPARE {name} AS {_numbered(query.statement)}")
-                prepared = True
-                run = f"EXECUTE {name}({nulls})" if nulls else f"EXECUTE {name}"
-                lines = [str(r[0]) for r in self.raw.execute(f"EXPLAIN (COSTS OFF) {run}")]
-                # Rolling the savepoint back also undoes the SET LOCALs.
-                raise psycopg.Rollback(tx)
-        finally:
-            if prepared:
-                with _mapped(query):
-                    self.raw.execute(f"DEALLOCATE {name}")
-        return lines
-
-    def count_rows(self, table: str) -> int:
-        """``COUNT(*)`` of a table whose name is quoted as an identifier."""
-        from psycopg import sql
-
-        stmt = sql.SQL("SELECT COUNT(*) FROM {}").format(sql.Identifier(table))
-        with _mapped(None):
-            row = self.raw.execute(stmt).fetchone()
-        return int(row[0]) if row else 0
-
-
-def _result_error(pgconn: pq.abc.PGconn, result: pq.abc.PGresult) -> psycopg.Error:
-    """The error of a failed command run outside psycopg's cursors."""
-    if pgconn.status != pq.ConnStatus.OK:
-        message = pgconn.error_message.decode("utf-8", "replace").strip()
-        return psycopg.OperationalError(message or "the connection was lost")
-    return pgerr.error_from_result(result, encoding="utf-8")
-
 
 def _forget_prepared(raw: psycopg.Connection[Any]) -> None:
     """Make psycopg prepare its statements again after a rollback to a savepoint.
@@ -475,14 +312,6 @@ def _copy_columns(statement: Statement) -> tuple[str, ...] | None:
     return tuple(name.strip() for name in found.group(1).split(","))
 
 
-def _numbered(statement: Statement) -> str:
-    """The statement with ``$1``, ``$2``... for its parameters, as PREPARE takes it."""
-    number = {name: i for i, name in enumerate(statement.params, 1)}
-    return "".join(
-        f"${number[seg.name]}" if isinstance(seg, Param) else seg.text for seg in statement.segments
-    )
-
-
 class PostgreSQLDialect(Dialect):
     """PostgreSQL: a psycopg_pool pool of UTC sessions."""
 
@@ -513,7 +342,7 @@ class PostgreSQLDialect(Dialect):
         except psycopg.Error as exc:
             detail = redact(" ".join(str(exc).split()))
             raise ConfigError(f"cannot connect to {url}: {detail}") from exc
-        self.pool: ConnectionPool[psycopg.Connection[Any]] = Pool(
+        self.pool = Pool(
             kwargs=kwargs,
             min_size=1,
             max_size=max(1, settings.pool_size + settings.max_overflow),
@@ -527,9 +356,8 @@ class PostgreSQLDialect(Dialect):
 
     @staticmethod
     def _configure(conn: psycopg.Connection[Any]) -> None:
-        conn.adapters.register_dumper(dict, _DictDumper)
-        conn.adapters.register_dumper(Json, _JsonDumper)
-        register_checks(conn.adapters)
+        register_dumpers(conn.adapters)
+        quiet_refused_batches(conn)
         # pydantic's own JSON parser, several times faster than the json module:
         # parsing JSONB was most of the cost of listing rows into models.
         set_json_loads(from_json, conn)
@@ -542,7 +370,7 @@ class PostgreSQLDialect(Dialect):
     @contextmanager
     def transaction(self, *, readonly: bool = False) -> Iterator[Connection]:
         """A pooled connection in a new transaction: committed on success, else rolled back."""
-        with _mapped(None), self._connection() as raw:
+        with _mapped(None), self.pool.working_connection(self.settings.connect_timeout) as raw:
             raw.read_only = readonly
             conn = PGConnection(raw, readonly)
             try:
@@ -553,35 +381,6 @@ class PostgreSQLDialect(Dialect):
             finally:
                 conn.closed = True
             conn.commit()
-
-    @contextmanager
-    def _connection(self) -> Iterator[psycopg.Connection[Any]]:
-        """A pooled connection that answers (``ConnectionPool.check_connection``).
-
-        The check is a round trip on every session (about 60 us here). A check
-        of the idle socket alone (readable once the server has hung up) was
-        cheaper, but missed a backend that had been told to exit and had not
-        yet: the stress suite's reconnect scenario then failed twice in a row.
-
-        A dead one (the server restarted, or ended the session) goes back to
-        the pool, which replaces it, and the next is tried at once. The pool's
-        own ``check`` would sleep 1, 2, 4... seconds after each dead one, so a
-        pool of idle connections killed by a restart outlasted the timeout.
-        """
-        deadline = time.monotonic() + self.settings.connect_timeout
-        for _ in range(self.pool.max_size + 1):
-            raw = self.pool.getconn(timeout=max(deadline - time.monotonic(), 0.001))
-            try:
-                ConnectionPool.check_connection(raw)
-            except psycopg.Error:
-                self.pool.putconn(raw)
-                continue
-            try:
-                yield raw
-            finally:
-                self.pool.putconn(raw)
-            return
-        raise PoolTimeout(f"no working connection after {self.pool.max_size + 1} tries")
 
     def close(self) -> None:
         """Close the pool."""

@@ -17,28 +17,23 @@ import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from queue import Empty, LifoQueue
-from typing import Any, NoReturn
+from typing import Any
 
 from sqlstore.config import Settings
+from sqlstore.dialects._sqlite_errors import DRIVER_ERRORS as _DRIVER_ERRORS
+from sqlstore.dialects._sqlite_errors import mapped as _mapped
+from sqlstore.dialects._sqlite_errors import raise_mapped as _raise_mapped
 from sqlstore.dialects._sqlite_files import (
     DatabaseFile,
-    ReadOnlyDatabase,
     check_before_commit,
     write_ahead,
 )
+from sqlstore.dialects._sqlite_inspect import Inspection
 from sqlstore.dialects._sqlite_params import adapt_params, adapted_rows, positional
-from sqlstore.dialects._values import INT_RANGE
-from sqlstore.dialects.base import Connection, Dialect, Row, StatementProblem
+from sqlstore.dialects.base import Connection, Dialect, Row
 from sqlstore.errors import (
-    AlreadyExists,
-    ConcurrencyError,
     ConfigError,
     DatabaseUnavailable,
-    DataError,
-    ForeignKeyError,
-    IntegrityError,
-    QueryError,
-    SqlstoreError,
     TransactionAborted,
 )
 from sqlstore.queries import Query
@@ -59,70 +54,7 @@ def _strict_calls() -> bool:
     return os.environ.get("SQLSTORE_STRICT_CALLS") == "1"
 
 
-# Extended result codes (https://sqlite.org/rescode.html); Python 3.11 does
-# not know the name of every one, so match the numbers.
-_CONSTRAINT_ERRORS: dict[int, type[SqlstoreError]] = {
-    2067: AlreadyExists,  # SQLITE_CONSTRAINT_UNIQUE
-    1555: AlreadyExists,  # SQLITE_CONSTRAINT_PRIMARYKEY
-    787: ForeignKeyError,  # SQLITE_CONSTRAINT_FOREIGNKEY
-    3091: DataError,  # SQLITE_CONSTRAINT_DATATYPE: a STRICT table refused the type
-}
-
-
-def _raise_mapped(exc: BaseException, query: Query | None) -> NoReturn:
-    """Re-raise a driver error as sqlstore's own, chaining the cause."""
-    code = getattr(exc, "sqlite_errorname", "") or ""
-    message = str(exc)
-    cls: type[SqlstoreError]
-    if isinstance(exc, sqlite3.IntegrityError):
-        cls = _CONSTRAINT_ERRORS.get(getattr(exc, "sqlite_errorcode", 0), IntegrityError)
-    elif code.startswith(("SQLITE_BUSY", "SQLITE_LOCKED", "SQLITE_INTERRUPT")):
-        cls = ConcurrencyError
-    elif isinstance(exc, OverflowError) and "SQLite INTEGER" in message:
-        cls, message = DataError, INT_RANGE
-    elif (
-        isinstance(exc, sqlite3.DataError | OverflowError | UnicodeEncodeError)
-        or code
-        in (
-            "SQLITE_TOOBIG",
-            "SQLITE_MISMATCH",
-            "SQLITE_RANGE",
-        )
-        or (isinstance(exc, sqlite3.ProgrammingError) and "binding parameter" in message)
-    ):
-        cls = DataError
-    elif code == "SQLITE_FULL":
-        cls, message = DatabaseUnavailable, f"disk full: {message}"
-    elif code == "SQLITE_READONLY_DBMOVED":
-        cls, message = DatabaseUnavailable, f"the database file was deleted or moved: {message}"
-    elif isinstance(exc, ReadOnlyDatabase):
-        cls = DatabaseUnavailable  # its message says why the database is read-only
-    elif code.startswith("SQLITE_READONLY_"):
-        # Plain SQLITE_READONLY is a write in a read-only session: a QueryError, as on PostgreSQL.
-        cls, message = DatabaseUnavailable, f"the database is read-only: {message}"
-    elif code.startswith(("SQLITE_CANTOPEN", "SQLITE_NOTADB", "SQLITE_IOERR", "SQLITE_CORRUPT")):
-        cls = DatabaseUnavailable
-    else:
-        cls = QueryError
-    err = cls(message, query=query.name if query else None, path=query.path if query else None)
-    if isinstance(err, IntegrityError) and ": " in message:
-        err.constraint = message.split(": ", 1)[1]
-    raise err from exc
-
-
-# UnicodeEncodeError: text with a lone surrogate, which UTF-8 cannot encode.
-_DRIVER_ERRORS = (sqlite3.Error, OverflowError, UnicodeEncodeError)
-
-
-@contextmanager
-def _mapped(query: Query | None) -> Iterator[None]:
-    try:
-        yield
-    except _DRIVER_ERRORS as exc:
-        _raise_mapped(exc, query)
-
-
-class SQLiteConnection(Connection):
+class SQLiteConnection(Inspection, Connection):
     """A sqlite3 connection inside one transaction.
 
     SQLite undoes a failed statement by itself and keeps the transaction, so
@@ -281,42 +213,6 @@ class SQLiteConnection(Connection):
             self._scopes.pop()
         with _mapped(None):
             self.raw.execute(f"RELEASE SAVEPOINT {name}")
-
-    def check(self, query: Query) -> StatementProblem | None:
-        """``EXPLAIN`` compiles the statement (every parameter NULL) and runs nothing."""
-        nulls = dict.fromkeys(query.params)
-        try:
-            self.raw.execute("EXPLAIN " + query.sql, nulls).fetchall()
-        except sqlite3.Error as exc:
-            # SQLITE_ERROR is what a wrong statement gets; anything else is the database's.
-            if getattr(exc, "sqlite_errorname", "") != "SQLITE_ERROR":
-                _raise_mapped(exc, query)
-            return StatementProblem(str(exc))
-        return None
-
-    def plan(
-        self,
-        query: Query,
-        params: Mapping[str, Any] | None = None,
-        *,
-        prefer_indexes: bool = False,
-    ) -> list[str]:
-        """``EXPLAIN QUERY PLAN`` as an indented tree; SQLite prefers indexes already."""
-        values = dict.fromkeys(query.params) if params is None else adapt_params(params)
-        with _mapped(query):
-            rows = self.raw.execute("EXPLAIN QUERY PLAN " + query.sql, values).fetchall()
-        depth: dict[int, int] = {}
-        lines = []
-        for node, parent, _, detail in rows:
-            depth[node] = depth.get(parent, -1) + 1
-            lines.append("  " * depth[node] + str(detail))
-        return lines
-
-    def count_rows(self, table: str) -> int:
-        """``COUNT(*)`` of a table whose name is quoted as an identifier."""
-        quoted = '"' + table.replace('"', '""') + '"'
-        with _mapped(None):
-            return int(self.raw.execute(f"SELECT COUNT(*) FROM {quoted}").fetchone()[0])
 
 
 class _StrictConnection(SQLiteConnection):

@@ -1,0 +1,94 @@
+"""What the checker asks of a PostgreSQL connection: compile, plan, count."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Mapping
+from typing import Any
+
+import psycopg
+
+from sqlstore.dialects._pg_errors import mapped as _mapped
+from sqlstore.dialects._pg_errors import raise_mapped as _raise_mapped
+from sqlstore.dialects.base import StatementProblem
+from sqlstore.queries import Query
+from sqlstore.sqltext import Param, Statement
+
+__all__ = ["Inspection"]
+
+
+class Inspection:
+    """``check``, ``plan`` and ``count_rows``: the checker, ``explain`` and ``stats`` commands."""
+
+    raw: psycopg.Connection[Any]
+    _names: itertools.count[int]
+
+    def check(self, query: Query) -> StatementProblem | None:
+        """``PREPARE`` parses, analyses and types the statement without running it."""
+        name = f"sqlstore_check{next(self._names)}"
+        text = f"PREPARE {name} AS {_numbered(query.statement)}"
+        try:
+            with self.raw.transaction():
+                self.raw.execute(text)
+        except (psycopg.OperationalError, psycopg.InterfaceError) as exc:
+            _raise_mapped(exc, query)
+        except psycopg.Error as exc:
+            pos = exc.diag.statement_position
+            line = text[: int(pos) - 1].count("\n") + 1 if pos else None
+            return StatementProblem(str(exc).strip().splitlines()[0], line)
+        # A prepared statement outlives the transaction: always deallocate it.
+        with _mapped(query):
+            self.raw.execute(f"DEALLOCATE {name}")
+        return None
+
+    def plan(
+        self,
+        query: Query,
+        params: Mapping[str, Any] | None = None,
+        *,
+        prefer_indexes: bool = False,
+    ) -> list[str]:
+        """``EXPLAIN`` with the values given, else ``EXPLAIN EXECUTE`` of a generic plan."""
+        if params is not None:
+            with _mapped(query), self.raw.cursor() as cur:
+                cur.execute("EXPLAIN " + query.sql, params)
+                return [str(row[0]) for row in cur.fetchall()]
+        name = f"sqlstore_plan{next(self._names)}"
+        nulls = ", ".join(["NULL"] * len(query.params))
+        settings = ["plan_cache_mode = force_generic_plan", "jit = off"]
+        if prefer_indexes:
+            # A disabled seq scan still happens when nothing else can serve the query.
+            settings.append("enable_seqscan = off")
+        prepared = False
+        try:
+            with _mapped(query), self.raw.transaction() as tx:
+                for setting in settings:
+                    self.raw.execute(f"SET LOCAL {setting}")
+                self.raw.execute(f"PREPARE {name} AS {_numbered(query.statement)}")
+                prepared = True
+                run = f"EXECUTE {name}({nulls})" if nulls else f"EXECUTE {name}"
+                lines = [str(r[0]) for r in self.raw.execute(f"EXPLAIN (COSTS OFF) {run}")]
+                # Rolling the savepoint back also undoes the SET LOCALs.
+                raise psycopg.Rollback(tx)
+        finally:
+            if prepared:
+                with _mapped(query):
+                    self.raw.execute(f"DEALLOCATE {name}")
+        return lines
+
+    def count_rows(self, table: str) -> int:
+        """``COUNT(*)`` of a table whose name is quoted as an identifier."""
+        from psycopg import sql
+
+        stmt = sql.SQL("SELECT COUNT(*) FROM {}").format(sql.Identifier(table))
+        with _mapped(None):
+            row = self.raw.execute(stmt).fetchone()
+        return int(row[0]) if row else 0
+
+
+def _numbered(statement: Statement) -> str:
+    """The statement with ``$1``, ``$2``... for its parameters, as PREPARE takes it."""
+    number = {name: i for i, name in enumerate(statement.params, 1)}
+    return "".join(
+        f"${number[seg.name]}" if isinstance(seg, Param) else seg.text for seg in statement.segments
+    )
