@@ -35,6 +35,7 @@ from stress.common import (
     run_together,
     sqlstore_cli,
 )
+from stress.snapshot import schema
 
 #: How long a blocked ``migrate`` waits for the lock here (the default is 60 s).
 LOCK_WAIT = 0.5
@@ -82,21 +83,6 @@ def _race(ctx: Run, dialect: str, r: int) -> None:
 # The schema, and what a clean migrate has after each prefix ------------------------------
 
 
-def _schema(store: Store) -> dict[str, Any]:
-    with store.session(readonly=True) as session:
-        return {
-            "tables": [r["table_name"] for r in session.fetch_all("catalog.tables")],
-            "columns": [
-                (r["table_name"], r["column_name"], bool(r["not_null"]))
-                for r in session.fetch_all("catalog.columns")
-            ],
-            "indexes": [
-                (r["table_name"], r["index_name"]) for r in session.fetch_all("catalog.indexes")
-            ],
-            "definition": [tuple(r.values()) for r in session.fetch_all("catalog.schema")],
-        }
-
-
 def _recorded(store: Store) -> set[str]:
     try:
         with store.session(readonly=True) as session:
@@ -109,10 +95,10 @@ def _prefixes(ctx: Run, dialect: str) -> tuple[list[str], list[dict[str, Any]]]:
     """A clean migrate's order, and the schema after each prefix of it."""
     with ctx.database(dialect) as url, connect(url, sql_dirs=[STRESS_SQL]) as store:
         order = store.migrate()
-        after = [_schema(store)]
+        after = [schema(store)]
         for _ in order:
             store.rollback(1)
-            after.append(_schema(store))
+            after.append(schema(store))
     after.reverse()
     return order, after
 
@@ -164,7 +150,7 @@ def _random_kills(ctx: Run, dialect: str) -> None:
                     window *= 1.15
                 if applied != set(order[:n]) or _recorded(store) != applied:
                     torn.append(f"kill {k + 1}: applied {sorted(applied)}, not all recorded")
-                elif _schema(store) != after[n]:
+                elif schema(store) != after[n]:
                     torn.append(f"kill {k + 1}: not a clean schema after {n} migration(s)")
                 try:
                     rest = store.migrate()
@@ -173,7 +159,7 @@ def _random_kills(ctx: Run, dialect: str) -> None:
                     continue
                 if (
                     rest != order[n:]
-                    or _schema(store) != after[-1]
+                    or schema(store) != after[-1]
                     or _recorded(store) != set(order)
                     or any(s.changed for s in store.migration_status())
                 ):

@@ -1,9 +1,10 @@
-"""Every row of every table, to show that a refused call changed nothing."""
+"""Every row of every table, to show that a refused call changed nothing; the schema."""
 
 from __future__ import annotations
 
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 from sqlstore import Session, Store
 from sqlstore.queries import Registry
@@ -62,3 +63,19 @@ def added_rows(before: Tables, after: Tables) -> dict[str, int]:
             raise ValueError(f"a row of {table} went or changed: {next(iter(gone))[:200]}")
         gained[table] = sum((new_rows - old_rows).values())
     return gained
+
+
+def schema(store: Store) -> dict[str, Any]:
+    """Tables, columns, indexes and the whole definition, as the catalog shows them."""
+    with store.session(readonly=True) as session:
+        return {
+            "tables": [r["table_name"] for r in session.fetch_all("catalog.tables")],
+            "columns": [
+                (r["table_name"], r["column_name"], bool(r["not_null"]))
+                for r in session.fetch_all("catalog.columns")
+            ],
+            "indexes": [
+                (r["table_name"], r["index_name"]) for r in session.fetch_all("catalog.indexes")
+            ],
+            "definition": [tuple(r.values()) for r in session.fetch_all("catalog.schema")],
+        }

@@ -29,6 +29,7 @@ from sqlstore import Store, connect
 from sqlstore.dialects import scratch_database
 from sqlstore.migrate import Migrator
 from sqlstore.testing import DIALECTS
+from stress.snapshot import schema
 
 ROOT = Path(__file__).resolve().parent.parent
 #: The queries these tests need beside the built-in ones (``faults.*``).
@@ -38,22 +39,6 @@ FAULT_ENV = "SQLSTORE_TEST_MIGRATE_FAULT"
 
 def dialect_of(url: str) -> str:
     return "sqlite" if url.startswith("sqlite") else "postgresql"
-
-
-def schema(store: Store) -> dict[str, Any]:
-    """Tables, columns, indexes and the whole definition, as the catalog shows them."""
-    with store.session(readonly=True) as session:
-        return {
-            "tables": [r["table_name"] for r in session.fetch_all("catalog.tables")],
-            "columns": [
-                (r["table_name"], r["column_name"], bool(r["not_null"]))
-                for r in session.fetch_all("catalog.columns")
-            ],
-            "indexes": [
-                (r["table_name"], r["index_name"]) for r in session.fetch_all("catalog.indexes")
-            ],
-            "definition": [tuple(r.values()) for r in session.fetch_all("catalog.schema")],
-        }
 
 
 def records(store: Store) -> dict[str, str]:
