@@ -109,8 +109,8 @@ def test_a_duplicate_id_is_already_exists_naming_it_and_leaves_nothing_partial(
 
 def test_a_failure_after_the_media_row_leaves_no_media_row(session: Session) -> None:
     class FailingDAO(VideoDAO):
-        def _insert_video(self, video: VideoCreate, now: datetime) -> None:
-            super()._insert_video(video, now)
+        def insert_video(self, video: VideoCreate, now: datetime) -> None:
+            super().insert_video(video, now)
             raise RuntimeError("crash between the rows")
 
     with pytest.raises(RuntimeError):

@@ -71,9 +71,9 @@ class ExtendedVideoDAO(VideoDAO):
     def save(self, video: VideoCreate, duration: Duration | None = None) -> ExtendedVideo:
         """Store the media, video and extended_video rows in one step, status created."""
         now = utcnow()
-        with self._new_media(video.id, now):
-            self._insert_video(video, now)
-            self._execute("extended_video.insert", id=video.id, duration=duration, now=now)
+        self.insert_media(video.id, now)
+        self.insert_video(video, now)
+        self._execute("extended_video.insert", id=video.id, duration=duration, now=now)
         return self._found(video.id)
 
     @validate_call

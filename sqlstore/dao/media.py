@@ -62,13 +62,12 @@ class MediaDAO(BaseDAO):
         """Delete a media with everything that hangs off it; True if there was one."""
         return self._execute("media.delete", id=media_id) > 0
 
-    @contextmanager
-    def _new_media(self, media_id: str, now: datetime) -> Iterator[None]:
-        """Insert a media row, then run the block that adds the rest, all or nothing.
+    def insert_media(self, media_id: str, now: datetime) -> None:
+        """Insert the media row, as ``media_type``: an extension point for a subclass's ``save``.
 
-        A method that uses it writes twice: mark it ``@atomic``, so that a
+        ``save`` writes more rows after it: mark it ``@atomic``, so that a
         failed save leaves nothing behind even when the caller goes on with
-        the session after catching the error.
+        the session after catching the error. A taken id is ``AlreadyExists``.
         """
         try:
             self._execute("media.insert", id=media_id, media_type=self.media_type, now=now)
@@ -78,7 +77,6 @@ class MediaDAO(BaseDAO):
             )
             err.constraint = exc.constraint
             raise err from exc
-        yield
 
 
 class VideoDAO(MediaDAO):
@@ -91,12 +89,12 @@ class VideoDAO(MediaDAO):
         """Store a video (media and video rows) in one step; a taken id is ``AlreadyExists``."""
         video = VideoCreate.model_validate(video)
         now = utcnow()
-        with self._new_media(video.id, now):
-            self._insert_video(video, now)
+        self.insert_media(video.id, now)
+        self.insert_video(video, now)
         return self._saved(video.id)
 
-    def _insert_video(self, video: VideoCreate, now: datetime) -> None:
-        """Insert the video row of a media row inserted in the same savepoint."""
+    def insert_video(self, video: VideoCreate, now: datetime) -> None:
+        """Insert the video row after ``insert_media``: an extension point of ``save``."""
         self._execute(
             "video.insert",
             id=video.id,
