@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from sqlstore.models import GenerationCreate
+from sqlstore.types import utcnow
 
 
 def new_generation(**overrides: Any) -> GenerationCreate:
@@ -19,3 +21,16 @@ def new_generation(**overrides: Any) -> GenerationCreate:
     }
     fields.update(overrides)
     return GenerationCreate(**fields)
+
+
+def raw_generation(**overrides: object) -> dict[str, object]:
+    """Parameters of ``notes.raw_generation``, which inserts a generation past the models."""
+    fields: dict[str, object] = {
+        "id": uuid.uuid4(),
+        "duration_seconds": 1.0,
+        "channels": 2,
+        "metadata": {},
+        "created_at": utcnow(),
+    }
+    fields.update(overrides)
+    return fields

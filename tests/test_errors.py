@@ -32,20 +32,7 @@ from sqlstore.errors import (
     QueryError,
     SqlstoreError,
 )
-from sqlstore.types import utcnow
-from tests.factories import new_generation
-
-
-def _raw(**overrides: object) -> dict[str, object]:
-    fields: dict[str, object] = {
-        "id": uuid.uuid4(),
-        "duration_seconds": 1.0,
-        "channels": 2,
-        "metadata": {},
-        "created_at": utcnow(),
-    }
-    fields.update(overrides)
-    return fields
+from tests.factories import new_generation, raw_generation
 
 
 def _count(store: Store) -> int:
@@ -75,27 +62,27 @@ def test_foreign_key_violation(store: Store) -> None:
 
 def test_check_violation_is_integrity_error(store: Store) -> None:
     with pytest.raises(IntegrityError) as info, store.session() as session:
-        session.execute("notes.raw_generation", **_raw(channels=3))
+        session.execute("notes.raw_generation", **raw_generation(channels=3))
     assert type(info.value) is IntegrityError
     assert _count(store) == 0
 
 
 def test_json_check_violation_is_integrity_error(store: Store) -> None:
     with pytest.raises(IntegrityError), store.session() as session:
-        session.execute("notes.raw_generation", **_raw(metadata=Json([1, 2])))
+        session.execute("notes.raw_generation", **raw_generation(metadata=Json([1, 2])))
     assert _count(store) == 0
 
 
 def test_wrong_value_type_is_data_error(store: Store) -> None:
     with pytest.raises(DataError) as info, store.session() as session:
-        session.execute("notes.raw_generation", **_raw(duration_seconds="long"))
+        session.execute("notes.raw_generation", **raw_generation(duration_seconds="long"))
     assert info.value.__cause__ is not None
     assert _count(store) == 0
 
 
 def test_out_of_range_integer_is_data_error(store: Store) -> None:
     with pytest.raises(DataError), store.session() as session:
-        session.execute("notes.raw_generation", **_raw(channels=2**70))
+        session.execute("notes.raw_generation", **raw_generation(channels=2**70))
 
 
 def test_unknown_column_is_query_error_naming_the_file(store: Store) -> None:

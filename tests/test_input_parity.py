@@ -30,23 +30,10 @@ from sqlstore.dao import GenerationDAO, TaskDAO
 from sqlstore.errors import DataError
 from sqlstore.models import TaskCreate
 from sqlstore.types import _ENCODER, MAX_JSON_DEPTH, _too_deep, dumps_json, utcnow
-from tests.factories import new_generation
+from tests.factories import new_generation, raw_generation
 
 EARLY = datetime(1, 1, 1, 0, 30, tzinfo=timezone(timedelta(hours=1)))  # UTC: year 0
 LATE = datetime(9999, 12, 31, 23, 0, tzinfo=timezone(timedelta(hours=-2)))  # UTC: year 10000
-
-
-def _raw(**overrides: object) -> dict[str, object]:
-    """Parameters of ``notes.raw_generation``, which inserts a generation past the models."""
-    fields: dict[str, object] = {
-        "id": uuid.uuid4(),
-        "duration_seconds": 1.0,
-        "channels": 2,
-        "metadata": {},
-        "created_at": utcnow(),
-    }
-    fields.update(overrides)
-    return fields
 
 
 def _nested(depth: int, leaf: Any = 1) -> Any:
@@ -79,13 +66,13 @@ def _refused(store: Store, name: str, **params: Any) -> DataError:
 
 @pytest.mark.parametrize("moment", [EARLY, LATE], ids=["year 0", "year 10000"])
 def test_datetime_outside_the_utc_years_is_refused(store: Store, moment: datetime) -> None:
-    err = _refused(store, "notes.raw_generation", **_raw(created_at=moment))
+    err = _refused(store, "notes.raw_generation", **raw_generation(created_at=moment))
     assert "years 1 to 9999" in str(err)
 
 
 @pytest.mark.parametrize("moment", [EARLY, LATE], ids=["year 0", "year 10000"])
 def test_datetime_outside_the_utc_years_is_refused_in_json(store: Store, moment: datetime) -> None:
-    err = _refused(store, "notes.raw_generation", **_raw(metadata={"at": moment}))
+    err = _refused(store, "notes.raw_generation", **raw_generation(metadata={"at": moment}))
     assert "years 1 to 9999" in str(err)
 
 
@@ -100,7 +87,7 @@ def test_datetime_outside_the_utc_years_is_refused_in_json(store: Store, moment:
     ids=["year 1 west", "year 9999 east", "first instant", "last instant"],
 )
 def test_datetime_at_the_edges_is_stored_and_read_back(store: Store, moment: datetime) -> None:
-    fields = _raw(created_at=moment)
+    fields = raw_generation(created_at=moment)
     with store.session() as session:
         session.execute("notes.raw_generation", **fields)
     with store.session() as session:
@@ -129,7 +116,7 @@ def test_bytes_are_refused_in_a_comparison_and_in_a_list(store: Store) -> None:
 
 @pytest.mark.parametrize("value", [2**63, 2**64, -(2**63) - 1, 10**30], ids=str)
 def test_integer_outside_64_bits_is_refused(store: Store, value: int) -> None:
-    err = _refused(store, "notes.raw_generation", **_raw(channels=value))
+    err = _refused(store, "notes.raw_generation", **raw_generation(channels=value))
     assert "64 bits" in str(err)
     with store.session() as session:
         with pytest.raises(DataError, match="64 bits"):
@@ -147,7 +134,9 @@ def test_integers_at_the_64_bit_edges_are_sent(store: Store) -> None:
 
 def test_json_nested_too_deep_is_refused_in_a_parameter(store: Store) -> None:
     for depth in (MAX_JSON_DEPTH + 1, 10_000):
-        err = _refused(store, "notes.raw_generation", **_raw(metadata={"x": _nested(depth)}))
+        err = _refused(
+            store, "notes.raw_generation", **raw_generation(metadata={"x": _nested(depth)})
+        )
         assert f"nested more than {MAX_JSON_DEPTH} levels" in str(err)
 
 
@@ -166,7 +155,7 @@ def test_task_data_nested_too_deep_is_refused_by_the_model(store: Store) -> None
 def test_json_at_the_depth_limit_is_stored_and_read_back(store: Store) -> None:
     """The deepest JSON stored is read back through the models on both dialects."""
     deepest = {"x": _nested(MAX_JSON_DEPTH - 1, leaf="leaf")}
-    fields = _raw(metadata=deepest)
+    fields = raw_generation(metadata=deepest)
     with store.session() as session:
         session.execute("notes.raw_generation", **fields)
         task = TaskDAO(session).add(TaskCreate(endpoint="/x", data=deepest))

@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlstore import Store, connect
 from sqlstore.paths import builtin_dir
+from stress.snapshot import schema
 from tests.conftest import APP
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -20,17 +21,10 @@ APP_MIGRATIONS = [
 
 
 def _schema(store: Store) -> dict[str, Any]:
-    with store.session(readonly=True) as session:
-        return {
-            "tables": [r["table_name"] for r in session.fetch_all("catalog.tables")],
-            "columns": [
-                (r["table_name"], r["column_name"], bool(r["not_null"]))
-                for r in session.fetch_all("catalog.columns")
-            ],
-            "indexes": [
-                (r["table_name"], r["index_name"]) for r in session.fetch_all("catalog.indexes")
-            ],
-        }
+    # Tables, columns and indexes: the definition's text differs between dialects.
+    found = schema(store)
+    del found["definition"]
+    return found
 
 
 def _definition(store: Store) -> list[tuple[Any, ...]]:
