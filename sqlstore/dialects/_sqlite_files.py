@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -206,10 +207,21 @@ def _read_schema(raw: sqlite3.Connection) -> None:
     raw.execute("PRAGMA schema_version").fetchone()
 
 
-def write_ahead(raw: sqlite3.Connection) -> None:
+def write_ahead(raw: sqlite3.Connection, wait: float = 5.0) -> None:
     """Put a connection in WAL mode with ``synchronous = NORMAL``."""
     # Readers never block the writer, and the writer never blocks readers.
-    raw.execute("PRAGMA journal_mode = WAL")
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            raw.execute("PRAGMA journal_mode = WAL")
+            break
+        except sqlite3.OperationalError as exc:
+            # Switching a new file to WAL needs it to itself, and SQLite answers
+            # "locked" at once, without its busy timeout, while another
+            # connection (another thread migrating) holds a lock.
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.01)
     # In WAL mode NORMAL is still crash-safe; only a power cut may lose the
     # last commits, never corrupt the file.
     raw.execute("PRAGMA synchronous = NORMAL")
