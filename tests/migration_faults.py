@@ -41,6 +41,21 @@ def dialect_of(url: str) -> str:
     return "sqlite" if url.startswith("sqlite") else "postgresql"
 
 
+def stock_yoyo(url: str, command: str, *folders: Path) -> str:
+    """Run the stock ``yoyo`` command (``apply`` is --batch) on ``url``'s database; its output."""
+    with connect(url) as store:
+        yoyo_url = store.dialect.yoyo_url()
+    yoyo = Path(sys.executable).with_name("yoyo")
+    batch = ["--batch"] if command == "apply" else []
+    done = subprocess.run(
+        [str(yoyo), command, *batch, "--database", yoyo_url, *map(str, folders)],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return done.stdout
+
+
 def records(store: Store) -> dict[str, str]:
     """The record sqlstore keeps of each applied migration: id -> checksum."""
     with store.session(readonly=True) as session:

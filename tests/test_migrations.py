@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +9,7 @@ from sqlstore import Store, connect
 from sqlstore.paths import builtin_dir
 from stress.snapshot import schema
 from tests.conftest import APP
+from tests.migration_faults import stock_yoyo
 
 ROOT = Path(__file__).resolve().parent.parent
 #: Every app migration folder in the checkout: the test app's and the examples'.
@@ -126,15 +125,7 @@ def test_every_migration_has_a_rollback_and_versions_match() -> None:
 
 def test_stock_yoyo_applies_a_folder(sqlstore_blank_url: str) -> None:
     dialect = "sqlite" if sqlstore_blank_url.startswith("sqlite") else "postgresql"
-    with connect(sqlstore_blank_url) as store:
-        yoyo_url = store.dialect.yoyo_url()
-    yoyo = Path(sys.executable).with_name("yoyo")
-    folder = builtin_dir("migrations") / dialect
-    subprocess.run(
-        [str(yoyo), "apply", "--batch", "--database", yoyo_url, str(folder)],
-        check=True,
-        capture_output=True,
-    )
+    stock_yoyo(sqlstore_blank_url, "apply", builtin_dir("migrations") / dialect)
     with connect(sqlstore_blank_url) as store:
         assert store.migrate() == []
         assert "generations" in _schema(store)["tables"]

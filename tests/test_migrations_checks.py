@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -29,6 +27,7 @@ from tests.migration_faults import (  # noqa: F401  (the *_fixture and module_di
     records,
     schema,
     server_database_fixture,
+    stock_yoyo,
 )
 from tests.test_cli import Result, _one_line_error, invoke
 
@@ -169,15 +168,7 @@ def test_a_changed_migration_is_reported_and_refused(blank_url: str, tmp_path: P
 def test_a_database_migrated_before_checksums_gets_them(blank_url: str) -> None:
     """The stock yoyo command (or an older sqlstore) kept no checksums: migrate records them."""
     dialect = dialect_of(blank_url)
-    with connect(blank_url) as store:
-        yoyo_url = store.dialect.yoyo_url()
-    yoyo = Path(sys.executable).with_name("yoyo")
-    folder = builtin_dir("migrations") / dialect
-    subprocess.run(
-        [str(yoyo), "apply", "--batch", "--database", yoyo_url, str(folder)],
-        check=True,
-        capture_output=True,
-    )
+    stock_yoyo(blank_url, "apply", builtin_dir("migrations") / dialect)
     with connect(blank_url, sql_dirs=[FAULT_SQL]) as store:
         states = store.migration_status()
         assert all(s.applied and not s.changed for s in states)
@@ -192,25 +183,14 @@ def test_the_stock_yoyo_command_reads_what_sqlstore_applied(blank_url: str) -> N
     with connect(blank_url) as store:
         store.migrate()
         before = schema(store)
-        yoyo_url = store.dialect.yoyo_url()
-    yoyo = Path(sys.executable).with_name("yoyo")
     folder = builtin_dir("migrations") / dialect
-    listed = subprocess.run(
-        [str(yoyo), "list", "--database", yoyo_url, str(folder)],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    assert re.findall(r"^A\s+(\S+)", listed.stdout, re.M) == [
+    listed = stock_yoyo(blank_url, "list", folder)
+    assert re.findall(r"^A\s+(\S+)", listed, re.M) == [
         p.name.removesuffix(".sql")
         for p in sorted(folder.glob("*.sql"))
         if ".rollback." not in p.name
     ]
-    subprocess.run(
-        [str(yoyo), "apply", "--batch", "--database", yoyo_url, str(folder)],
-        check=True,
-        capture_output=True,
-    )
+    stock_yoyo(blank_url, "apply", folder)
     with connect(blank_url) as store:
         assert schema(store) == before
 
@@ -246,21 +226,9 @@ def test_rollback_refuses_an_unknown_migration_it_cannot_vouch_for(blank_url: st
     dialect = dialect_of(blank_url)
     with connect(blank_url) as store:
         store.migrate()
-        yoyo_url = store.dialect.yoyo_url()
     # Applied by the stock yoyo command: sqlstore has no record of its dependencies.
-    yoyo = Path(sys.executable).with_name("yoyo")
-    subprocess.run(
-        [
-            str(yoyo),
-            "apply",
-            "--batch",
-            "--database",
-            yoyo_url,
-            str(builtin_dir("migrations") / dialect),
-            str(APP / "migrations" / dialect),
-        ],
-        check=True,
-        capture_output=True,
+    stock_yoyo(
+        blank_url, "apply", builtin_dir("migrations") / dialect, APP / "migrations" / dialect
     )
     with connect(blank_url) as builtin_only:
         with pytest.raises(MigrationError, match=f"0001_notes.{dialect} is applied, its file"):
