@@ -22,16 +22,16 @@ each reported as failed, in a savepoint of their own, and the check goes on.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from sqlstore.dialects import Connection, dialect_class
+from sqlstore.dialects import Connection, Indexes, dialect_class
 from sqlstore.errors import DatabaseUnavailable, MigrationError, QueryError, SqlstoreError
 from sqlstore.paths import builtin_dir
-from sqlstore.queries import DIALECT_SUFFIXES, Query, Registry
+from sqlstore.queries import Query, Registry, query_name
 from sqlstore.sqltext import Code, Param, Statement
 from sqlstore.store import Store
 
@@ -87,32 +87,6 @@ def shown_path(path: Path) -> Path:
         return path.resolve().relative_to(Path.cwd().resolve())
     except ValueError:
         return path
-
-
-@dataclass(frozen=True)
-class Indexes:
-    """What the catalog says about indexes, as the full-scan heuristic needs it."""
-
-    #: ``{table: {leading column: index}}``
-    leading: dict[str, dict[str, str]] = field(default_factory=dict)
-    #: ``{index: table}``
-    table_of: dict[str, str] = field(default_factory=dict)
-    #: indexes with a WHERE clause: scanning one whole is not scanning the table
-    partial: frozenset[str] = frozenset()
-
-    @classmethod
-    def from_rows(cls, rows: Iterable[Mapping[str, Any]]) -> Indexes:
-        """Build from ``catalog.index_columns`` rows."""
-        leading: dict[str, dict[str, str]] = {}
-        table_of, partial = {}, set()
-        for row in rows:
-            table, index = str(row["table_name"]).lower(), str(row["index_name"]).lower()
-            table_of[index] = table
-            if row["partial"]:
-                partial.add(index)
-            if int(row["position"]) == 1:
-                leading.setdefault(table, {}).setdefault(str(row["column_name"]).lower(), index)
-        return cls(leading, table_of, frozenset(partial))
 
 
 def load_queries(
@@ -207,13 +181,9 @@ def _other_dialect_only(dirs: Sequence[Path], registry: Registry) -> list[tuple[
     found: dict[str, tuple[str, Path, str]] = {}
     for root in dirs:
         for path in sorted(Path(root).rglob("*.sql")):
-            parts = list(path.relative_to(root).with_suffix("").parts)
-            stem, _, suffix = parts[-1].rpartition(".")
-            if stem and suffix in DIALECT_SUFFIXES and suffix != registry.dialect:
-                parts[-1] = stem
-                name = ".".join(parts)
-                if name not in registry:
-                    found.setdefault(name, (name, path, suffix))
+            name, dialect = query_name(Path(root), path)
+            if dialect not in (None, registry.dialect) and name not in registry:
+                found.setdefault(name, (name, path, dialect))
     return sorted(found.values())
 
 
@@ -306,13 +276,6 @@ def _check_one(
     return Finding(query.name, query.path, "ok", plan=tuple(plan), warnings=tuple(warnings))
 
 
-_SQLITE_SCAN = re.compile(r"^\s*SCAN (\w+)(?: USING (?:COVERING )?INDEX (\w+))?$")
-_PG_NODE = re.compile(
-    r"^(?:->\s+)?(?:"
-    r"Seq Scan on (?P<seq>\w+)"
-    r"|Index (?:Only )?Scan (?:Backward )?using (?P<index>\w+) on (?P<table>\w+)"
-    r"|Bitmap Index Scan on (?P<bitmap>\w+))"
-)
 _CLAUSE_END = re.compile(
     r"\b(?:order\s+by|group\s+by|limit|returning|having|window|for\s+update|union)\b"
 )
@@ -323,36 +286,6 @@ _NOT_ALIAS = frozenset(
         "as returning union except intersect having window indexed not default select from",
     )
 )
-
-
-def _scanned_whole(plan: list[str], dialect: str, indexes: Indexes) -> list[str]:
-    """Tables (or SQLite aliases) the plan reads whole, directly or by a whole, full index."""
-    if dialect == "sqlite":
-        return [
-            m.group(1).lower()
-            for line in plan
-            if (m := _SQLITE_SCAN.match(line)) and (m.group(2) or "").lower() not in indexes.partial
-        ]
-    scans: list[str] = []
-    node: str | None = None  # the table of the current index scan, until its Index Cond
-    for number, line in enumerate(plan):
-        step = line.strip()
-        if number == 0 or step.startswith("->"):
-            if node:
-                scans.append(node)
-            node = None
-            match = _PG_NODE.match(step)
-            if match and match["seq"]:
-                scans.append(match["seq"].lower())
-            elif match and match["table"] and match["index"].lower() not in indexes.partial:
-                node = match["table"].lower()
-            elif match and match["bitmap"] and match["bitmap"].lower() not in indexes.partial:
-                node = indexes.table_of.get(match["bitmap"].lower())
-        elif step.startswith("Index Cond:"):
-            node = None
-    if node:
-        scans.append(node)
-    return scans
 
 
 def full_scan_warnings(
@@ -378,9 +311,10 @@ def full_scan_warnings(
     if not clauses:
         return []
     where = " ".join(clauses)
-    aliases = _aliases(code, indexes.leading) if dialect == "sqlite" else {}
+    reader = dialect_class(dialect)
+    aliases = _aliases(code, indexes.leading) if reader.plan_names_aliases else {}
     warnings = []
-    for scanned in dict.fromkeys(_scanned_whole(plan, dialect, indexes)):
+    for scanned in dict.fromkeys(reader.whole_scans(plan, indexes)):
         table = aliases.get(scanned, scanned)
         named = [
             (col, ix)

@@ -14,26 +14,17 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit
 
 from sqlstore.errors import ConfigError
 
+if TYPE_CHECKING:
+    from sqlstore.dialects.base import Dialect
+
 __all__ = ["DEFAULT_URL", "DatabaseURL", "Settings", "redact", "resolve"]
 
 DEFAULT_URL = "sqlite:///data/sqlstore.db"
-
-DialectName = Literal["sqlite", "postgresql"]
-
-_SCHEMES: dict[str, DialectName] = {
-    "sqlite": "sqlite",
-    "sqlite3": "sqlite",
-    "postgresql": "postgresql",
-    "postgres": "postgresql",
-    "postgresql+psycopg": "postgresql",
-    "postgresql+psycopg2": "postgresql",
-    "psql": "postgresql",
-}
 
 # Settings that may ride in the URL's query string; the rest go to libpq.
 _TUNING = {
@@ -131,7 +122,7 @@ def _refuse_bare_ampersand(url: str, query: str) -> None:
 class DatabaseURL:
     """A parsed database URL; its ``repr`` and ``str`` hide the password."""
 
-    dialect: DialectName
+    dialect: str
     database: str
     username: str | None = None
     password: str | None = field(default=None, repr=False)
@@ -148,13 +139,12 @@ class DatabaseURL:
         except ValueError as exc:
             raise ConfigError(f"bad database URL {_unparsed(url)!r}: {_why(exc)}") from None
         scheme = parts.scheme.lower()
-        if scheme not in _SCHEMES:
-            known = ", ".join(sorted(_SCHEMES))
+        dialect = _dialect_for_scheme(scheme)
+        if dialect is None:
             raise ConfigError(
                 f"unknown database URL scheme {scheme or '(none)'!r} in {_unparsed(url)!r}; "
-                f"use one of: {known}"
+                f"use one of: {', '.join(_url_schemes())}"
             )
-        dialect = _SCHEMES[scheme]
         _refuse_bare_ampersand(url, parts.query)
         if "\x00" in unquote(url):
             # libpq would cut its connection string there and connect with the
@@ -170,18 +160,18 @@ class DatabaseURL:
                     raise ConfigError(f"bad value for {key} in {_unparsed(url)!r}") from None
             else:
                 options.append((key, value))
-        if dialect == "sqlite":
+        if dialect.embedded:
             database = unquote(parts.netloc + parts.path)
             database = database[1:] if database.startswith("/") else database
             if not database:
                 raise ConfigError(f"no database file in {_unparsed(url)!r}; e.g. {DEFAULT_URL}")
-            return cls("sqlite", database, options=tuple(options)), tuning
+            return cls(dialect.name, database, options=tuple(options)), tuning
         database = unquote(parts.path.lstrip("/"))
         if not database:
             raise ConfigError(f"no database name in {_unparsed(url)!r}")
         return (
             cls(
-                "postgresql",
+                dialect.name,
                 database,
                 username=unquote(parts.username) if parts.username else None,
                 password=unquote(parts.password) if parts.password is not None else None,
@@ -200,7 +190,7 @@ class DatabaseURL:
             for k, v in self.options
         ]
         query = f"?{urlencode(options, safe='*')}" if options else ""
-        if self.dialect == "sqlite":
+        if self.embedded:
             return f"{scheme}:///{self.database}{query}"
         auth = ""
         if self.username:
@@ -221,9 +211,14 @@ class DatabaseURL:
         return f"DatabaseURL({self.render()!r})"
 
     @property
+    def embedded(self) -> bool:
+        """True when the database is a file (or memory) the URL's path names, not a server."""
+        return _dialect_class(self.dialect).embedded
+
+    @property
     def is_memory(self) -> bool:
-        """True for an in-memory SQLite database."""
-        return self.dialect == "sqlite" and self.database in (":memory:", "")
+        """True for an in-memory embedded database (``sqlite:///:memory:``)."""
+        return self.embedded and self.database in (":memory:", "")
 
     @property
     def path(self) -> Path:
@@ -279,31 +274,35 @@ def _from_db_config(raw: str) -> tuple[str, dict[str, Any]]:
                 tuning[key] = _TUNING[key](value)
             except (TypeError, ValueError):
                 raise ConfigError(f"DB_CONFIG {key} must be a number") from None
-    if kind == "sqlite":
+    dialect = _dialect_for_scheme(kind)
+    if dialect is None:
+        raise ConfigError(
+            f"DB_CONFIG datastore_type {kind!r} is none of: {', '.join(_url_schemes())}"
+        )
+    if dialect.embedded:
         path = str(store.get("path") or "data/sqlstore.db")
         if Path(path).suffix == "" and not path.startswith(":"):
             # The media SDK names a data directory; its database lives inside it.
             path = str(Path(path) / "sqlstore.db")
-        return f"sqlite:///{path}", tuning
-    if kind in ("postgresql", "postgres"):
-        user = quote(str(store.get("user") or store.get("username") or ""), safe="")
-        password = store.get("password")
-        auth = (
-            f"{user}:{quote(str(password), safe='')}@" if password else (f"{user}@" if user else "")
-        )
-        host = store.get("host") or "localhost"
-        port = store.get("port") or 5432
-        database = store.get("database") or store.get("dbname") or "postgres"
-        return f"postgresql://{auth}{host}:{port}/{quote(str(database))}", tuning
-    raise ConfigError(f"DB_CONFIG datastore_type {kind!r} is not sqlite or postgresql")
+        return f"{dialect.schemes[0]}:///{path}", tuning
+    user = quote(str(store.get("user") or store.get("username") or ""), safe="")
+    password = store.get("password")
+    auth = f"{user}:{quote(str(password), safe='')}@" if password else (f"{user}@" if user else "")
+    host = store.get("host") or "localhost"
+    port = store.get("port") or dialect.default_port
+    database = store.get("database") or store.get("dbname") or dialect.default_database
+    where = f"{host}:{port}" if port else host
+    return f"{dialect.schemes[0]}://{auth}{where}/{quote(str(database))}", tuning
 
 
 def _from_db_vars(env: Mapping[str, str]) -> str | None:
-    """The agent framework's variables; any one missing (or port 0) means SQLite."""
+    """The agent framework's variables; any one missing (or port 0) means the default URL."""
     driver = env.get("DB_DRIVER", "")
-    if driver.lower().startswith("sqlite"):
+    # Its drivers are SQLAlchemy's: ``sqlite+aiosqlite``, ``postgresql+asyncpg``.
+    dialect = _dialect_for_scheme(driver.lower().partition("+")[0])
+    if dialect is not None and dialect.embedded:
         database = env.get("DB_DATABASE")
-        return f"sqlite:///{database}" if database else None
+        return f"{dialect.schemes[0]}:///{database}" if database else None
     keys = ("DB_DRIVER", "DB_USERNAME", "DB_PASSWORD", "DB_HOST", "DB_PORT", "DB_DATABASE")
     if not all(env.get(k) for k in keys) or env.get("DB_PORT") == "0":
         return None
@@ -311,3 +310,22 @@ def _from_db_vars(env: Mapping[str, str]) -> str | None:
     password = quote(env["DB_PASSWORD"], safe="")
     host, port, database = env["DB_HOST"], env["DB_PORT"], quote(env["DB_DATABASE"])
     return f"{driver}://{user}:{password}@{host}:{port}/{database}"
+
+
+# The dialects import this module; it asks their registry only when it parses.
+def _dialect_for_scheme(scheme: str) -> type[Dialect] | None:
+    from sqlstore.dialects import dialect_for_scheme
+
+    return dialect_for_scheme(scheme)
+
+
+def _dialect_class(name: str) -> type[Dialect]:
+    from sqlstore.dialects import dialect_class
+
+    return dialect_class(name)
+
+
+def _url_schemes() -> tuple[str, ...]:
+    from sqlstore.dialects import url_schemes
+
+    return url_schemes()

@@ -17,9 +17,7 @@ from typing import Any
 from sqlstore.errors import ParameterError, QueryError, QueryNotFound
 from sqlstore.sqltext import SqlSyntaxError, Statement, parse
 
-__all__ = ["DIALECT_SUFFIXES", "Query", "Registry"]
-
-DIALECT_SUFFIXES = ("sqlite", "postgresql")
+__all__ = ["Query", "Registry", "query_name"]
 
 # What a caller means as a list (SQLite's adapter sends each as a JSON array).
 _LIST_TYPES = (list, tuple, set, frozenset)
@@ -113,11 +111,19 @@ def _header(text: str) -> str:
     return "\n".join(lines).strip()
 
 
-def _name_and_dialect(root: Path, path: Path) -> tuple[str, str | None]:
+def query_name(root: Path, path: Path) -> tuple[str, str | None]:
+    """The query a file below ``root`` holds, and the dialect it is for (None: every one).
+
+    ``users/get.sql`` is ``users.get`` for every dialect; ``users/get.sqlite.sql``
+    is ``users.get`` for SQLite alone.
+    """
+    # The dialects import this module: their registry is asked only when a file is named.
+    from sqlstore.dialects import dialect_names
+
     parts = list(path.relative_to(root).with_suffix("").parts)
     dialect = None
     stem, _, last = parts[-1].rpartition(".")
-    if stem and last in DIALECT_SUFFIXES:
+    if stem and last in dialect_names():
         dialect, parts[-1] = last, stem
     return ".".join(parts), dialect
 
@@ -151,7 +157,7 @@ class Registry:
                 raise QueryError(f"SQL folder {root} does not exist")
             chosen: dict[str, tuple[Path, bool]] = {}
             for path in sorted(root.rglob("*.sql")):
-                name, file_dialect = _name_and_dialect(root, path)
+                name, file_dialect = query_name(root, path)
                 if file_dialect not in (None, dialect):
                     continue
                 specific = file_dialect is not None

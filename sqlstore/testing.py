@@ -15,20 +15,23 @@ An app passes its own folders by overriding the session fixture
         return {"sql_dirs": ["myapp/sql"], "migration_dirs": ["myapp/migrations"]}
 
 Mark a test ``sqlite_only`` or ``postgresql_only`` to run it on one dialect.
+Every registered dialect is a parameter of ``sqlstore_dialect``; a server
+dialect's server comes from ``SQLSTORE_TEST_<ENV>_URL``, ``<ENV>`` being the
+dialect class's ``env_name`` (``POSTGRES`` for PostgreSQL).
 """
 
 from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import ExitStack
 from pathlib import Path
 from typing import Any, NoReturn
 
 import pytest
 
-from sqlstore.dialects import scratch_database
+from sqlstore.dialects import dialect_class, dialect_names, scratch_database
 from sqlstore.store import Store, connect
 
 __all__ = [
@@ -37,17 +40,19 @@ __all__ = [
     "sqlstore_config",
     "sqlstore_dialect",
     "sqlstore_postgres_server",
+    "sqlstore_server",
     "sqlstore_store",
     "sqlstore_url",
 ]
 
-DIALECTS = ("sqlite", "postgresql")
+#: Every registered dialect: the parameters of ``sqlstore_dialect``.
+DIALECTS = dialect_names()
 
 
 def pytest_configure(config: pytest.Config) -> None:
     """Register the dialect markers."""
-    config.addinivalue_line("markers", "sqlite_only: run this test on SQLite only")
-    config.addinivalue_line("markers", "postgresql_only: run this test on PostgreSQL only")
+    for name in DIALECTS:
+        config.addinivalue_line("markers", f"{name}_only: run this test on {name} only")
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -63,35 +68,55 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         items[:] = keep
 
 
-def _unavailable(reason: str) -> NoReturn:
-    if os.environ.get("SQLSTORE_REQUIRE_POSTGRES") == "1":
-        pytest.fail(f"SQLSTORE_REQUIRE_POSTGRES=1 but {reason}", pytrace=False)
+def _unavailable(env_name: str, reason: str) -> NoReturn:
+    if os.environ.get(f"SQLSTORE_REQUIRE_{env_name}") == "1":
+        pytest.fail(f"SQLSTORE_REQUIRE_{env_name}=1 but {reason}", pytrace=False)
     pytest.skip(reason)
 
 
-def _container_url(stack: ExitStack) -> str:
-    """A PostgreSQL container's URL, or skip/fail when there is no Docker engine."""
+def _server_url(dialect: str, stack: ExitStack) -> str:
+    """A server's URL from ``SQLSTORE_TEST_<ENV>_URL``, else a container, else skip/fail."""
+    cls = dialect_class(dialect)
+    if cls.embedded:
+        # Scratch databases of an embedded dialect are files: no server needed.
+        return f"{cls.schemes[0]}:///scratch.db"
+    variable = f"SQLSTORE_TEST_{cls.env_name}_URL"
+    if url := os.environ.get(variable):
+        return url
     try:
         import docker  # type: ignore[import-untyped]
 
         docker.from_env().ping()
     except Exception as exc:
         _unavailable(
-            "no PostgreSQL: SQLSTORE_TEST_POSTGRES_URL is not set and no Docker engine "
-            f"answers for testcontainers ({type(exc).__name__})"
+            cls.env_name,
+            f"no {dialect} server: {variable} is not set and no Docker engine answers for "
+            f"testcontainers ({type(exc).__name__})",
         )
-    from testcontainers.postgres import PostgresContainer
-
-    container = stack.enter_context(PostgresContainer("postgres:16-alpine", driver=None))
-    return str(container.get_connection_url())
+    container = cls.test_container(stack)
+    if container is None:
+        _unavailable(cls.env_name, f"no {dialect} server: {variable} is not set")
+    return container
 
 
 @pytest.fixture(scope="session")
-def sqlstore_postgres_server() -> Iterator[str]:
-    """The URL of a PostgreSQL server on which throwaway databases may be created."""
+def sqlstore_server() -> Iterator[Callable[[str], str]]:
+    """``server(dialect)``: the URL of a server where throwaway databases may be created."""
     with ExitStack() as stack:
-        url = os.environ.get("SQLSTORE_TEST_POSTGRES_URL") or _container_url(stack)
-        yield url
+        found: dict[str, str] = {}
+
+        def server(dialect: str) -> str:
+            if dialect not in found:
+                found[dialect] = _server_url(dialect, stack)
+            return found[dialect]
+
+        yield server
+
+
+@pytest.fixture(scope="session")
+def sqlstore_postgres_server(sqlstore_server: Callable[[str], str]) -> str:
+    """The URL of a PostgreSQL server on which throwaway databases may be created."""
+    return sqlstore_server("postgresql")
 
 
 @pytest.fixture(scope="session")
@@ -107,47 +132,54 @@ def sqlstore_dialect(request: pytest.FixtureRequest) -> str:
 
 
 @pytest.fixture(scope="session")
-def _sqlstore_sqlite_template(
-    tmp_path_factory: pytest.TempPathFactory, sqlstore_config: dict[str, Any]
-) -> Path:
-    path = tmp_path_factory.mktemp("sqlstore-template") / "template.db"
-    with connect(f"sqlite:///{path}", **sqlstore_config) as store:
-        store.migrate()
-    # Closing the last connection checkpoints the WAL: the file alone is the database.
-    return path
+def _sqlstore_templates(
+    sqlstore_server: Callable[[str], str],
+    tmp_path_factory: pytest.TempPathFactory,
+    sqlstore_config: dict[str, Any],
+) -> Iterator[Callable[[str], Any]]:
+    """Per dialect, migrated once: a file to copy (embedded) or a store to empty (server)."""
+    with ExitStack() as stack:
+        made: dict[str, Any] = {}
 
+        def template(dialect: str) -> Any:
+            if dialect in made:
+                return made[dialect]
+            if dialect_class(dialect).embedded:
+                path = tmp_path_factory.mktemp("sqlstore-template") / "template.db"
+                url = f"{dialect_class(dialect).schemes[0]}:///{path}"
+                with connect(url, **sqlstore_config) as store:
+                    store.migrate()
+                # Closing the last connection checkpoints the WAL: the file alone is the database.
+                made[dialect] = path
+            else:
+                url = stack.enter_context(scratch_database(sqlstore_server(dialect)))
+                store = stack.enter_context(connect(url, **sqlstore_config))
+                store.migrate()
+                made[dialect] = store
+            return made[dialect]
 
-@pytest.fixture(scope="session")
-def _sqlstore_pg_store(
-    sqlstore_postgres_server: str, sqlstore_config: dict[str, Any]
-) -> Iterator[Store]:
-    with (
-        scratch_database(sqlstore_postgres_server) as url,
-        connect(url, **sqlstore_config) as store,
-    ):
-        store.migrate()
-        yield store
+        yield template
 
 
 @pytest.fixture
 def sqlstore_store(
     sqlstore_dialect: str,
-    request: pytest.FixtureRequest,
+    _sqlstore_templates: Callable[[str], Any],
     tmp_path: Path,
     sqlstore_config: dict[str, Any],
 ) -> Iterator[Store]:
     """A migrated store with empty tables, private to this test."""
-    if sqlstore_dialect == "sqlite":
-        template: Path = request.getfixturevalue("_sqlstore_sqlite_template")
-        path = tmp_path / "sqlstore.db"
+    template = _sqlstore_templates(sqlstore_dialect)
+    if isinstance(template, Path):
+        path = tmp_path / template.name
         shutil.copyfile(template, path)
-        with connect(f"sqlite:///{path}", **sqlstore_config) as store:
+        scheme = dialect_class(sqlstore_dialect).schemes[0]
+        with connect(f"{scheme}:///{path}", **sqlstore_config) as store:
             yield store
         return
-    store = request.getfixturevalue("_sqlstore_pg_store")
-    with store.session() as session:
+    with template.session() as session:
         session.execute("catalog.truncate_all")
-    yield store
+    yield template
 
 
 @pytest.fixture
@@ -157,12 +189,9 @@ def sqlstore_url(sqlstore_store: Store) -> str:
 
 
 @pytest.fixture
-def sqlstore_blank_url(sqlstore_dialect: str, request: pytest.FixtureRequest) -> Iterator[str]:
+def sqlstore_blank_url(
+    sqlstore_dialect: str, sqlstore_server: Callable[[str], str]
+) -> Iterator[str]:
     """The URL of a new database with no migrations applied, private to this test."""
-    server = (
-        "sqlite:///unused.db"
-        if sqlstore_dialect == "sqlite"
-        else request.getfixturevalue("sqlstore_postgres_server")
-    )
-    with scratch_database(server) as url:
+    with scratch_database(sqlstore_server(sqlstore_dialect)) as url:
         yield url

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlstore import Store, connect
-from sqlstore.dialects import scratch_database
+from sqlstore.dialects import dialect_names, scratch_database
 
 ROOT = Path(__file__).resolve().parent.parent
 #: The stress run's own queries (``stress.*``), beside the built-in ones.
@@ -26,7 +26,7 @@ STRESS_SQL = Path(__file__).resolve().parent / "sql"
 #: A migration slow enough to kill a process in the middle of it.
 SLOW_MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 DEFAULT_SERVER = "postgresql://postgres@127.0.0.1:5432/test"
-DIALECTS = ("sqlite", "postgresql")
+DIALECTS = dialect_names()
 
 
 @dataclass

@@ -182,12 +182,12 @@ def test_a_new_migration_applies_and_rolls_back(sqlstore_blank_url: str, tmp_pat
 def test_queries_lists_every_query_with_where_it_runs_and_its_header() -> None:
     result = invoke("--sql-dir", str(APP / "sql"), "queries")
     assert result.code == 0
-    assert re.search(r"^generations\.get +both +One generation by id\.$", result.out, re.M)
+    assert re.search(r"^generations\.get +all +One generation by id\.$", result.out, re.M)
     assert re.search(r"^catalog\.backend_pid +postgresql +The server process", result.out, re.M)
-    assert re.search(r"^notes\.broken_column +both +Names a column", result.out, re.M)
+    assert re.search(r"^notes\.broken_column +all +Names a column", result.out, re.M)
     # A header of several lines is shown as one.
     assert re.search(
-        r"^generations\.stats +both +Generations by status .* key names\.$", result.out, re.M
+        r"^generations\.stats +all +Generations by status .* key names\.$", result.out, re.M
     )
     only = invoke("queries", "--dialect", "sqlite").out
     assert "catalog.backend_pid" not in only and "generations.get" in only

@@ -11,10 +11,10 @@ from pathlib import Path
 import click
 
 from sqlstore.cli._app import cli, open_store
+from sqlstore.dialects import dialect_names
 from sqlstore.errors import InvalidInput, MigrationError
 from sqlstore.migrate import MigrationState
 from sqlstore.paths import builtin_dir
-from sqlstore.queries import DIALECT_SUFFIXES
 
 __all__ = ["new_migration"]
 
@@ -195,7 +195,8 @@ def new(name: str, folder: Path) -> None:
 
 
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
-_VERSION = re.compile(r"^(\d{4})_.+\.(sqlite|postgresql)\.sql$")
+# The glob below has chosen the dialect: the version number is what is read.
+_VERSION = re.compile(r"^(\d{4})_.+\.\w+\.sql$")
 
 
 def _forward(folder: Path, dialect: str) -> list[Path]:
@@ -220,13 +221,13 @@ def new_migration(folder: Path, name: str) -> list[Path]:
     is_builtin = folder.resolve() == builtin.resolve()
     numbers = [
         int(m.group(1))
-        for dialect in DIALECT_SUFFIXES
+        for dialect in dialect_names()
         for p in _forward(folder / dialect, dialect)
         if (m := _VERSION.match(p.name))
     ]
     version = f"{max(numbers, default=0) + 1:04d}_{name}"
     files: list[tuple[Path, str]] = []
-    for dialect in DIALECT_SUFFIXES:
+    for dialect in dialect_names():
         mid = f"{version}.{dialect}"
         if not is_builtin and (builtin / dialect / f"{mid}.sql").exists():
             raise InvalidInput(f"{mid} is a built-in migration id already; choose another name")

@@ -10,12 +10,13 @@ import click
 
 from sqlstore.check import Finding, check_queries, explain, load_queries, shown_path
 from sqlstore.cli._app import cli, database_dialect, open_store, options
-from sqlstore.queries import DIALECT_SUFFIXES, Query
+from sqlstore.dialects import dialect_class, dialect_names
+from sqlstore.queries import Query
 from sqlstore.store import connect
 
 __all__ = ["parse_params", "parse_value"]
 
-_DIALECT = click.Choice(DIALECT_SUFFIXES)
+_DIALECT = click.Choice(dialect_names())
 
 
 def _one_line(header: str) -> str:
@@ -28,12 +29,13 @@ def _one_line(header: str) -> str:
 def queries(ctx: click.Context, dialect: str | None) -> None:
     """List every named query, where it runs and its header comment (no connection)."""
     sql_dirs = options(ctx).sql_dirs
-    loaded = {d: load_queries(d, sql_dirs) for d in ([dialect] if dialect else DIALECT_SUFFIXES)}
+    every = dialect_names()
+    loaded = {d: load_queries(d, sql_dirs) for d in ([dialect] if dialect else every)}
     names = sorted({q.name for registry in loaded.values() for q in registry})
     width = max((len(n) for n in names), default=0)
     for name in names:
         found = [(d, r.get(name)) for d, r in loaded.items() if name in r]
-        where = "both" if len(found) == len(DIALECT_SUFFIXES) else found[0][0]
+        where = "all" if len(found) == len(every) else ", ".join(d for d, _ in found)
         # The portable file's header, where there is one, says it best.
         query = min((q for _, q in found), key=lambda q: q.path.name.count("."))
         click.echo(f"{name:<{width}}  {where:<10}  {_one_line(query.header)}".rstrip())
@@ -62,14 +64,9 @@ def show(ctx: click.Context, name: str, dialect: str | None) -> None:
 def _params(query: Query, dialect: str) -> str:
     shown = []
     for param in query.params:
-        text = f"%({param})s" if dialect == "postgresql" else f":{param}"
-        if param in query.list_params:
-            text += (
-                " (a list, sent as an array)"
-                if dialect == "postgresql"
-                else " (a list, sent as JSON to json_each)"
-            )
-        elif param in query.in_params:
+        is_list = param in query.list_params
+        text = dialect_class(dialect).describe_param(param, is_list=is_list)
+        if not is_list and param in query.in_params:
             text += " (one value: an IN-list item; a list is refused, see = ANY)"
         shown.append(text)
     return ", ".join(shown)

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
+import re
 import sqlite3
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from sqlstore.dialects._sqlite_errors import mapped as _mapped
 from sqlstore.dialects._sqlite_errors import raise_mapped as _raise_mapped
 from sqlstore.dialects._sqlite_params import adapt_params
-from sqlstore.dialects.base import StatementProblem
+from sqlstore.dialects.base import Indexes, StatementProblem
 from sqlstore.queries import Query
 
-__all__ = ["Inspection"]
+__all__ = ["Inspection", "whole_scans"]
 
 
 class Inspection:
@@ -55,3 +56,15 @@ class Inspection:
         quoted = '"' + table.replace('"', '""') + '"'
         with _mapped(None):
             return int(self.raw.execute(f"SELECT COUNT(*) FROM {quoted}").fetchone()[0])
+
+
+_SCAN = re.compile(r"^\s*SCAN (\w+)(?: USING (?:COVERING )?INDEX (\w+))?$")
+
+
+def whole_scans(plan: Sequence[str], indexes: Indexes) -> list[str]:
+    """The aliases of the plan's ``SCAN`` nodes, but for a partial index scanned whole."""
+    return [
+        m.group(1).lower()
+        for line in plan
+        if (m := _SCAN.match(line)) and (m.group(2) or "").lower() not in indexes.partial
+    ]

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from contextlib import AbstractContextManager
-from dataclasses import dataclass
+from contextlib import AbstractContextManager, ExitStack
+from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from sqlstore.config import Settings
+from sqlstore.dialects._migrations import MigrationDriver
 from sqlstore.queries import Query
 from sqlstore.sqltext import Statement
 
-__all__ = ["Connection", "Dialect", "Row", "StatementProblem"]
+__all__ = ["Connection", "Dialect", "Indexes", "Row", "StatementProblem"]
 
 Row = dict[str, Any]
 
@@ -23,6 +24,32 @@ class StatementProblem:
 
     message: str
     line: int | None = None
+
+
+@dataclass(frozen=True)
+class Indexes:
+    """What the catalog says about indexes, as the full-scan heuristic needs it."""
+
+    #: ``{table: {leading column: index}}``
+    leading: dict[str, dict[str, str]] = field(default_factory=dict)
+    #: ``{index: table}``
+    table_of: dict[str, str] = field(default_factory=dict)
+    #: indexes with a WHERE clause: scanning one whole is not scanning the table
+    partial: frozenset[str] = frozenset()
+
+    @classmethod
+    def from_rows(cls, rows: Iterable[Mapping[str, Any]]) -> Indexes:
+        """Build from ``catalog.index_columns`` rows."""
+        leading: dict[str, dict[str, str]] = {}
+        table_of, partial = {}, set()
+        for row in rows:
+            table, index = str(row["table_name"]).lower(), str(row["index_name"]).lower()
+            table_of[index] = table
+            if row["partial"]:
+                partial.add(index)
+            if int(row["position"]) == 1:
+                leading.setdefault(table, {}).setdefault(str(row["column_name"]).lower(), index)
+        return cls(leading, table_of, frozenset(partial))
 
 
 class Connection(ABC):
@@ -112,11 +139,33 @@ class Connection(ABC):
 
 
 class Dialect(ABC):
-    """A database kind: how to connect, render queries and map errors."""
+    """A database kind: how to connect, render queries, read plans and map errors.
 
+    A dialect module defines one subclass and registers it with
+    ``sqlstore.dialects.register``. Everything on the class itself (its
+    names, rendering, plan reading, scratch databases) works without the
+    driver: a module imports its driver only where it connects, so that
+    loading the registry costs no driver import.
+    """
+
+    #: The dialect's name: the suffix of its SQL files (``get.<name>.sql``) and
+    #: of its migration folder and ids.
     name: ClassVar[str]
+    #: The URL schemes that mean this dialect, the canonical one first.
+    schemes: ClassVar[tuple[str, ...]]
     #: The yoyo scheme for this dialect's URLs.
     yoyo_scheme: ClassVar[str]
+    #: The database is a file the URL's path names (no server, user or host).
+    embedded: ClassVar[bool] = False
+    #: The port a server URL that names none means (for the ``DB_CONFIG`` JSON).
+    default_port: ClassVar[int | None] = None
+    #: The database a server URL built from ``DB_CONFIG`` names when it names none.
+    default_database: ClassVar[str] = ""
+    #: ``SQLSTORE_TEST_<env_name>_URL`` names a server for the test fixtures,
+    #: ``SQLSTORE_REQUIRE_<env_name>=1`` turns their skips into failures.
+    env_name: ClassVar[str] = ""
+    #: The plan names a table by the alias the statement gives it.
+    plan_names_aliases: ClassVar[bool] = False
 
     def __init__(self, settings: Settings):
         self.settings = settings
@@ -125,6 +174,34 @@ class Dialect(ABC):
     @abstractmethod
     def render(statement: Statement) -> str:
         """The statement's text as this dialect's driver takes it (needs no connection)."""
+
+    @classmethod
+    @abstractmethod
+    def describe_param(cls, name: str, *, is_list: bool) -> str:
+        """How ``sqlstore show`` names a parameter in the rendered SQL, and how a list is sent."""
+
+    @classmethod
+    @abstractmethod
+    def whole_scans(cls, plan: Sequence[str], indexes: Indexes) -> list[str]:
+        """The tables (or aliases) a plan from ``Connection.plan`` reads whole.
+
+        A partial index scanned whole does not count: it is not the table.
+        """
+
+    @classmethod
+    @abstractmethod
+    def scratch_database(cls, settings: Settings, prefix: str) -> AbstractContextManager[str]:
+        """A new empty database beside ``settings``'s, dropped afterwards; yields its URL."""
+
+    @classmethod
+    @abstractmethod
+    def migration_driver(cls, yoyo_url: str) -> MigrationDriver:
+        """What migrating this database needs on yoyo's connection: the lock, the transaction."""
+
+    @classmethod
+    def test_container(cls, stack: ExitStack) -> str | None:
+        """A throwaway server for the test fixtures (testcontainers), or None if there is none."""
+        return None
 
     @abstractmethod
     def transaction(self, *, readonly: bool = False) -> AbstractContextManager[Connection]:

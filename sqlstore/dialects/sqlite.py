@@ -9,287 +9,52 @@ Every connection turns ``foreign_keys`` on; the database runs in WAL mode.
 
 from __future__ import annotations
 
-import itertools
-import operator
-import os
 import sqlite3
+import tempfile
 import threading
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from pathlib import Path
 from queue import Empty, LifoQueue
-from typing import Any
+from typing import Any, ClassVar
+from urllib.parse import urlsplit
 
 from sqlstore.config import Settings
-from sqlstore.dialects._sqlite_errors import DRIVER_ERRORS as _DRIVER_ERRORS
+from sqlstore.dialects import register
+from sqlstore.dialects._migrations import MigrationDriver
+from sqlstore.dialects._sqlite_connection import connection, strict_calls
 from sqlstore.dialects._sqlite_errors import mapped as _mapped
-from sqlstore.dialects._sqlite_errors import raise_mapped as _raise_mapped
 from sqlstore.dialects._sqlite_files import (
     DatabaseFile,
     check_before_commit,
     write_ahead,
 )
-from sqlstore.dialects._sqlite_inspect import Inspection
-from sqlstore.dialects._sqlite_params import adapt_params, adapted_rows, positional
-from sqlstore.dialects.base import Connection, Dialect, Row
+from sqlstore.dialects._sqlite_inspect import whole_scans
+from sqlstore.dialects._sqlite_migrations import SQLiteMigrationDriver
+from sqlstore.dialects.base import Connection, Dialect, Indexes
 from sqlstore.errors import (
     ConfigError,
     DatabaseUnavailable,
     TransactionAborted,
 )
-from sqlstore.queries import Query
 from sqlstore.sqltext import Statement
 
 __all__ = ["SQLiteDialect"]
 
-_first = operator.itemgetter(0)
 
-
-def _strict_calls() -> bool:
-    """``SQLSTORE_STRICT_CALLS=1`` (the test suites set it): catch unmarked multi-write calls.
-
-    A call not marked as writing with several statements (``dao.base.atomic``)
-    that does so then fails with an ``AssertionError`` every time, instead of
-    only when it fails midway.
-    """
-    return os.environ.get("SQLSTORE_STRICT_CALLS") == "1"
-
-
-class SQLiteConnection(Inspection, Connection):
-    """A sqlite3 connection inside one transaction.
-
-    SQLite undoes a failed statement by itself and keeps the transaction, so
-    a call needs a savepoint only when it may write with several statements
-    and the transaction already holds work. ``total_changes`` tells, for
-    free, whether anything was written since a point.
-    """
-
-    def __init__(self, raw: sqlite3.Connection, begin: str):
-        self.raw = raw
-        self._begin = begin
-        self._savepoints = itertools.count(1)
-        # Per open scope (the transaction, then each savepoint): its name, and
-        # total_changes when it began.
-        self._scopes: list[tuple[str | None, int]] = [(None, raw.total_changes)]
-        self._call_changes = 0
-        self._call_savepoint: str | None = None
-
-    def begin_call(self, multi: bool) -> None:
-        """Take a savepoint only for a call that may write twice into a transaction with work."""
-        changes = self._call_changes = self.raw.total_changes
-        if multi and changes != self._scopes[-1][1]:
-            name = f"sqlstore_call{len(self._scopes)}"
-            with _mapped(None):
-                self.raw.execute(f"SAVEPOINT {name}")
-            self._call_savepoint = name
-        else:
-            self._call_savepoint = None
-
-    def end_call(self) -> None:
-        """Release the call's savepoint, if it took one."""
-        if self._call_savepoint is not None:
-            name, self._call_savepoint = self._call_savepoint, None
-            with _mapped(None):
-                self.raw.execute(f"RELEASE SAVEPOINT {name}")
-
-    def undo_call(self, exc: BaseException) -> bool:
-        """Undo what the failed call wrote; False if SQLite rolled the transaction back."""
-        raw = self.raw
-        if not raw.in_transaction:
-            # SQLite ends the transaction itself on a few errors (disk full, I/O).
-            self.failure = exc
-            return False
-        name, self._call_savepoint = self._call_savepoint, None
-        try:
-            if name is not None:
-                raw.execute(f"ROLLBACK TO SAVEPOINT {name}")
-                raw.execute(f"RELEASE SAVEPOINT {name}")
-            elif raw.total_changes == self._call_changes:
-                pass  # a failed statement leaves nothing behind in SQLite
-            elif self._call_changes == self._scopes[-1][1]:
-                self._restart_scope()
-            else:
-                # Only a call marked ``multi=False`` that wrote twice gets here.
-                self.failure = exc
-                return False
-        except sqlite3.Error as undo_error:
-            self.failure = undo_error
-            return False
-        return True
-
-    def _restart_scope(self) -> None:
-        """Roll the innermost scope back to its start: it held no work before the call."""
-        name, _ = self._scopes[-1]
-        if name is None:
-            self.raw.execute("ROLLBACK")
-            self.raw.execute(self._begin)
-        else:
-            self.raw.execute(f"ROLLBACK TO SAVEPOINT {name}")
-        self._scopes[-1] = (name, self.raw.total_changes)
-
-    def _cursor(self, query: Query, params: Mapping[str, Any]) -> sqlite3.Cursor:
-        # try/except, not _mapped: a context manager per statement costs more than the lookup.
-        try:
-            return self.raw.execute(query.sql, adapt_params(params))
-        except _DRIVER_ERRORS as exc:
-            _raise_mapped(exc, query)
-
-    def execute(self, query: Query, params: Mapping[str, Any]) -> int:
-        """Run a statement; return the number of rows it changed."""
-        return self._cursor(query, params).rowcount
-
-    def fetch_all(self, query: Query, params: Mapping[str, Any]) -> list[Row]:
-        """Run a statement and return every row."""
-        cur = self._cursor(query, params)
-        try:
-            rows = cur.fetchall()
-        except _DRIVER_ERRORS as exc:
-            _raise_mapped(exc, query)
-        if not rows:
-            return []
-        names = list(map(_first, cur.description))
-        return [dict(zip(names, row, strict=False)) for row in rows]
-
-    def fetch_one(self, query: Query, params: Mapping[str, Any]) -> Row | None:
-        """Run a statement and return its first row, or ``None``."""
-        try:
-            cur = self.raw.execute(query.sql, adapt_params(params))
-            row = cur.fetchone()
-            if row is None:
-                return None
-            # Drain the statement so an UPDATE ... RETURNING finishes its work.
-            cur.fetchall()
-        except _DRIVER_ERRORS as exc:
-            _raise_mapped(exc, query)
-        return dict(zip(map(_first, cur.description), row, strict=False))
-
-    def iterate(
-        self, query: Query, params: Mapping[str, Any], batch_size: int
-    ) -> Iterator[list[Row]]:
-        """Yield rows in batches; sqlite3 steps the statement as rows are fetched."""
-        cur = self._cursor(query, params)
-        names = [d[0] for d in cur.description or ()]
-        while True:
-            with _mapped(query):
-                rows = cur.fetchmany(batch_size)
-            if not rows:
-                return
-            yield [dict(zip(names, row, strict=False)) for row in rows]
-
-    def execute_many(self, query: Query, rows: Iterable[Mapping[str, Any]]) -> int:
-        """Run a statement once per parameter set; return the rows changed."""
-        with _mapped(query):
-            cur = self.raw.executemany(query.sql, (adapt_params(r) for r in rows))
-        return cur.rowcount
-
-    def copy_in(self, query: Query, rows: Iterable[Sequence[Any]]) -> int:
-        """SQLite has no COPY: ``executemany`` of the query's INSERT, rows bound by position.
-
-        A row holds the query's parameters in their order of first use (the
-        columns of the PostgreSQL ``COPY``, in the same order).
-        """
-        sql, names = positional(query.sql)
-        try:
-            cur = self.raw.executemany(sql, adapted_rows(query, names, rows))
-        except _DRIVER_ERRORS as exc:
-            _raise_mapped(exc, query)
-        return cur.rowcount
-
-    @contextmanager
-    def savepoint(self) -> Iterator[None]:
-        """A nested transaction: rolled back alone if its block raises."""
-        name = f"sqlstore_sp{next(self._savepoints)}"
-        with _mapped(None):
-            self.raw.execute(f"SAVEPOINT {name}")
-        self._scopes.append((name, self.raw.total_changes))
-        try:
-            yield
-        except BaseException:
-            with _mapped(None):
-                if self.raw.in_transaction:
-                    self.raw.execute(f"ROLLBACK TO SAVEPOINT {name}")
-                    self.raw.execute(f"RELEASE SAVEPOINT {name}")
-            raise
-        finally:
-            self._scopes.pop()
-        with _mapped(None):
-            self.raw.execute(f"RELEASE SAVEPOINT {name}")
-
-
-class _StrictConnection(SQLiteConnection):
-    """Fails a call that writes with several statements without saying so (tests only)."""
-
-    _multi = False
-    _writes = 0
-
-    def begin_call(self, multi: bool) -> None:
-        """Start counting the call's writing statements."""
-        self._multi, self._writes = multi, 0
-        super().begin_call(multi)
-
-    def end_call(self) -> None:
-        """Refuse an unmarked call that wrote twice, even though it succeeded."""
-        writes, self._writes = self._writes, 0
-        if writes > 1 and not self._multi:
-            raise AssertionError(
-                f"a call wrote with {writes} statements but is not marked @atomic "
-                "(sqlstore.dao.atomic): a failure midway would lose its transaction"
-            )
-        super().end_call()
-
-    def _counted(self, before: int, statements: int = 1) -> None:
-        if self.raw.total_changes != before:
-            self._writes += statements
-
-    def execute(self, query: Query, params: Mapping[str, Any]) -> int:
-        """Run a statement, counting it if it wrote."""
-        before = self.raw.total_changes
-        try:
-            return super().execute(query, params)
-        finally:
-            self._counted(before)
-
-    def fetch_all(self, query: Query, params: Mapping[str, Any]) -> list[Row]:
-        """Run a statement, counting it if it wrote."""
-        before = self.raw.total_changes
-        try:
-            return super().fetch_all(query, params)
-        finally:
-            self._counted(before)
-
-    def fetch_one(self, query: Query, params: Mapping[str, Any]) -> Row | None:
-        """Run a statement, counting it if it wrote."""
-        before = self.raw.total_changes
-        try:
-            return super().fetch_one(query, params)
-        finally:
-            self._counted(before)
-
-    def execute_many(self, query: Query, rows: Iterable[Mapping[str, Any]]) -> int:
-        """Run a statement per row: each row is a statement of its own."""
-        before = self.raw.total_changes
-        try:
-            return super().execute_many(query, rows)
-        finally:
-            self._counted(before, 2)
-
-    def copy_in(self, query: Query, rows: Iterable[Sequence[Any]]) -> int:
-        """Insert row by row: each row is a statement of its own."""
-        before = self.raw.total_changes
-        try:
-            return super().copy_in(query, rows)
-        finally:
-            self._counted(before, 2)
-
-
+@register
 class SQLiteDialect(Dialect):
     """SQLite: one file, WAL mode, a small pool of idle connections."""
 
     name = "sqlite"
+    schemes: ClassVar[tuple[str, ...]] = ("sqlite", "sqlite3")
     yoyo_scheme = "sqlite"
+    embedded = True
+    plan_names_aliases = True
 
     def __init__(self, settings: Settings):
         super().__init__(settings)
-        self._strict = _strict_calls()
+        self._strict = strict_calls()
         url = settings.url
         if url.is_memory:
             # A shared-cache in-memory database outlives a single connection
@@ -336,6 +101,29 @@ class SQLiteDialect(Dialect):
         """``:name`` placeholders; ``= ANY(:list)`` becomes a ``json_each`` IN-list."""
         return statement.named(lists_as_json_each=True)
 
+    @classmethod
+    def describe_param(cls, name: str, *, is_list: bool) -> str:
+        """``:name``; a list is sent as JSON to ``json_each``."""
+        return f":{name}" + (" (a list, sent as JSON to json_each)" if is_list else "")
+
+    @classmethod
+    def whole_scans(cls, plan: Sequence[str], indexes: Indexes) -> list[str]:
+        """``SCAN`` nodes, with or without an index: SQLite names the alias."""
+        return whole_scans(plan, indexes)
+
+    @classmethod
+    def migration_driver(cls, yoyo_url: str) -> MigrationDriver:
+        """An ``flock`` on ``<database>.migrate-lock``; ``BEGIN IMMEDIATE``."""
+        # As yoyo reads the URL: the path after the third slash, unquoted as it is.
+        return SQLiteMigrationDriver(urlsplit(yoyo_url).path[1:])
+
+    @classmethod
+    @contextmanager
+    def scratch_database(cls, settings: Settings, prefix: str) -> Iterator[str]:
+        """A file in a new temporary folder, removed afterwards."""
+        with tempfile.TemporaryDirectory(prefix=prefix) as folder:
+            yield f"{cls.schemes[0]}:///{Path(folder) / 'scratch.db'}"
+
     @contextmanager
     def transaction(self, *, readonly: bool = False) -> Iterator[Connection]:
         """A connection in a new transaction: committed on success, else rolled back."""
@@ -349,7 +137,7 @@ class SQLiteDialect(Dialect):
                 if readonly:
                     raw.execute("PRAGMA query_only = ON")
                 raw.execute(begin)
-            conn = (_StrictConnection if self._strict else SQLiteConnection)(raw, begin)
+            conn = connection(raw, begin, strict=self._strict)
             try:
                 yield conn
             except BaseException:
