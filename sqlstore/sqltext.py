@@ -166,6 +166,18 @@ class Statement:
                 out.append(seg.text.replace("%", "%%"))
         return "".join(out)
 
+    def numbered(self, mark: str) -> str:
+        """Render with ``<mark>N`` placeholders, N a parameter's order of first use.
+
+        ``?1`` binds sqlite3's parameters by position; ``$1`` is PostgreSQL's
+        own form, as ``PREPARE`` takes it.
+        """
+        number = {name: i for i, name in enumerate(self.params, 1)}
+        return "".join(
+            f"{mark}{number[seg.name]}" if isinstance(seg, Param) else seg.text
+            for seg in self.segments
+        )
+
     def named(self, *, lists_as_json_each: bool = False) -> str:
         """Render with ``:name`` placeholders (sqlite3's own style).
 
