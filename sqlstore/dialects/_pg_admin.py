@@ -8,23 +8,14 @@ import psycopg
 from psycopg import sql
 
 from sqlstore.config import Settings
+from sqlstore.dialects._pg_connect import connect_kwargs
 from sqlstore.dialects._pg_errors import mapped as _mapped
 
 __all__ = ["create_database", "drop_database"]
 
 
 def _admin_kwargs(settings: Settings) -> dict[str, Any]:
-    url = settings.url
-    kwargs: dict[str, Any] = {"dbname": url.database, "autocommit": True}
-    for key, value in (
-        ("user", url.username),
-        ("password", url.password),
-        ("host", url.host),
-        ("port", url.port),
-    ):
-        if value is not None:
-            kwargs[key] = value
-    return kwargs
+    return {**connect_kwargs(settings), "autocommit": True}
 
 
 def create_database(settings: Settings, name: str) -> None:

@@ -21,6 +21,7 @@ from psycopg.types.json import set_json_loads
 from pydantic_core import from_json
 
 from sqlstore.config import Settings, redact
+from sqlstore.dialects._pg_connect import connect_kwargs
 from sqlstore.dialects._pg_errors import ABORTING as _ABORTING
 from sqlstore.dialects._pg_errors import STATEMENT_ERRORS as _STATEMENT_ERRORS
 from sqlstore.dialects._pg_errors import mapped as _mapped
@@ -321,16 +322,7 @@ class PostgreSQLDialect(Dialect):
     def __init__(self, settings: Settings):
         super().__init__(settings)
         url = settings.url
-        kwargs: dict[str, Any] = dict(url.options)
-        kwargs.update(dbname=url.database, connect_timeout=max(1, round(settings.connect_timeout)))
-        if url.username:
-            kwargs["user"] = url.username
-        if url.password is not None:
-            kwargs["password"] = url.password
-        if url.host:
-            kwargs["host"] = url.host
-        if url.port:
-            kwargs["port"] = url.port
+        kwargs = connect_kwargs(settings)
         options = "-c TimeZone=UTC"
         if settings.statement_timeout > 0:
             options += f" -c statement_timeout={round(settings.statement_timeout * 1000)}"
