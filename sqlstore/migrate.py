@@ -18,8 +18,9 @@ dies with the process or connection that holds it.
 
 from __future__ import annotations
 
+import contextlib
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
@@ -66,6 +67,14 @@ class Migrator:
 
     def _transaction(self, backend: Any) -> AbstractContextManager[None]:
         return _yoyo.transaction(self._driver, backend)
+
+    @contextlib.contextmanager
+    def _read_locked(self, doing: str) -> Iterator[tuple[Any, HeldLock, Any]]:
+        """A yoyo backend under the migration lock, and the folders' migrations, read."""
+        with _yoyo.opened(self._url) as backend, self._locked(backend, doing) as lock:
+            migrations = self._migrations()
+            self._load(migrations)
+            yield backend, lock, migrations
 
     # Reading -----------------------------------------------------------------------------
 
@@ -143,12 +152,7 @@ class Migrator:
         file changed.
         """
         done: list[str] = []
-        with (
-            _yoyo.opened(self._url) as backend,
-            self._locked(backend, "reading the migrations") as lock,
-        ):
-            migrations = self._migrations()
-            self._load(migrations)
+        with self._read_locked("reading the migrations") as (backend, lock, migrations):
             applied = _yoyo.applied(backend)
             records = _yoyo.records(backend)
             known = {m.id: m for m in migrations}
@@ -198,12 +202,7 @@ class Migrator:
         depends on one of them, or if a rollback file holds no statement.
         """
         done: list[str] = []
-        with (
-            _yoyo.opened(self._url) as backend,
-            self._locked(backend, "reading the migrations") as lock,
-        ):
-            migrations = self._migrations()
-            self._load(migrations)
+        with self._read_locked("reading the migrations") as (backend, lock, migrations):
             applied = _yoyo.applied(backend)
             records = _yoyo.records(backend)
             order = backend.to_rollback(migrations)
@@ -247,12 +246,7 @@ class Migrator:
         Only for an edit that changes nothing in the database (a comment, a
         rollback fix): the migration is not run again.
         """
-        with (
-            _yoyo.opened(self._url) as backend,
-            self._locked(backend, "recording checksums"),
-        ):
-            migrations = self._migrations()
-            self._load(migrations)
+        with self._read_locked("recording checksums") as (backend, _, migrations):
             known = {m.id: m for m in migrations}
             applied = _yoyo.applied(backend)
             applied_ids = {a.id for a in applied.values()}
