@@ -20,17 +20,15 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import time
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
 from yoyo import internalmigrations, read_migrations
-from yoyo.backends import get_backend_class
-from yoyo.connections import parse_uri
 from yoyo.exceptions import BadMigration, MigrationConflict
-from yoyo.migrations import default_migration_table
 
+from sqlstore import _yoyo_backend as _yoyo
 from sqlstore._migration_rules import (
     Applied,
     MigrationState,
@@ -41,35 +39,15 @@ from sqlstore._migration_rules import (
     refuse_dependents,
     refuse_empty,
     refuse_empty_rollback,
-    when,
 )
+from sqlstore._yoyo_backend import RECORD_TABLE
 from sqlstore.config import redact
-from sqlstore.dialects._migrations import HeldLock, MigrationDriver, held, migration_driver
+from sqlstore.dialects._migrations import HeldLock, MigrationDriver, migration_driver
 from sqlstore.errors import MigrationError
-from sqlstore.types import utcnow
 
 __all__ = ["RECORD_TABLE", "MigrationState", "Migrator"]
 
 log = logging.getLogger("sqlstore.migrate")
-
-#: sqlstore's record of each applied migration. Named under yoyo's prefix: every
-#: catalog query and schema comparison already leaves yoyo's bookkeeping out.
-RECORD_TABLE = "_yoyo_sqlstore"
-
-_CREATE_RECORDS = f"""
-CREATE TABLE IF NOT EXISTS {RECORD_TABLE} (
-    migration_id VARCHAR(191) NOT NULL PRIMARY KEY,
-    folder TEXT NOT NULL,
-    checksum VARCHAR(64) NOT NULL,
-    depends TEXT NOT NULL,
-    recorded_at_utc VARCHAR(40) NOT NULL
-)"""
-_DELETE_RECORD = f"DELETE FROM {RECORD_TABLE} WHERE migration_id = :migration_id"
-_INSERT_RECORD = (
-    f"INSERT INTO {RECORD_TABLE} (migration_id, folder, checksum, depends, recorded_at_utc)"
-    " VALUES (:migration_id, :folder, :checksum, :depends, :recorded_at_utc)"
-)
-_SELECT_RECORDS = f"SELECT migration_id, folder, checksum, depends FROM {RECORD_TABLE}"
 
 
 class Migrator:
@@ -84,91 +62,19 @@ class Migrator:
                 raise MigrationError(f"migration folder {d} does not exist")
         self._driver: MigrationDriver = migration_driver(yoyo_url)
 
-    # The connection, the lock and the transaction -------------------------------------
+    def _locked(self, backend: Any, doing: str) -> AbstractContextManager[HeldLock]:
+        return _yoyo.locked(self._driver, backend, self.lock_timeout, doing)
+
+    def _transaction(self, backend: Any) -> AbstractContextManager[None]:
+        return _yoyo.transaction(self._driver, backend)
 
     @contextlib.contextmanager
-    def _backend(self) -> Iterator[Any]:
-        """A yoyo backend on a new connection; driver and yoyo errors become MigrationError."""
-        try:
-            parsed = parse_uri(self._url)
-            # Not yoyo's get_backend: its init_database writes (a probe table, the
-            # lock table) before any lock could be held.
-            backend = get_backend_class(parsed.scheme.lower())(parsed, default_migration_table)
-        except Exception as exc:
-            raise MigrationError(
-                f"cannot open the database for migrations: {redact(str(exc))}"
-            ) from exc
-        # Both dialects roll DDL back with the transaction: yoyo must not try to
-        # undo a failed migration's steps by hand.
-        backend.has_transactional_ddl = True
-        try:
-            yield backend
-        except (BadMigration, MigrationConflict, backend.DatabaseError) as exc:
-            raise MigrationError(redact(str(exc))) from exc
-        finally:
-            with contextlib.suppress(Exception):
-                backend.connection.close()
-
-    @contextlib.contextmanager
-    def _locked(self, backend: Any, doing: str) -> Iterator[HeldLock]:
-        """The migration lock; then yoyo's tables, and no leftover of yoyo's own lock."""
-        with held(self._driver, backend, self.lock_timeout, doing) as lock:
-            # Only now: on SQLite even a PRAGMA waits for another migrator's DDL.
-            self._driver.prepare(backend, self.lock_timeout)
-            # yoyo's row lock is replaced by ours: a killed process would leave the row.
-            backend._is_locked = True
-            try:
-                self._wait_for_yoyo_lock(backend)
-                if backend.lock_table not in self._tables(backend):
-                    # The stock yoyo command expects it, as it would have made it.
-                    backend.create_lock_table()
-                backend.ensure_internal_schema_updated()
-                # Up to date now: spare yoyo's check before each of its writes.
-                backend._internal_schema_updated = True
-                yield lock
-            finally:
-                backend._is_locked = False
-
-    def _wait_for_yoyo_lock(self, backend: Any) -> None:
-        """Wait (within the lock timeout) while yoyo's lock table holds a row."""
-        deadline = time.monotonic() + self.lock_timeout
-        while backend.lock_table in self._tables(backend):
-            row = backend.execute(
-                backend.format_sql("SELECT pid, CAST(ctime AS TEXT) FROM {0.lock_table_quoted}")
-            ).fetchone()
-            if row is None:
-                return
-            if time.monotonic() >= deadline:
-                raise MigrationError(
-                    f"yoyo's lock table holds a lock of process {row[0]} since {row[1]} UTC: "
-                    "a stock 'yoyo' command running now, or one killed before it released it "
-                    "(or an older sqlstore); if no yoyo command is running, clear it with "
-                    "'sqlstore break-lock'"
-                )
-            time.sleep(0.1)
-
-    @contextlib.contextmanager
-    def _transaction(self, backend: Any) -> Iterator[None]:
-        """One transaction on yoyo's connection: committed if the block ends, else rolled back."""
-        self._driver.begin(backend)
-        # yoyo's steps see a transaction and nest theirs as savepoints.
-        backend._in_transaction = True
-        try:
-            yield
-        except BaseException:
-            self._driver.rollback(backend)
-            raise
-        finally:
-            backend._in_transaction = False
-        try:
-            self._driver.commit(backend)
-        except BaseException:
-            self._driver.rollback(backend)
-            raise
-
-    @staticmethod
-    def _tables(backend: Any) -> set[str]:
-        return set(backend.list_tables())
+    def _read_locked(self, doing: str) -> Iterator[tuple[Any, HeldLock, Any]]:
+        """A yoyo backend under the migration lock, and the folders' migrations, read."""
+        with _yoyo.opened(self._url) as backend, self._locked(backend, doing) as lock:
+            migrations = self._migrations()
+            self._load(migrations)
+            yield backend, lock, migrations
 
     # Reading -----------------------------------------------------------------------------
 
@@ -177,27 +83,6 @@ class Migrator:
             return read_migrations(*(str(d) for d in self.dirs))
         except MigrationConflict as exc:
             raise MigrationError(f"two migrations share an id: {exc}") from exc
-
-    def _applied(self, backend: Any) -> dict[str, Applied]:
-        """The applied migrations by yoyo hash, oldest first (yoyo's tables up to date)."""
-        if backend.migration_table not in self._tables(backend):
-            return {}
-        rows = backend.execute(
-            backend.format_sql(
-                # As text: yoyo's SQLite connection would parse the column with a converter.
-                "SELECT migration_hash, migration_id, CAST(applied_at_utc AS TEXT)"
-                " FROM {0.migration_table_quoted} ORDER BY applied_at_utc"
-            )
-        ).fetchall()
-        return {h: Applied(mid, when(at)) for h, mid, at in rows}
-
-    def _records(self, backend: Any) -> dict[str, Record]:
-        if RECORD_TABLE not in self._tables(backend):
-            return {}
-        return {
-            mid: Record(folder, digest, frozenset(depends.split()))
-            for mid, folder, digest, depends in backend.execute(_SELECT_RECORDS).fetchall()
-        }
 
     # Checks, before anything is changed ---------------------------------------------------
 
@@ -216,20 +101,6 @@ class Migrator:
 
     # Applying ------------------------------------------------------------------------------
 
-    def _record(self, backend: Any, m: Any) -> None:
-        backend.execute(_CREATE_RECORDS)
-        backend.execute(_DELETE_RECORD, {"migration_id": m.id})
-        backend.execute(
-            _INSERT_RECORD,
-            {
-                "migration_id": m.id,
-                "folder": str(folder_of(m)),
-                "checksum": checksum(m),
-                "depends": " ".join(sorted(d.id for d in m.depends)),
-                "recorded_at_utc": utcnow().isoformat(),
-            },
-        )
-
     def _apply_one(self, backend: Any, lock: HeldLock, m: Any) -> None:
         log.info("applying %s", m.id)
         lock.doing(f"applying {m.id}")
@@ -239,7 +110,7 @@ class Migrator:
                 self._before_record(m.id)
                 backend.log_migration(m, "apply")
                 backend.mark_one(m, log=False)
-                self._record(backend, m)
+                _yoyo.write_record(backend, m)
             return
         # "-- transactional: false": the steps commit as they run, as with yoyo.
         m.process_steps(backend, "apply")
@@ -247,7 +118,7 @@ class Migrator:
         with self._transaction(backend):
             backend.log_migration(m, "apply")
             backend.mark_one(m, log=False)
-            self._record(backend, m)
+            _yoyo.write_record(backend, m)
 
     def _states(
         self, migrations: Any, applied: dict[str, Applied], records: dict[str, Record]
@@ -281,11 +152,9 @@ class Migrator:
         file changed.
         """
         done: list[str] = []
-        with self._backend() as backend, self._locked(backend, "reading the migrations") as lock:
-            migrations = self._migrations()
-            self._load(migrations)
-            applied = self._applied(backend)
-            records = self._records(backend)
+        with self._read_locked("reading the migrations") as (backend, lock, migrations):
+            applied = _yoyo.applied(backend)
+            records = _yoyo.records(backend)
             known = {m.id: m for m in migrations}
             pending = backend.to_apply(migrations)
             refuse_empty(pending)
@@ -296,7 +165,7 @@ class Migrator:
                 lock.doing("recording checksums")
                 with self._transaction(backend):
                     for m in unrecorded:
-                        self._record(backend, m)
+                        _yoyo.write_record(backend, m)
             current = ""
             try:
                 for m in pending:
@@ -333,11 +202,9 @@ class Migrator:
         depends on one of them, or if a rollback file holds no statement.
         """
         done: list[str] = []
-        with self._backend() as backend, self._locked(backend, "reading the migrations") as lock:
-            migrations = self._migrations()
-            self._load(migrations)
-            applied = self._applied(backend)
-            records = self._records(backend)
+        with self._read_locked("reading the migrations") as (backend, lock, migrations):
+            applied = _yoyo.applied(backend)
+            records = _yoyo.records(backend)
             order = backend.to_rollback(migrations)
             chosen = list(order if steps is None else order[:steps])
             refuse_dependents(chosen, {m.id: m for m in migrations}, applied, records)
@@ -360,8 +227,7 @@ class Migrator:
         def unrecord() -> None:
             backend.log_migration(m, "rollback")
             backend.unmark_one(m, log=False)
-            backend.execute(_CREATE_RECORDS)
-            backend.execute(_DELETE_RECORD, {"migration_id": m.id})
+            _yoyo.delete_record(backend, m.id)
 
         if m.use_transactions:
             with self._transaction(backend):
@@ -380,11 +246,9 @@ class Migrator:
         Only for an edit that changes nothing in the database (a comment, a
         rollback fix): the migration is not run again.
         """
-        with self._backend() as backend, self._locked(backend, "recording checksums"):
-            migrations = self._migrations()
-            self._load(migrations)
+        with self._read_locked("recording checksums") as (backend, _, migrations):
             known = {m.id: m for m in migrations}
-            applied = self._applied(backend)
+            applied = _yoyo.applied(backend)
             applied_ids = {a.id for a in applied.values()}
             for mid in ids:
                 if mid not in known:
@@ -393,7 +257,7 @@ class Migrator:
                     raise MigrationError(f"{mid} is not applied: there is nothing to accept")
             with self._transaction(backend):
                 for mid in ids:
-                    self._record(backend, known[mid])
+                    _yoyo.write_record(backend, known[mid])
         return list(ids)
 
     # Reporting -----------------------------------------------------------------------------
@@ -403,19 +267,19 @@ class Migrator:
 
         Reads only: a database never migrated stays untouched.
         """
-        with self._backend() as backend:
+        with _yoyo.opened(self._url) as backend:
             migrations = self._migrations()
             self._load(migrations)
-            tables = self._tables(backend)
+            tables = _yoyo.tables(backend)
             if backend.migration_table in tables and internalmigrations.needs_upgrading(backend):
                 # A table of yoyo < 6: upgrading it writes, so under the lock.
                 with self._locked(backend, "upgrading yoyo's tables"):
                     pass
-            return self._states(migrations, self._applied(backend), self._records(backend))
+            return self._states(migrations, _yoyo.applied(backend), _yoyo.records(backend))
 
     def lock_holder(self) -> str | None:
         """Who holds the migration lock, and what it is doing; ``None`` when it is free."""
-        with self._backend() as backend:
+        with _yoyo.opened(self._url) as backend:
             return self._driver.holder(backend)
 
     def break_lock(self) -> int:
@@ -423,19 +287,5 @@ class Migrator:
 
         sqlstore's own lock needs no breaking: it goes with its holder.
         """
-        with self._backend() as backend:
-            if backend.lock_table not in self._tables(backend):
-                return 0
-            count = backend.format_sql("SELECT COUNT(*) FROM {0.lock_table_quoted}")
-            if not backend.execute(count).fetchone()[0]:
-                return 0  # nothing to write: no wait on a live migrator's transaction
-            self._driver.begin(backend)
-            try:
-                removed = backend.execute(
-                    backend.format_sql("DELETE FROM {0.lock_table_quoted}")
-                ).rowcount
-            except BaseException:
-                self._driver.rollback(backend)
-                raise
-            self._driver.commit(backend)
-            return max(int(removed), 0)
+        with _yoyo.opened(self._url) as backend:
+            return _yoyo.break_yoyo_lock(self._driver, backend)

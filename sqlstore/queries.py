@@ -42,11 +42,11 @@ class Query:
     header: str
     statement: Statement
     sql: str
-    #: The names a call's parameters must be exactly, for the session's fast
-    #: check (``len`` and membership, no Python loop). A query with an
+    #: The names a call's parameters must be exactly, for ``check_params``'s
+    #: fast path (``len`` and membership, no Python loop). A query with an
     #: ``IN (:p)`` item has one more entry that is no name, so every call to it
-    #: fails that check and goes through ``check_params``, which also refuses a
-    #: list there; the other queries pay nothing for that.
+    #: misses that path and takes the full check, which also refuses a list
+    #: there; the other queries pay nothing for that.
     fast_names: tuple[object, ...] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -77,14 +77,15 @@ class Query:
         would be compared whole with each row's value and silently match
         nothing; ``= ANY(:p)`` is the form that takes a list.
         """
-        wanted = self.statement.params
-        if len(params) != len(wanted) or not all(p in params for p in wanted):
-            given = set(params)
+        wanted = self.fast_names
+        # Every statement comes through here: the usual case, exactly the query's
+        # names, is checked without a Python-level loop.
+        if len(params) == len(wanted) and all(map(params.__contains__, wanted)):
+            return
+        given, names = set(params), set(self.statement.params)
+        if given != names:
             raise ParameterError(
-                self.name,
-                missing=set(wanted) - given,
-                unexpected=given - set(wanted),
-                path=self.path,
+                self.name, missing=names - given, unexpected=given - names, path=self.path
             )
         for name in self.statement.in_params:
             if isinstance(params[name], _LIST_TYPES):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import UTC, datetime
 from enum import Enum
 from typing import Any
@@ -14,6 +15,7 @@ __all__ = [
     "Json",
     "dumps_json",
     "format_utc",
+    "json_has_nul",
     "to_utc",
     "utcnow",
 ]
@@ -104,6 +106,17 @@ def dumps_json(value: Any) -> str:
     ):
         raise ValueError(_TOO_DEEP)
     return text
+
+
+# ``\u0000`` written by the encoder for a NUL character: an escape whose backslash is
+# not itself escaped (the text ``\\u0000`` is the six characters \u0000, which both
+# dialects store).
+_NUL_ESCAPE = re.compile(r"(?<!\\)(?:\\\\)*\\u0000")
+
+
+def json_has_nul(text: str) -> bool:
+    """True if JSON ``text`` (as ``dumps_json`` writes it) holds a NUL, which JSONB refuses."""
+    return "\\u0000" in text and _NUL_ESCAPE.search(text) is not None
 
 
 # Byte tables: keep brackets (one kind) and quotes; or brackets alone.

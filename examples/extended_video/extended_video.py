@@ -73,18 +73,20 @@ class ExtendedVideoDAO(VideoDAO):
         now = utcnow()
         self.insert_media(video.id, now)
         self.insert_video(video, now)
-        self._execute("extended_video.insert", id=video.id, duration=duration, now=now)
-        return self._found(video.id)
+        self.session.execute("extended_video.insert", id=video.id, duration=duration, now=now)
+        return self.require_model(
+            ExtendedVideo, "extended_video.get", "extended video", id=video.id
+        )
 
     @validate_call
     def get(self, media_id: MediaId) -> ExtendedVideo | None:
         """The extended video with this id, or ``None``."""
-        return self._one(ExtendedVideo, "extended_video.get", id=media_id)
+        return self.fetch_model(ExtendedVideo, "extended_video.get", id=media_id)
 
     @validate_call
     def get_status(self, media_id: MediaId) -> VideoProcessingStatus:
         """The processing status of a video; ``NotFound`` if there is none."""
-        status = self._value("extended_video.get_status", id=media_id)
+        status = self.session.fetch_value("extended_video.get_status", id=media_id)
         if status is None:
             raise NotFound(f"no extended video with id={media_id}")
         return VideoProcessingStatus(status)
@@ -92,18 +94,14 @@ class ExtendedVideoDAO(VideoDAO):
     @validate_call
     def update_status(self, media_id: MediaId, status: VideoProcessingStatus) -> ExtendedVideo:
         """Set the processing status of a video; ``NotFound`` if there is none."""
-        if not self._execute("extended_video.update_status", id=media_id, status=status):
-            raise NotFound(f"no extended video with id={media_id}")
-        return self._found(media_id)
+        self.session.execute("extended_video.update_status", id=media_id, status=status)
+        return self.require_model(
+            ExtendedVideo, "extended_video.get", "extended video", id=media_id
+        )
 
     @validate_call
     def get_metadata(self, media_id: MediaId) -> ExtendedVideoMetadata:
         """The title, description and duration of a video; ``NotFound`` if there is none."""
-        return self._get(
+        return self.require_model(
             ExtendedVideoMetadata, "extended_video.get_metadata", "extended video", id=media_id
         )
-
-    def _found(self, media_id: str) -> ExtendedVideo:
-        found = self.get(media_id)
-        assert found is not None  # written in this transaction
-        return found

@@ -41,12 +41,12 @@ class AuthStateDAO(AgentDAO):
     @checked
     def get_by_state(self, state: str) -> AuthState | None:
         """The auth state with this state string, or ``None``."""
-        return self._one(AuthState, "auth_states.get_by_state", state=state)
+        return self.fetch_model(AuthState, "auth_states.get_by_state", state=state)
 
     @checked
     def list(self, *, limit: int = 100, offset: int = 0) -> List[AuthState]:
         """Auth states, oldest first."""
-        return self._all(AuthState, "auth_states.list", **self._page(limit, offset))
+        return self.fetch_models(AuthState, "auth_states.list", **self.page_params(limit, offset))
 
     @checked
     def update(self, id: UUID, changes: AuthStateUpdate) -> AuthState:
@@ -84,12 +84,12 @@ class AuthTokenDAO(AgentDAO):
     @checked
     def get_for_user(self, user_id: UUID) -> AuthToken | None:
         """The user's token, or ``None``."""
-        return self._one(AuthToken, "auth_tokens.get_for_user", user_id=user_id)
+        return self.fetch_model(AuthToken, "auth_tokens.get_for_user", user_id=user_id)
 
     @checked
     def list(self, *, limit: int = 100, offset: int = 0) -> List[AuthToken]:
         """Tokens, oldest first."""
-        return self._all(AuthToken, "auth_tokens.list", **self._page(limit, offset))
+        return self.fetch_models(AuthToken, "auth_tokens.list", **self.page_params(limit, offset))
 
     @checked
     def update(self, id: UUID, changes: AuthTokenUpdate) -> AuthToken:
@@ -124,12 +124,12 @@ class LogDAO(AgentDAO):
     @checked
     def list(self, *, limit: int = 100, offset: int = 0) -> List[Log]:
         """Log lines, oldest first."""
-        return self._all(Log, "logs.list", **self._page(limit, offset))
+        return self.fetch_models(Log, "logs.list", **self.page_params(limit, offset))
 
     @checked
     def newest(self, n: int = 100) -> List[Log]:
         """The newest ``n`` log lines, newest first (the framework's ``get_logs(n)``)."""
-        return self._all(Log, "logs.newest", limit=self._page(n)["limit"])
+        return self.fetch_models(Log, "logs.newest", limit=self.page_params(n)["limit"])
 
     @checked
     def update(self, id: UUID, changes: LogUpdate) -> Log:

@@ -32,7 +32,7 @@ class AgentDAO(BaseDAO):
 
     def _find(self, model: type[M], /, **keys: Any) -> M | None:
         """The row with these keys (the table's ``get`` query), or ``None``."""
-        return self._one(model, f"{self.table}.get", **keys)
+        return self.fetch_model(model, f"{self.table}.get", **keys)
 
     def _change(self, model: type[M], changes: AgentUpdate, /, **keys: Any) -> M:
         """Apply the fields given in ``changes`` to the row with these keys; NotFound if none.
@@ -40,7 +40,7 @@ class AgentDAO(BaseDAO):
         With no field given nothing is written and the row comes back as it is.
         """
         if not changes.given():
-            return self._get(model, f"{self.table}.get", self.what, **keys)
+            return self.require_model(model, f"{self.table}.get", self.what, **keys)
         row = self.session.fetch_one(
             f"{self.table}.update", **changes.params(), now=utcnow(), **keys
         )
@@ -50,4 +50,4 @@ class AgentDAO(BaseDAO):
 
     def _remove(self, **keys: Any) -> bool:
         """Delete the row with these keys; True if there was one."""
-        return self._execute(f"{self.table}.delete", **keys) > 0
+        return self.session.execute(f"{self.table}.delete", **keys) > 0

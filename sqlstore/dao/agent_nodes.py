@@ -28,7 +28,7 @@ __all__ = ["NodeDAO", "RepoNodeDAO"]
 class _TreeDAO(AgentDAO):
     def _check_move(self, id: UUID, changes: NodeUpdate | RepoNodeUpdate) -> None:
         parent_id = changes.given().get("parent_id")
-        if parent_id is not None and self._value(
+        if parent_id is not None and self.session.fetch_value(
             f"{self.table}.in_subtree", id=id, candidate=parent_id
         ):
             raise InvalidInput(
@@ -55,15 +55,17 @@ class NodeDAO(_TreeDAO):
         self, parent_id: UUID | None = None, *, limit: int = 100, offset: int = 0
     ) -> List[Node]:
         """The children of ``parent_id``, or the roots when it is None; oldest first."""
-        page = self._page(limit, offset)
+        page = self.page_params(limit, offset)
         if parent_id is None:
-            return self._all(Node, "nodes.roots", **page)
-        return self._all(Node, "nodes.children", parent_id=parent_id, **page)
+            return self.fetch_models(Node, "nodes.roots", **page)
+        return self.fetch_models(Node, "nodes.children", parent_id=parent_id, **page)
 
     @checked
     def subtree(self, id: UUID, *, limit: int = 10_000) -> List[Node]:
         """The node and every node below it, oldest first (empty if there is no such node)."""
-        return self._all(Node, "nodes.subtree", id=id, limit=self._page(limit)["limit"])
+        return self.fetch_models(
+            Node, "nodes.subtree", id=id, limit=self.page_params(limit)["limit"]
+        )
 
     @checked
     def update(self, id: UUID, changes: NodeUpdate) -> Node:
@@ -96,26 +98,26 @@ class RepoNodeDAO(_TreeDAO):
         self, org: str, repo: str, branch: str = "main", *, limit: int = 100, offset: int = 0
     ) -> List[RepoNode]:
         """The nodes of one repository branch, by path."""
-        return self._all(
+        return self.fetch_models(
             RepoNode,
             "repo_nodes.list",
             org=org,
             repo=repo,
             branch=branch,
-            **self._page(limit, offset),
+            **self.page_params(limit, offset),
         )
 
     @checked
     def root(self, org: str, repo: str, branch: str = "main") -> RepoNode | None:
         """The root node (no parent) of one repository branch, or ``None``."""
-        return self._one(RepoNode, "repo_nodes.root", org=org, repo=repo, branch=branch)
+        return self.fetch_model(RepoNode, "repo_nodes.root", org=org, repo=repo, branch=branch)
 
     @checked
     def get_by_path(
         self, org: str, repo: str, abs_path: str, branch: str = "main"
     ) -> RepoNode | None:
         """The node at ``abs_path`` in one repository branch, or ``None``."""
-        return self._one(
+        return self.fetch_model(
             RepoNode,
             "repo_nodes.get_by_path",
             org=org,
@@ -127,12 +129,16 @@ class RepoNodeDAO(_TreeDAO):
     @checked
     def children(self, id: UUID, *, limit: int = 100, offset: int = 0) -> List[RepoNode]:
         """The children of a node, oldest first."""
-        return self._all(RepoNode, "repo_nodes.children", parent_id=id, **self._page(limit, offset))
+        return self.fetch_models(
+            RepoNode, "repo_nodes.children", parent_id=id, **self.page_params(limit, offset)
+        )
 
     @checked
     def subtree(self, id: UUID, *, limit: int = 10_000) -> List[RepoNode]:
         """The node and every node below it, oldest first."""
-        return self._all(RepoNode, "repo_nodes.subtree", id=id, limit=self._page(limit)["limit"])
+        return self.fetch_models(
+            RepoNode, "repo_nodes.subtree", id=id, limit=self.page_params(limit)["limit"]
+        )
 
     @checked
     def update(self, id: UUID, changes: RepoNodeUpdate) -> RepoNode:

@@ -40,14 +40,14 @@ class ProjectDAO(AgentDAO):
     @checked
     def get_by_name(self, name: str, orchestrator_id: UUID) -> Project | None:
         """The orchestrator's project (not a direct-message one) with this name, or ``None``."""
-        return self._one(
+        return self.fetch_model(
             Project, "projects.get_by_name", name=name, orchestrator_id=orchestrator_id
         )
 
     @checked
     def get_direct_message(self, operator_id: UUID) -> Project | None:
         """The direct-message project of this operator, or ``None``."""
-        return self._one(Project, "projects.get_direct_message", operator_id=operator_id)
+        return self.fetch_model(Project, "projects.get_direct_message", operator_id=operator_id)
 
     @checked
     def list(
@@ -59,12 +59,12 @@ class ProjectDAO(AgentDAO):
         offset: int = 0,
     ) -> List[Project]:
         """Projects in the order they were created; direct-message projects only if asked."""
-        return self._all(
+        return self.fetch_models(
             Project,
             "projects.list",
             orchestrator_id=orchestrator_id,
             include_direct_messages=include_direct_messages,
-            **self._page(limit, offset),
+            **self.page_params(limit, offset),
         )
 
     @checked
@@ -81,7 +81,7 @@ class ProjectDAO(AgentDAO):
 
     def _check_operators(self, orchestrator_id: UUID, *operator_ids: UUID | None) -> None:
         ids = [i for i in operator_ids if i is not None]
-        if ids and self._value(
+        if ids and self.session.fetch_value(
             "projects.foreign_operators", operator_ids=ids, orchestrator_id=orchestrator_id
         ):
             raise InvalidInput(
@@ -106,8 +106,8 @@ class MessageDAO(AgentDAO):
         if not news:
             return []
         now = utcnow()
-        self._execute_many("messages.insert", [{**m.model_dump(), "now": now} for m in news])
-        return self._all(Message, "messages.get_many", ids=[m.id for m in news])
+        self.session.execute_many("messages.insert", [{**m.model_dump(), "now": now} for m in news])
+        return self.fetch_models(Message, "messages.get_many", ids=[m.id for m in news])
 
     @checked
     def get(self, id: UUID) -> Message | None:
@@ -127,19 +127,19 @@ class MessageDAO(AgentDAO):
 
         Page by keyset: pass the last message of the previous page as ``after``.
         """
-        return self._all(
+        return self.fetch_models(
             Message,
             "messages.list",
             project_id=project_id,
             prompt=prompt,
             after_seq=0 if after is None else after.seq,
-            limit=self._page(limit)["limit"],
+            limit=self.page_params(limit)["limit"],
         )
 
     @checked
     def count(self, project_id: UUID) -> int:
         """How many messages the project has."""
-        return int(self._value("messages.count", project_id=project_id))
+        return int(self.session.fetch_value("messages.count", project_id=project_id))
 
     @checked
     def update(self, id: UUID, changes: MessageUpdate) -> Message:

@@ -59,12 +59,12 @@ class ToolDAO(AgentDAO):
     @checked
     def get_by_name(self, name: str, user_id: UUID) -> Tool | None:
         """The user's tool with this name, or ``None``."""
-        return self._one(Tool, "tools.get_by_name_for_user", name=name, user_id=user_id)
+        return self.fetch_model(Tool, "tools.get_by_name_for_user", name=name, user_id=user_id)
 
     @checked
     def list(self, *, limit: int = 100, offset: int = 0) -> List[Tool]:
         """Every tool, in the order they were created."""
-        return self._all(Tool, "tools.list", **self._page(limit, offset))
+        return self.fetch_models(Tool, "tools.list", **self.page_params(limit, offset))
 
     @checked
     def update(self, id: UUID, changes: ToolUpdate) -> Tool:
@@ -87,18 +87,20 @@ class ToolDAO(AgentDAO):
 
     def _detach(self, level: str, owner_id: UUID, tool_id: UUID) -> bool:
         table, key = _LINKS[level]
-        return self._execute(f"{table}.detach", **{key: owner_id}, tool_id=tool_id) > 0
+        return self.session.execute(f"{table}.detach", **{key: owner_id}, tool_id=tool_id) > 0
 
     def _tools(self, level: str, owner_id: UUID, limit: int, offset: int) -> List[Tool]:
         table, key = _LINKS[level]
-        params: dict[str, Any] = {key: owner_id, **self._page(limit, offset)}
-        return self._all(Tool, f"{table}.tools", **params)
+        params: dict[str, Any] = {key: owner_id, **self.page_params(limit, offset)}
+        return self.fetch_models(Tool, f"{table}.tools", **params)
 
     def _owners(
         self, model: type[M], level: str, tool_id: UUID, limit: int, offset: int
     ) -> List[M]:
         table, _ = _LINKS[level]
-        return self._all(model, f"{table}.owners", tool_id=tool_id, **self._page(limit, offset))
+        return self.fetch_models(
+            model, f"{table}.owners", tool_id=tool_id, **self.page_params(limit, offset)
+        )
 
     @checked
     def attach_to_user(self, user_id: UUID, tool_id: UUID) -> bool:

@@ -79,12 +79,12 @@ class UserDAO(AgentDAO):
     @checked
     def get_by_email(self, email: str) -> User | None:
         """The user with this email, or ``None``."""
-        return self._one(User, "users.get_by_email", email=email)
+        return self.fetch_model(User, "users.get_by_email", email=email)
 
     @checked
     def list(self, *, limit: int = 100, offset: int = 0) -> List[User]:
         """Users in the order they were created."""
-        return self._all(User, "users.list", **self._page(limit, offset))
+        return self.fetch_models(User, "users.list", **self.page_params(limit, offset))
 
     @checked
     def update(self, id: UUID, changes: UserUpdate) -> User:
@@ -114,15 +114,17 @@ class OrchestratorDAO(AgentDAO):
     @checked
     def get_by_name(self, name: str, user_id: UUID) -> Orchestrator | None:
         """The user's orchestrator with this name, or ``None``."""
-        return self._one(Orchestrator, "orchestrators.get_by_name", name=name, user_id=user_id)
+        return self.fetch_model(
+            Orchestrator, "orchestrators.get_by_name", name=name, user_id=user_id
+        )
 
     @checked
     def list(
         self, user_id: UUID | None = None, *, limit: int = 100, offset: int = 0
     ) -> List[Orchestrator]:
         """Orchestrators in the order they were created, of one user or of all."""
-        return self._all(
-            Orchestrator, "orchestrators.list", user_id=user_id, **self._page(limit, offset)
+        return self.fetch_models(
+            Orchestrator, "orchestrators.list", user_id=user_id, **self.page_params(limit, offset)
         )
 
     @checked
@@ -173,7 +175,7 @@ class OperatorDAO(AgentDAO):
     @checked
     def get_by_name(self, name: str, orchestrator_id: UUID) -> Operator | None:
         """The orchestrator's operator with this name, or ``None``."""
-        return self._one(
+        return self.fetch_model(
             Operator, "operators.get_by_name", name=name, orchestrator_id=orchestrator_id
         )
 
@@ -182,11 +184,11 @@ class OperatorDAO(AgentDAO):
         self, orchestrator_id: UUID | None = None, *, limit: int = 100, offset: int = 0
     ) -> List[Operator]:
         """Operators in the order they were created, of one orchestrator or of all."""
-        return self._all(
+        return self.fetch_models(
             Operator,
             "operators.list",
             orchestrator_id=orchestrator_id,
-            **self._page(limit, offset),
+            **self.page_params(limit, offset),
         )
 
     @atomic
@@ -195,7 +197,7 @@ class OperatorDAO(AgentDAO):
         """Change the fields given in ``changes``; a new name renames the direct-message project."""
         operator = self._change(Operator, changes, id=id, orchestrator_id=orchestrator_id)
         if "name" in changes.given():
-            self._execute(
+            self.session.execute(
                 "projects.rename_direct_message",
                 operator_id=id,
                 name=direct_message_project_name(operator.name),
@@ -237,12 +239,12 @@ class ClientDAO(AgentDAO):
         offset: int = 0,
     ) -> List[Client]:
         """Clients in the order they were created, filtered by orchestrator and operator."""
-        return self._all(
+        return self.fetch_models(
             Client,
             "clients.list",
             orchestrator_id=orchestrator_id,
             operator_id=operator_id,
-            **self._page(limit, offset),
+            **self.page_params(limit, offset),
         )
 
     @checked

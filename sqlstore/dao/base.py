@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import inspect
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterator
 from functools import cache
 from typing import Any, TypeVar
 
@@ -60,6 +60,11 @@ class BaseDAO:
 
     Each public method of a subclass runs as one call of the session (see
     ``Session.call``): a method that raises leaves the transaction as it was.
+
+    A subclass (one of ours or an app's) reads rows into models with
+    ``fetch_model``, ``require_model``, ``fetch_models`` and ``stream_models``,
+    checks paging with ``page_params``, and runs other statements on
+    ``self.session`` (``execute``, ``execute_many``, ``fetch_value``, ...).
     """
 
     def __init__(self, session: Session):
@@ -77,41 +82,39 @@ class BaseDAO:
                 continue
             setattr(cls, name, _as_call(attr))
 
-    def _one(self, model: type[M], query: str, /, **params: Any) -> M | None:
+    # Defined here, not on a subclass, so that __init_subclass__ does not wrap them:
+    # they run inside the public method that uses them, as part of its call.
+
+    def fetch_model(self, model: type[M], query: str, /, **params: Any) -> M | None:
+        """The named query's first row as a ``model``, or ``None`` if it returns no row."""
         row = self.session.fetch_one(query, **params)
         return None if row is None else model.model_validate(row)
 
-    def _get(self, model: type[M], query: str, what: str, /, **params: Any) -> M:
-        found = self._one(model, query, **params)
+    def require_model(self, model: type[M], query: str, what: str, /, **params: Any) -> M:
+        """The named query's first row as a ``model``; ``NotFound`` if there is none."""
+        found = self.fetch_model(model, query, **params)
         if found is None:
             key = ", ".join(f"{k}={v}" for k, v in params.items())
             raise NotFound(f"no {what} with {key}")
         return found
 
-    def _all(self, model: type[M], query: str, /, **params: Any) -> list[M]:
+    def fetch_models(self, model: type[M], query: str, /, **params: Any) -> list[M]:
+        """All rows of the named query as ``model`` instances, validated in one pass."""
         rows = self.session.fetch_all(query, **params)
         result: list[M] = _list_adapter(model).validate_python(rows)
         return result
 
-    def _stream(
+    def stream_models(
         self, model: type[M], query: str, /, batch_size: int = 1000, **params: Any
     ) -> Iterator[M]:
+        """The named query's rows as ``model`` instances, fetched in batches (bounded memory)."""
         adapter = _list_adapter(model)
         for rows in self.session.iterate(query, batch_size=batch_size, **params):
             yield from adapter.validate_python(rows)
 
-    def _value(self, query: str, /, **params: Any) -> Any:
-        return self.session.fetch_value(query, **params)
-
-    def _execute(self, query: str, /, **params: Any) -> int:
-        return self.session.execute(query, **params)
-
-    def _execute_many(self, query: str, rows: Iterable[Mapping[str, Any]], /) -> int:
-        return self.session.execute_many(query, rows)
-
     @staticmethod
-    def _page(limit: int, offset: int = 0) -> dict[str, int]:
-        """Checked paging parameters: 1..MAX_PAGE rows from offset 0 or more."""
+    def page_params(limit: int, offset: int = 0) -> dict[str, int]:
+        """Checked ``limit``/``offset`` parameters: 1..MAX_PAGE rows from offset 0 or more."""
         if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= MAX_PAGE:
             raise InvalidInput(f"limit must be an integer from 1 to {MAX_PAGE}, not {limit!r}")
         if isinstance(offset, bool) or not isinstance(offset, int) or offset < 0:

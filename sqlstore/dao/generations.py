@@ -68,12 +68,14 @@ class PromptDAO(BaseDAO):
     @checked
     def get_by_text(self, text: str) -> Prompt | None:
         """The prompt with exactly this text, or ``None``."""
-        return self._one(Prompt, "prompts.get_by_text", text=text)
+        return self.fetch_model(Prompt, "prompts.get_by_text", text=text)
 
     @checked
     def most_used(self, limit: int = 10) -> List[Prompt]:
         """The most used prompts first."""
-        return self._all(Prompt, "prompts.most_used", limit=self._page(limit)["limit"])
+        return self.fetch_models(
+            Prompt, "prompts.most_used", limit=self.page_params(limit)["limit"]
+        )
 
 
 class GenerationDAO(BaseDAO):
@@ -120,13 +122,13 @@ class GenerationDAO(BaseDAO):
                 for job in jobs
             ),
         )
-        self._execute("generations.record_prompts", texts=texts, now=now)
+        self.session.execute("generations.record_prompts", texts=texts, now=now)
         return count
 
     @checked
     def get(self, id: UUID) -> Generation | None:
         """The job with this id, or ``None``."""
-        return self._one(Generation, "generations.get", id=id)
+        return self.fetch_model(Generation, "generations.get", id=id)
 
     @checked
     def list(
@@ -145,14 +147,16 @@ class GenerationDAO(BaseDAO):
         """
         filters: dict[str, Any] = {"status": status, "model_name": model_name}
         if after is None:
-            return self._all(Generation, "generations.list", **filters, **self._page(limit, offset))
+            return self.fetch_models(
+                Generation, "generations.list", **filters, **self.page_params(limit, offset)
+            )
         if offset:
             raise InvalidInput("page with either offset or after, not both")
-        return self._all(
+        return self.fetch_models(
             Generation,
             "generations.list_after",
             **filters,
-            limit=self._page(limit)["limit"],
+            limit=self.page_params(limit)["limit"],
             after_created_at=after.created_at,
             after_id=after.id,
         )
@@ -170,10 +174,10 @@ class GenerationDAO(BaseDAO):
         PostgreSQL reads through a server-side cursor. Consume the iterator
         inside the session that made it.
         """
-        return self._stream(
+        return self.stream_models(
             Generation,
             "generations.list_all",
-            batch_size=self._page(batch_size)["limit"],
+            batch_size=self.page_params(batch_size)["limit"],
             status=status,
             model_name=model_name,
         )
@@ -186,7 +190,7 @@ class GenerationDAO(BaseDAO):
     @checked
     def count(self, status: GenerationStatus | None = None) -> int:
         """How many jobs there are, optionally of one status."""
-        return int(self._value("generations.count", status=status))
+        return int(self.session.fetch_value("generations.count", status=status))
 
     @checked
     def update(self, id: UUID, changes: GenerationUpdate) -> Generation:
@@ -195,7 +199,7 @@ class GenerationDAO(BaseDAO):
         With no field given nothing is written and the job comes back as it is.
         """
         if not changes.given():
-            return self._get(Generation, "generations.get", "generation", id=id)
+            return self.require_model(Generation, "generations.get", "generation", id=id)
         row = self.session.fetch_one("generations.update", id=id, **changes.params())
         if row is None:
             raise NotFound(f"no generation with id={id}")
@@ -260,7 +264,7 @@ class GenerationDAO(BaseDAO):
     @checked
     def delete(self, id: UUID) -> bool:
         """Delete a job; True if there was one."""
-        return self._execute("generations.delete", id=id) > 0
+        return self.session.execute("generations.delete", id=id) > 0
 
     def stats(self) -> dict[str, int]:
         """Jobs by status and the number of prompts, with the music service's keys."""

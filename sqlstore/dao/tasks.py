@@ -48,13 +48,13 @@ class TaskDAO(BaseDAO):
         ]
         if not rows:
             return 0
-        self._execute_many("tasks.insert_many", rows)
+        self.session.execute_many("tasks.insert_many", rows)
         return len(rows)
 
     @checked
     def get(self, id: UUID) -> Task | None:
         """The task with this id, or ``None``."""
-        return self._one(Task, "tasks.get", id=id)
+        return self.fetch_model(Task, "tasks.get", id=id)
 
     @checked
     def claim(
@@ -75,16 +75,16 @@ class TaskDAO(BaseDAO):
         user are not limited). Returned in claim order.
         """
         params: dict[str, Any] = {
-            "limit": self._page(limit)["limit"],
+            "limit": self.page_params(limit)["limit"],
             "max_retries": max_retries,
             "retryable_errors": sorted(retryable_errors),
             "now": utcnow(),
         }
         if max_active_per_user is None:
-            tasks = self._all(Task, "tasks.claim", **params)
+            tasks = self.fetch_models(Task, "tasks.claim", **params)
         else:
-            self._execute("tasks.claim_lock")
-            tasks = self._all(
+            self.session.execute("tasks.claim_lock")
+            tasks = self.fetch_models(
                 Task, "tasks.claim_per_user", **params, max_active_per_user=max_active_per_user
             )
         return sorted(tasks, key=_claim_order)
@@ -120,7 +120,7 @@ class TaskDAO(BaseDAO):
         """Touch updated_at of the given tasks (their worker is alive); return how many."""
         if not ids:
             return 0
-        return self._execute("tasks.heartbeat", ids=sorted(set(ids)), now=utcnow())
+        return self.session.execute("tasks.heartbeat", ids=sorted(set(ids)), now=utcnow())
 
     @checked
     def expire(
@@ -165,13 +165,13 @@ class TaskDAO(BaseDAO):
         """
         row = self.session.fetch_one("tasks.retry", id=id, now=utcnow())
         if row is None:
-            current = self._get(Task, "tasks.get", "task", id=id)
+            current = self.require_model(Task, "tasks.get", "task", id=id)
             raise InvalidTransition("task", id, current.status.value, TaskStatus.CREATED.value)
         return Task.model_validate(row)
 
     def active(self) -> List[Task]:
         """The tasks workers hold (assigned or running), oldest first."""
-        return self._all(Task, "tasks.active")
+        return self.fetch_models(Task, "tasks.active")
 
     @checked
     def incomplete_among(self, ids: List[UUID] | set[UUID] | tuple[UUID, ...]) -> List[UUID]:
@@ -192,12 +192,12 @@ class TaskDAO(BaseDAO):
         offset: int = 0,
     ) -> List[Task]:
         """Tasks newest first, optionally of one user and one status."""
-        return self._all(
+        return self.fetch_models(
             Task,
             "tasks.list",
             user_id=user_id,
             status=None if status is None else status.value,
-            **self._page(limit, offset),
+            **self.page_params(limit, offset),
         )
 
     @checked
@@ -212,7 +212,7 @@ class TaskDAO(BaseDAO):
     @checked
     def delete(self, id: UUID) -> bool:
         """Delete a task; True if there was one. A held (assigned or running) one is refused."""
-        if self._execute("tasks.delete", id=id) > 0:
+        if self.session.execute("tasks.delete", id=id) > 0:
             return True
         current = self.get(id)
         if current is None:

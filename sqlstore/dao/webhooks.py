@@ -32,7 +32,7 @@ class WebhookDAO(BaseDAO):
     @checked
     def get(self, webhook_id: UUID) -> Webhook | None:
         """The webhook with this id, or ``None``."""
-        return self._one(Webhook, "webhooks.get", id=webhook_id)
+        return self.fetch_model(Webhook, "webhooks.get", id=webhook_id)
 
     @checked
     def update(self, webhook_id: UUID, changes: WebhookUpdate) -> Webhook:
@@ -45,13 +45,13 @@ class WebhookDAO(BaseDAO):
             params = changes.params()
             if changes.events is not None:
                 params["events"] = Json([str(e) for e in changes.events])
-            self._execute("webhooks.update", id=webhook_id, **params)
-        return self._get(Webhook, "webhooks.get", "webhook", id=webhook_id)
+            self.session.execute("webhooks.update", id=webhook_id, **params)
+        return self.require_model(Webhook, "webhooks.get", "webhook", id=webhook_id)
 
     @checked
     def delete(self, webhook_id: UUID) -> bool:
         """Delete a webhook; True if there was one."""
-        return self._execute("webhooks.delete", id=webhook_id) > 0
+        return self.session.execute("webhooks.delete", id=webhook_id) > 0
 
     @checked
     def for_event(
@@ -63,4 +63,6 @@ class WebhookDAO(BaseDAO):
         hold ``event_type`` or are empty (every event). ``user_id=None`` gives
         the system-wide ones only; ``event_type=None`` matches every event.
         """
-        return self._all(Webhook, "webhooks.for_event", user_id=user_id, event_type=event_type)
+        return self.fetch_models(
+            Webhook, "webhooks.for_event", user_id=user_id, event_type=event_type
+        )

@@ -8,7 +8,7 @@ import psycopg
 from psycopg import sql
 
 from sqlstore.config import Settings
-from sqlstore.dialects._pg_connection import connect_kwargs
+from sqlstore.dialects._pg_connect import connect_kwargs
 from sqlstore.dialects._pg_errors import mapped as _mapped
 
 __all__ = ["create_database", "drop_database"]

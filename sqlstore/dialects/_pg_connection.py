@@ -21,6 +21,7 @@ from psycopg.types.json import set_json_loads
 from pydantic_core import from_json
 
 from sqlstore.config import Settings, redact
+from sqlstore.dialects._pg_connect import connect_kwargs
 from sqlstore.dialects._pg_errors import ABORTING as _ABORTING
 from sqlstore.dialects._pg_errors import STATEMENT_ERRORS as _STATEMENT_ERRORS
 from sqlstore.dialects._pg_errors import mapped as _mapped
@@ -42,7 +43,7 @@ from sqlstore.errors import (
 from sqlstore.queries import Query
 from sqlstore.sqltext import Code, Literal_, Statement
 
-__all__ = ["PGConnection", "connect_kwargs", "open_pool", "transaction"]
+__all__ = ["PGConnection", "open_pool", "transaction"]
 
 
 class PGConnection(Inspection, Connection):
@@ -312,29 +313,14 @@ def _copy_columns(statement: Statement) -> tuple[str, ...] | None:
     return tuple(name.strip() for name in found.group(1).split(","))
 
 
-def connect_kwargs(settings: Settings) -> dict[str, Any]:
-    """The psycopg connection arguments for ``settings``, password included (never log them)."""
-    url = settings.url
-    kwargs: dict[str, Any] = dict(url.options)
-    kwargs.update(dbname=url.database, connect_timeout=max(1, round(settings.connect_timeout)))
-    if url.username:
-        kwargs["user"] = url.username
-    if url.password is not None:
-        kwargs["password"] = url.password
-    if url.host:
-        kwargs["host"] = url.host
-    if url.port:
-        kwargs["port"] = url.port
+def open_pool(settings: Settings) -> Pool:
+    """A pool of UTC sessions on ``settings.url``, opened after one direct connection."""
+    kwargs = connect_kwargs(settings)
+    # Set in the startup packet: no round trip per connection.
     options = "-c TimeZone=UTC"
     if settings.statement_timeout > 0:
         options += f" -c statement_timeout={round(settings.statement_timeout * 1000)}"
     kwargs["options"] = options
-    return kwargs
-
-
-def open_pool(settings: Settings) -> Pool:
-    """A pool of UTC sessions on ``settings.url``, opened after one direct connection."""
-    kwargs = connect_kwargs(settings)
     # One direct connection first: a wrong host or password is a clear
     # ConfigError now, not a pool timeout later.
     try:

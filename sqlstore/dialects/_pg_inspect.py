@@ -12,7 +12,6 @@ from sqlstore.dialects._pg_errors import mapped as _mapped
 from sqlstore.dialects._pg_errors import raise_mapped as _raise_mapped
 from sqlstore.dialects.base import StatementProblem
 from sqlstore.queries import Query
-from sqlstore.sqltext import Param, Statement
 
 __all__ = ["Inspection"]
 
@@ -26,7 +25,7 @@ class Inspection:
     def check(self, query: Query) -> StatementProblem | None:
         """``PREPARE`` parses, analyses and types the statement without running it."""
         name = f"sqlstore_check{next(self._names)}"
-        text = f"PREPARE {name} AS {_numbered(query.statement)}"
+        text = f"PREPARE {name} AS {query.statement.numbered('$')}"
         try:
             with self.raw.transaction():
                 self.raw.execute(text)
@@ -64,7 +63,7 @@ class Inspection:
             with _mapped(query), self.raw.transaction() as tx:
                 for setting in settings:
                     self.raw.execute(f"SET LOCAL {setting}")
-                self.raw.execute(f"PREPARE {name} AS {_numbered(query.statement)}")
+                self.raw.execute(f"PREPARE {name} AS {query.statement.numbered('$')}")
                 prepared = True
                 run = f"EXECUTE {name}({nulls})" if nulls else f"EXECUTE {name}"
                 lines = [str(r[0]) for r in self.raw.execute(f"EXPLAIN (COSTS OFF) {run}")]
@@ -84,11 +83,3 @@ class Inspection:
         with _mapped(None):
             row = self.raw.execute(stmt).fetchone()
         return int(row[0]) if row else 0
-
-
-def _numbered(statement: Statement) -> str:
-    """The statement with ``$1``, ``$2``... for its parameters, as PREPARE takes it."""
-    number = {name: i for i, name in enumerate(statement.params, 1)}
-    return "".join(
-        f"${number[seg.name]}" if isinstance(seg, Param) else seg.text for seg in statement.segments
-    )

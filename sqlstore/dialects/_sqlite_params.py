@@ -20,7 +20,7 @@ from uuid import UUID
 from sqlstore.dialects._values import NUL_IN_TEXT, json_text, refuse_bytes
 from sqlstore.errors import ParameterError
 from sqlstore.queries import Query
-from sqlstore.sqltext import Param, parse
+from sqlstore.sqltext import parse
 from sqlstore.types import DATETIME_RANGE, Json, format_utc
 
 __all__ = ["adapt", "adapt_params", "adapted_rows", "positional"]
@@ -102,11 +102,7 @@ def positional(sql: str) -> tuple[str, tuple[str, ...]]:
     sqlite3 binds a tuple by position faster than a dict by name.
     """
     statement = parse(sql)
-    number = {name: i for i, name in enumerate(statement.params, 1)}
-    text = "".join(
-        f"?{number[seg.name]}" if isinstance(seg, Param) else seg.text for seg in statement.segments
-    )
-    return text, statement.params
+    return statement.numbered("?"), statement.params
 
 
 def adapted_rows(

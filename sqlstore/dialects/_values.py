@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any, NoReturn
 
-from sqlstore.types import DATETIME_RANGE, dumps_json
+from sqlstore.types import DATETIME_RANGE, dumps_json, json_has_nul
 
 __all__ = [
     "BYTES_REFUSED",
@@ -58,11 +58,6 @@ def check_utc_range(value: datetime) -> None:
             raise ValueError(f"{DATETIME_RANGE}: {value.isoformat()}") from None
 
 
-# ``\u0000`` written by the encoder for a NUL character: an escape whose
-# backslash is not itself escaped (``\\u0000`` is the six characters \u0000).
-_NUL_ESCAPE = re.compile(r"(?<!\\)(?:\\\\)*\\u0000")
-
-
 # A string (kept as it is) or a number written with a positive exponent.
 _BIG_NUMBER = re.compile(r'"(?:[^"\\]|\\.)*"|(-?\d+(?:\.\d+)?e\+\d+)')
 
@@ -80,7 +75,7 @@ def json_text(value: Any) -> str:
         text = dumps_json(value)
     except (TypeError, ValueError, RecursionError) as exc:
         raise ValueError(f"not storable as JSON: {exc}") from None
-    if "\\u0000" in text and _NUL_ESCAPE.search(text):
+    if json_has_nul(text):
         raise ValueError(f"not storable as JSON: {NUL_IN_TEXT}")
     if "e+" in text:
         # Python writes a float of 1e16 or more as 4.85e+16. JSONB keeps numbers

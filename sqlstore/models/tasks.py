@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 from enum import StrEnum
 from typing import Annotated, Any
 from uuid import UUID, uuid4
@@ -11,7 +10,7 @@ from uuid import UUID, uuid4
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from sqlstore.models._types import JsonObject, UtcDateTime
-from sqlstore.types import dumps_json
+from sqlstore.types import dumps_json, json_has_nul
 
 __all__ = ["Task", "TaskCreate", "TaskStatus", "TaskUpdate"]
 
@@ -44,12 +43,6 @@ def _refuse_constant(name: str) -> Any:
     raise ValueError(f"{name} is not valid JSON")
 
 
-# ``\u0000`` written by the encoder for a NUL character: an escape whose backslash is
-# not itself escaped (the text ``\\u0000`` is the six characters \u0000, which both
-# dialects store), as in ``sqlstore.dialects._values``.
-_NUL_ESCAPE = re.compile(r"(?<!\\)(?:\\\\)*\\u0000")
-
-
 def _storable_json(value: dict[str, Any]) -> dict[str, Any]:
     """The object as both dialects store it, or a ValueError for what one would refuse.
 
@@ -61,7 +54,7 @@ def _storable_json(value: dict[str, Any]) -> dict[str, Any]:
         text = dumps_json(value)
     except TypeError as exc:
         raise ValueError(str(exc)) from None
-    if "\\u0000" in text and _NUL_ESCAPE.search(text):
+    if json_has_nul(text):
         raise ValueError("JSON text must not contain a NUL character")
     loaded: dict[str, Any] = json.loads(text, parse_constant=_refuse_constant)
     return loaded
