@@ -238,5 +238,5 @@ def test_the_cascades_are_the_databases_not_the_daos(store: Store) -> None:
     ada, _, _ = _two_users(store)
     before = counts(store)
     with store.session() as session:
-        assert session.execute("users.delete", id=ada.w.user.id) == 1
+        assert session.execute("agents.users.delete", id=ada.w.user.id) == 1
     assert counts(store) == _minus(before, dict(PER_USER, tools=0))

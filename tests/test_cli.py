@@ -190,28 +190,28 @@ def test_queries_lists_every_query_with_where_it_runs_and_its_header() -> None:
         r"^generations\.stats +both +Generations by status .* key names\.$", result.out, re.M
     )
     only = invoke("queries", "--dialect", "sqlite").out
-    assert "catalog.backend_pid" not in only and "generations.get" in only
+    assert "catalog.backend_pid" not in only and "generations.generations.get" in only
     assert only.rstrip().endswith(" queries")
 
 
 def test_show_prints_the_exact_sql_each_dialect_receives() -> None:
-    lite = invoke("show", "generations.set_status", "--dialect", "sqlite")
+    lite = invoke("show", "generations.generations.set_status", "--dialect", "sqlite")
     assert lite.code == 0
     assert "-- dialect:    sqlite" in lite.out
-    assert "-- file:       sql/generations/set_status.sql" in lite.out
+    assert "-- file:       sql/generations/generations/set_status.sql" in lite.out
     assert ":from_statuses (a list, sent as JSON to json_each)" in lite.out
     assert "status IN (SELECT value FROM json_each(COALESCE(:from_statuses, '[null]')))" in lite.out
-    pg = invoke("show", "generations.set_status", "--dialect", "postgresql")
+    pg = invoke("show", "generations.generations.set_status", "--dialect", "postgresql")
     assert "%(from_statuses)s (a list, sent as an array)" in pg.out
     assert "status = ANY(%(from_statuses)s)" in pg.out
     # Without --dialect the --database URL's dialect is used, and nothing connects.
     offline = run(
-        "--database", "postgresql://app:s3cret@127.0.0.1:1/none", "show", "prompts.get_by_text"
+        "--database", "postgresql://app:s3cret@127.0.0.1:1/none", "show", "generations.prompts.get_by_text"
     )
     assert offline.code == 0 and "WHERE text = %(text)s" in offline.out
     assert "s3cret" not in offline.out + offline.err
     unknown = invoke("show", "generations.gett", "--dialect", "sqlite")
-    assert "did you mean 'generations.get'" in _one_line_error(unknown)
+    assert "did you mean 'generations.generations.get'" in _one_line_error(unknown)
 
 
 def test_check_passes_over_the_builtin_queries(sqlstore_url: str) -> None:
@@ -250,14 +250,14 @@ def test_check_plans_shows_plans_and_warnings(sqlstore_url: str, tmp_path: Path)
 
 
 def test_explain_shows_a_plan_for_real_values(sqlstore_url: str) -> None:
-    result = invoke("--database", sqlstore_url, "explain", "generations.count", "status=pending")
+    result = invoke("--database", sqlstore_url, "explain", "generations.generations.count", "status=pending")
     assert result.code == 0, result.err
     assert "generations" in result.out
     listed = invoke(
         "--database",
         sqlstore_url,
         "explain",
-        "generations.set_status",
+        "generations.generations.set_status",
         "status=failed",
         "error_message=boom",
         "now=2026-01-01T00:00:00+00:00",
@@ -265,9 +265,9 @@ def test_explain_shows_a_plan_for_real_values(sqlstore_url: str) -> None:
         'from_statuses=["pending", "processing"]',
     )
     assert listed.code == 0, listed.err
-    missing = invoke("--database", sqlstore_url, "explain", "generations.count")
+    missing = invoke("--database", sqlstore_url, "explain", "generations.generations.count")
     assert "missing parameter :status" in _one_line_error(missing)
-    bad = invoke("--database", sqlstore_url, "explain", "generations.count", "status")
+    bad = invoke("--database", sqlstore_url, "explain", "generations.generations.count", "status")
     assert "'status' is not KEY=VALUE" in _one_line_error(bad) and bad.code == 2
 
 

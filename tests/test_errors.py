@@ -46,7 +46,7 @@ def test_unique_violation_is_already_exists(store: Store) -> None:
         GenerationDAO(session).create(gen)
     with pytest.raises(AlreadyExists) as info, store.session() as session:
         GenerationDAO(session).create(gen)
-    assert info.value.query == "generations.insert"
+    assert info.value.query == "generations.generations.insert"
     assert "insert.sql" in str(info.value)
     assert info.value.__cause__ is not None
     assert _count(store) == 1

@@ -27,7 +27,7 @@ __all__ = ["AuthStateDAO", "AuthTokenDAO", "LogDAO"]
 class AuthStateDAO(AgentDAO):
     """OAuth states and where each sends the user back to; a state is unique."""
 
-    table, what = "auth_states", "auth state"
+    queries, what = "agent_auth.auth_states", "auth state"
 
     def create(self, new: AuthStateCreate) -> AuthState:
         """Store an auth state; a state already stored is ``AlreadyExists``."""
@@ -41,12 +41,12 @@ class AuthStateDAO(AgentDAO):
     @checked
     def get_by_state(self, state: str) -> AuthState | None:
         """The auth state with this state string, or ``None``."""
-        return self._one(AuthState, "auth_states.get_by_state", state=state)
+        return self._one(AuthState, "agent_auth.auth_states.get_by_state", state=state)
 
     @checked
     def list(self, *, limit: int = 100, offset: int = 0) -> List[AuthState]:
         """Auth states, oldest first."""
-        return self._all(AuthState, "auth_states.list", **self._page(limit, offset))
+        return self._all(AuthState, "agent_auth.auth_states.list", **self._page(limit, offset))
 
     @checked
     def update(self, id: UUID, changes: AuthStateUpdate) -> AuthState:
@@ -62,7 +62,7 @@ class AuthStateDAO(AgentDAO):
 class AuthTokenDAO(AgentDAO):
     """Users' refresh tokens, one per user; deleting the user deletes the token."""
 
-    table, what = "auth_tokens", "auth token"
+    queries, what = "agent_auth.auth_tokens", "auth token"
 
     def create(self, new: AuthTokenCreate) -> AuthToken:
         """Store a user's token; a user who has one already is ``AlreadyExists`` (see ``save``)."""
@@ -74,7 +74,7 @@ class AuthTokenDAO(AgentDAO):
         new = AuthTokenCreate.model_validate(
             {"id": uuid4(), "user_id": user_id, "refresh_token": refresh_token}
         )
-        return self._insert(AuthToken, new, query="auth_tokens.save")
+        return self._insert(AuthToken, new, query="agent_auth.auth_tokens.save")
 
     @checked
     def get(self, id: UUID) -> AuthToken | None:
@@ -84,12 +84,12 @@ class AuthTokenDAO(AgentDAO):
     @checked
     def get_for_user(self, user_id: UUID) -> AuthToken | None:
         """The user's token, or ``None``."""
-        return self._one(AuthToken, "auth_tokens.get_for_user", user_id=user_id)
+        return self._one(AuthToken, "agent_auth.auth_tokens.get_for_user", user_id=user_id)
 
     @checked
     def list(self, *, limit: int = 100, offset: int = 0) -> List[AuthToken]:
         """Tokens, oldest first."""
-        return self._all(AuthToken, "auth_tokens.list", **self._page(limit, offset))
+        return self._all(AuthToken, "agent_auth.auth_tokens.list", **self._page(limit, offset))
 
     @checked
     def update(self, id: UUID, changes: AuthTokenUpdate) -> AuthToken:
@@ -105,7 +105,7 @@ class AuthTokenDAO(AgentDAO):
 class LogDAO(AgentDAO):
     """Log lines (level and message)."""
 
-    table, what = "logs", "log line"
+    queries, what = "agents.logs", "log line"
 
     def create(self, new: LogCreate) -> Log:
         """Store a log line."""
@@ -124,12 +124,12 @@ class LogDAO(AgentDAO):
     @checked
     def list(self, *, limit: int = 100, offset: int = 0) -> List[Log]:
         """Log lines, oldest first."""
-        return self._all(Log, "logs.list", **self._page(limit, offset))
+        return self._all(Log, "agents.logs.list", **self._page(limit, offset))
 
     @checked
     def newest(self, n: int = 100) -> List[Log]:
         """The newest ``n`` log lines, newest first (the framework's ``get_logs(n)``)."""
-        return self._all(Log, "logs.newest", limit=self._page(n)["limit"])
+        return self._all(Log, "agents.logs.newest", limit=self._page(n)["limit"])
 
     @checked
     def update(self, id: UUID, changes: LogUpdate) -> Log:

@@ -29,7 +29,7 @@ class _TreeDAO(AgentDAO):
     def _check_move(self, id: UUID, changes: NodeUpdate | RepoNodeUpdate) -> None:
         parent_id = changes.given().get("parent_id")
         if parent_id is not None and self._value(
-            f"{self.table}.in_subtree", id=id, candidate=parent_id
+            f"{self.queries}.in_subtree", id=id, candidate=parent_id
         ):
             raise InvalidInput(
                 f"cannot move {self.what} {id} under {parent_id}: that is itself or below it"
@@ -39,7 +39,7 @@ class _TreeDAO(AgentDAO):
 class NodeDAO(_TreeDAO):
     """Nodes of a tree."""
 
-    table, what = "nodes", "node"
+    queries, what = "agent_trees.nodes", "node"
 
     def create(self, new: NodeCreate) -> Node:
         """Store a node under its parent (or as a root); a missing parent is ``ForeignKeyError``."""
@@ -57,13 +57,13 @@ class NodeDAO(_TreeDAO):
         """The children of ``parent_id``, or the roots when it is None; oldest first."""
         page = self._page(limit, offset)
         if parent_id is None:
-            return self._all(Node, "nodes.roots", **page)
-        return self._all(Node, "nodes.children", parent_id=parent_id, **page)
+            return self._all(Node, "agent_trees.nodes.roots", **page)
+        return self._all(Node, "agent_trees.nodes.children", parent_id=parent_id, **page)
 
     @checked
     def subtree(self, id: UUID, *, limit: int = 10_000) -> List[Node]:
         """The node and every node below it, oldest first (empty if there is no such node)."""
-        return self._all(Node, "nodes.subtree", id=id, limit=self._page(limit)["limit"])
+        return self._all(Node, "agent_trees.nodes.subtree", id=id, limit=self._page(limit)["limit"])
 
     @checked
     def update(self, id: UUID, changes: NodeUpdate) -> Node:
@@ -80,7 +80,7 @@ class NodeDAO(_TreeDAO):
 class RepoNodeDAO(_TreeDAO):
     """Nodes of repository trees: directories, files and chunks with their summaries."""
 
-    table, what = "repo_nodes", "repository node"
+    queries, what = "agent_trees.repo_nodes", "repository node"
 
     def create(self, new: RepoNodeCreate) -> RepoNode:
         """Store a repository node; a missing parent is ``ForeignKeyError``."""
@@ -98,7 +98,7 @@ class RepoNodeDAO(_TreeDAO):
         """The nodes of one repository branch, by path."""
         return self._all(
             RepoNode,
-            "repo_nodes.list",
+            "agent_trees.repo_nodes.list",
             org=org,
             repo=repo,
             branch=branch,
@@ -108,7 +108,7 @@ class RepoNodeDAO(_TreeDAO):
     @checked
     def root(self, org: str, repo: str, branch: str = "main") -> RepoNode | None:
         """The root node (no parent) of one repository branch, or ``None``."""
-        return self._one(RepoNode, "repo_nodes.root", org=org, repo=repo, branch=branch)
+        return self._one(RepoNode, "agent_trees.repo_nodes.root", org=org, repo=repo, branch=branch)
 
     @checked
     def get_by_path(
@@ -117,7 +117,7 @@ class RepoNodeDAO(_TreeDAO):
         """The node at ``abs_path`` in one repository branch, or ``None``."""
         return self._one(
             RepoNode,
-            "repo_nodes.get_by_path",
+            "agent_trees.repo_nodes.get_by_path",
             org=org,
             repo=repo,
             branch=branch,
@@ -127,12 +127,12 @@ class RepoNodeDAO(_TreeDAO):
     @checked
     def children(self, id: UUID, *, limit: int = 100, offset: int = 0) -> List[RepoNode]:
         """The children of a node, oldest first."""
-        return self._all(RepoNode, "repo_nodes.children", parent_id=id, **self._page(limit, offset))
+        return self._all(RepoNode, "agent_trees.repo_nodes.children", parent_id=id, **self._page(limit, offset))
 
     @checked
     def subtree(self, id: UUID, *, limit: int = 10_000) -> List[RepoNode]:
         """The node and every node below it, oldest first."""
-        return self._all(RepoNode, "repo_nodes.subtree", id=id, limit=self._page(limit)["limit"])
+        return self._all(RepoNode, "agent_trees.repo_nodes.subtree", id=id, limit=self._page(limit)["limit"])
 
     @checked
     def update(self, id: UUID, changes: RepoNodeUpdate) -> RepoNode:

@@ -29,18 +29,18 @@ __all__ = ["ToolDAO"]
 
 M = TypeVar("M", bound=BaseModel)
 
-# level -> (link table, its owner key)
+# level -> (the link table's query prefix, its owner key)
 _LINKS = {
-    "user": ("user_tools", "user_id"),
-    "orchestrator": ("orchestrator_tools", "orchestrator_id"),
-    "operator": ("operator_tools", "operator_id"),
+    "user": ("agent_tools.user_tools", "user_id"),
+    "orchestrator": ("agent_tools.orchestrator_tools", "orchestrator_id"),
+    "operator": ("agent_tools.operator_tools", "operator_id"),
 }
 
 
 class ToolDAO(AgentDAO):
     """Tools, attached and detached at user, orchestrator and operator level."""
 
-    table, what = "tools", "tool"
+    queries, what = "agent_tools.tools", "tool"
 
     @atomic
     def create(self, new: ToolCreate, *, user_id: UUID | None = None) -> Tool:
@@ -59,12 +59,12 @@ class ToolDAO(AgentDAO):
     @checked
     def get_by_name(self, name: str, user_id: UUID) -> Tool | None:
         """The user's tool with this name, or ``None``."""
-        return self._one(Tool, "tools.get_by_name_for_user", name=name, user_id=user_id)
+        return self._one(Tool, "agent_tools.tools.get_by_name_for_user", name=name, user_id=user_id)
 
     @checked
     def list(self, *, limit: int = 100, offset: int = 0) -> List[Tool]:
         """Every tool, in the order they were created."""
-        return self._all(Tool, "tools.list", **self._page(limit, offset))
+        return self._all(Tool, "agent_tools.tools.list", **self._page(limit, offset))
 
     @checked
     def update(self, id: UUID, changes: ToolUpdate) -> Tool:

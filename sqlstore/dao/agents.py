@@ -65,7 +65,7 @@ def direct_message_project_name(operator_name: str) -> str:
 class UserDAO(AgentDAO):
     """Users; the email is unique."""
 
-    table, what = "users", "user"
+    queries, what = "agents.users", "user"
 
     def create(self, new: UserCreate) -> User:
         """Store a user; a taken email is ``AlreadyExists``."""
@@ -79,12 +79,12 @@ class UserDAO(AgentDAO):
     @checked
     def get_by_email(self, email: str) -> User | None:
         """The user with this email, or ``None``."""
-        return self._one(User, "users.get_by_email", email=email)
+        return self._one(User, "agents.users.get_by_email", email=email)
 
     @checked
     def list(self, *, limit: int = 100, offset: int = 0) -> List[User]:
         """Users in the order they were created."""
-        return self._all(User, "users.list", **self._page(limit, offset))
+        return self._all(User, "agents.users.list", **self._page(limit, offset))
 
     @checked
     def update(self, id: UUID, changes: UserUpdate) -> User:
@@ -100,7 +100,7 @@ class UserDAO(AgentDAO):
 class OrchestratorDAO(AgentDAO):
     """Orchestrators; the name is unique per user. ``user_id=None`` means any user."""
 
-    table, what = "orchestrators", "orchestrator"
+    queries, what = "agents.orchestrators", "orchestrator"
 
     def create(self, new: OrchestratorCreate) -> Orchestrator:
         """Store an orchestrator; a name the user already uses is ``AlreadyExists``."""
@@ -114,7 +114,7 @@ class OrchestratorDAO(AgentDAO):
     @checked
     def get_by_name(self, name: str, user_id: UUID) -> Orchestrator | None:
         """The user's orchestrator with this name, or ``None``."""
-        return self._one(Orchestrator, "orchestrators.get_by_name", name=name, user_id=user_id)
+        return self._one(Orchestrator, "agents.orchestrators.get_by_name", name=name, user_id=user_id)
 
     @checked
     def list(
@@ -122,7 +122,7 @@ class OrchestratorDAO(AgentDAO):
     ) -> List[Orchestrator]:
         """Orchestrators in the order they were created, of one user or of all."""
         return self._all(
-            Orchestrator, "orchestrators.list", user_id=user_id, **self._page(limit, offset)
+            Orchestrator, "agents.orchestrators.list", user_id=user_id, **self._page(limit, offset)
         )
 
     @checked
@@ -141,7 +141,7 @@ class OrchestratorDAO(AgentDAO):
 class OperatorDAO(AgentDAO):
     """Operators of an orchestrator, each with its direct-message project."""
 
-    table, what = "operators", "operator"
+    queries, what = "agents.operators", "operator"
 
     @atomic
     def create(self, new: OperatorCreate) -> Operator:
@@ -153,7 +153,7 @@ class OperatorDAO(AgentDAO):
         new = OperatorCreate.model_validate(new)
         operator = self._insert(Operator, new)
         project = self.session.fetch_one(
-            "projects.insert_direct_message",
+            "agent_projects.projects.insert_direct_message",
             id=uuid4(),
             orchestrator_id=new.orchestrator_id,
             operator_id=operator.id,
@@ -174,7 +174,7 @@ class OperatorDAO(AgentDAO):
     def get_by_name(self, name: str, orchestrator_id: UUID) -> Operator | None:
         """The orchestrator's operator with this name, or ``None``."""
         return self._one(
-            Operator, "operators.get_by_name", name=name, orchestrator_id=orchestrator_id
+            Operator, "agents.operators.get_by_name", name=name, orchestrator_id=orchestrator_id
         )
 
     @checked
@@ -184,7 +184,7 @@ class OperatorDAO(AgentDAO):
         """Operators in the order they were created, of one orchestrator or of all."""
         return self._all(
             Operator,
-            "operators.list",
+            "agents.operators.list",
             orchestrator_id=orchestrator_id,
             **self._page(limit, offset),
         )
@@ -196,7 +196,7 @@ class OperatorDAO(AgentDAO):
         operator = self._change(Operator, changes, id=id, orchestrator_id=orchestrator_id)
         if "name" in changes.given():
             self._execute(
-                "projects.rename_direct_message",
+                "agent_projects.projects.rename_direct_message",
                 operator_id=id,
                 name=direct_message_project_name(operator.name),
                 now=utcnow(),
@@ -216,7 +216,7 @@ class OperatorDAO(AgentDAO):
 class ClientDAO(AgentDAO):
     """The LLM clients of an operator, scoped by operator and orchestrator."""
 
-    table, what = "clients", "client"
+    queries, what = "agents.clients", "client"
 
     def create(self, new: ClientCreate) -> Client:
         """Store a client; an operator missing from the orchestrator is ``ForeignKeyError``."""
@@ -239,7 +239,7 @@ class ClientDAO(AgentDAO):
         """Clients in the order they were created, filtered by orchestrator and operator."""
         return self._all(
             Client,
-            "clients.list",
+            "agents.clients.list",
             orchestrator_id=orchestrator_id,
             operator_id=operator_id,
             **self._page(limit, offset),
@@ -265,6 +265,6 @@ class AgentStoreDAO(BaseDAO):
 
     def counts(self) -> dict[str, int]:
         """How many rows each table of the agent store holds."""
-        row = self.session.fetch_one("agent_store.counts")
+        row = self.session.fetch_one("agents.store.counts")
         assert row is not None  # an aggregate always returns one row
         return {table: int(row[table]) for table in AGENT_TABLES}

@@ -50,17 +50,17 @@ class MediaDAO(BaseDAO):
     @checked
     def check_media_exists(self, media_id: MediaId) -> bool:
         """True if a media (of any type) has this id."""
-        return self._value("media.exists", id=media_id) is not None
+        return self._value("media.media.exists", id=media_id) is not None
 
     @checked
     def get(self, media_id: MediaId) -> Media | None:
         """The media row with this id, or ``None``."""
-        return self._one(Media, "media.get", id=media_id)
+        return self._one(Media, "media.media.get", id=media_id)
 
     @checked
     def delete(self, media_id: MediaId) -> bool:
         """Delete a media with everything that hangs off it; True if there was one."""
-        return self._execute("media.delete", id=media_id) > 0
+        return self._execute("media.media.delete", id=media_id) > 0
 
     def insert_media(self, media_id: str, now: datetime) -> None:
         """Insert the media row, as ``media_type``: an extension point for a subclass's ``save``.
@@ -70,7 +70,7 @@ class MediaDAO(BaseDAO):
         the session after catching the error. A taken id is ``AlreadyExists``.
         """
         try:
-            self._execute("media.insert", id=media_id, media_type=self.media_type, now=now)
+            self._execute("media.media.insert", id=media_id, media_type=self.media_type, now=now)
         except AlreadyExists as exc:
             err = AlreadyExists(
                 f"media id {media_id!r} already exists", query=exc.query, path=exc.path
@@ -96,7 +96,7 @@ class VideoDAO(MediaDAO):
     def insert_video(self, video: VideoCreate, now: datetime) -> None:
         """Insert the video row after ``insert_media``: an extension point of ``save``."""
         self._execute(
-            "video.insert",
+            "media.video.insert",
             id=video.id,
             path=video.path,
             url=video.url,
@@ -113,12 +113,12 @@ class VideoDAO(MediaDAO):
     @checked
     def get(self, media_id: MediaId) -> Video | None:
         """The video with this id (media and video rows joined), or ``None``."""
-        return self._one(Video, "video.get", id=media_id)
+        return self._one(Video, "media.video.get", id=media_id)
 
     @checked
     def get_metadata(self, media_id: MediaId) -> VideoMetadata:
         """The title and description of a video; ``NotFound`` if there is none."""
-        return self._get(VideoMetadata, "video.get_metadata", "video", id=media_id)
+        return self._get(VideoMetadata, "media.video.get_metadata", "video", id=media_id)
 
     @checked
     def update(self, media_id: MediaId, changes: VideoUpdate) -> Video:
@@ -128,7 +128,7 @@ class VideoDAO(MediaDAO):
         comes back as it is.
         """
         if changes.given():
-            self._execute("video.update", id=media_id, **changes.params())
+            self._execute("media.video.update", id=media_id, **changes.params())
         found = self.get(media_id)  # a subclass's get: its own model
         if found is None:
             raise NotFound(f"no video with id={media_id}")
@@ -137,7 +137,7 @@ class VideoDAO(MediaDAO):
     @checked
     def delete(self, media_id: MediaId) -> bool:
         """Delete a video with its transcripts and captions; True if there was one."""
-        return self._execute("video.delete", id=media_id) > 0
+        return self._execute("media.video.delete", id=media_id) > 0
 
 
 class TranscriptDAO(BaseDAO):
@@ -148,7 +148,7 @@ class TranscriptDAO(BaseDAO):
         new = TranscriptCreate.model_validate(new)
         with _media_must_exist(new.media_id):
             row = self.session.fetch_one(
-                "transcripts.insert",
+                "media.transcripts.insert",
                 model=new.model,
                 media_id=new.media_id,
                 transcript=new.transcript,
@@ -162,7 +162,7 @@ class TranscriptDAO(BaseDAO):
     @checked
     def get(self, model_name: str, media_id: MediaId) -> Transcript | None:
         """The latest transcript of a media by a model, or ``None``."""
-        return self._one(Transcript, "transcripts.get", model=model_name, media_id=media_id)
+        return self._one(Transcript, "media.transcripts.get", model=model_name, media_id=media_id)
 
 
 FrameId = Annotated[int, Field(ge=0)]
@@ -209,10 +209,10 @@ class CaptionDAO(BaseDAO):
         if not rows:
             return 0
         with _media_must_exist(media_id):
-            self._execute_many("captions.insert", rows)
+            self._execute_many("media.captions.insert", rows)
         return len(rows)
 
     @checked
     def get(self, model_name: str, media_id: MediaId) -> List[Caption]:
         """The captions of a media by a model, in frame order."""
-        return self._all(Caption, "captions.get", model=model_name, media_id=media_id)
+        return self._all(Caption, "media.captions.get", model=model_name, media_id=media_id)
