@@ -100,7 +100,10 @@ class SQLiteDriverWorkload:
             self.conn.execute("COMMIT")
 
     def insert(self, news: list[GenerationCreate]) -> list[Generation]:
-        insert, track = self.sql["generations.generations.insert"], self.sql["generations.prompts.track_usage"]
+        insert, track = (
+            self.sql["generations.generations.insert"],
+            self.sql["generations.prompts.track_usage"],
+        )
         conn = self.conn
 
         def work() -> list[Generation]:
@@ -131,7 +134,10 @@ class SQLiteDriverWorkload:
         return self._write(work)
 
     def insert_bulk(self, news: list[GenerationCreate]) -> int:
-        insert, record = self.sql["generations.generations.copy_in"], self.sql["generations.generations.record_prompts"]
+        insert, record = (
+            self.sql["generations.generations.copy_in"],
+            self.sql["generations.generations.record_prompts"],
+        )
         conn = self.conn
 
         def work() -> int:
@@ -284,7 +290,10 @@ class PostgresDriverWorkload:
         self.conn.close()
 
     def insert(self, news: list[GenerationCreate]) -> list[Generation]:
-        insert, track = self.sql["generations.generations.insert"], self.sql["generations.prompts.track_usage"]
+        insert, track = (
+            self.sql["generations.generations.insert"],
+            self.sql["generations.prompts.track_usage"],
+        )
         out = []
         with self.conn.transaction(), self.conn.cursor(row_factory=dict_row) as cur:
             for new in news:
@@ -347,7 +356,10 @@ class PostgresDriverWorkload:
         return out
 
     def list(self, status: str, n: int, page: int) -> list[Generation]:
-        first, after_q = self.sql["generations.generations.list"], self.sql["generations.generations.list_after"]
+        first, after_q = (
+            self.sql["generations.generations.list"],
+            self.sql["generations.generations.list_after"],
+        )
         out: list[Generation] = []
         with self.conn.transaction(), self.conn.cursor(row_factory=dict_row) as cur:
             while len(out) < n:

@@ -261,7 +261,10 @@ def naive_datetimes(env: Env) -> str | None:
                 after_id=after.id,
             )
             if [str(r["id"]) for r in rows] != [str(g.id) for g in older]:
-                return f"generations.generations.list_after with {after.created_at!r} paged differently"
+                return (
+                    f"generations.generations.list_after with {after.created_at!r}"
+                    " paged differently"
+                )
     if env.snapshot.take() != before:
         return "the database changed"
     return None

@@ -277,7 +277,10 @@ GENERATION_CASES: list[Case] = [
     Case("most_used huge", lambda s, g: P(s).most_used(10**12), InvalidInput, r"limit"),
     # Named queries and their parameters.
     Case(
-        "query typo", lambda s, g: s.fetch_all("generations.gett"), QueryNotFound, r"did you mean"
+        "query typo",
+        lambda s, g: s.fetch_all("generations.generations.gett"),
+        QueryNotFound,
+        r"did you mean",
     ),
     Case(
         "query injection",
@@ -300,13 +303,17 @@ GENERATION_CASES: list[Case] = [
     ),
     Case(
         "parameter name injection",
-        lambda s, g: s.execute("generations.generations.delete", **{"id); DROP TABLE prompts; --": 1}),
+        lambda s, g: s.execute(
+            "generations.generations.delete", **{"id); DROP TABLE prompts; --": 1}
+        ),
         ParameterError,
         r"missing parameter :id",
     ),
     Case(
         "bad row in a batch",
-        lambda s, g: s.execute_many("generations.generations.delete", [{"id": g.failed.id}, {"idd": 1}]),
+        lambda s, g: s.execute_many(
+            "generations.generations.delete", [{"id": g.failed.id}, {"idd": 1}]
+        ),
         ParameterError,
         r"unexpected parameter :idd",
     ),
@@ -349,11 +356,20 @@ GENERATION_CASES: list[Case] = [
         DataError,
         r"bytes",
     ),
-    Case("id 2**64", lambda s, g: s.fetch_one("generations.generations.get", id=2**64), DataError, r"64 bits"),
+    Case(
+        "id 2**64",
+        lambda s, g: s.fetch_one("generations.generations.get", id=2**64),
+        DataError,
+        r"64 bits",
+    ),
     Case(
         "offset -2**63-1",
         lambda s, g: s.fetch_all(
-            "generations.generations.list", status=None, model_name=None, limit=10, offset=-(2**63) - 1
+            "generations.generations.list",
+            status=None,
+            model_name=None,
+            limit=10,
+            offset=-(2**63) - 1,
         ),
         DataError,
         r"64 bits",

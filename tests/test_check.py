@@ -54,7 +54,10 @@ def test_every_builtin_and_example_query_passes(sqlstore_blank_url: str) -> None
         findings = check_queries(store)
         assert _failures(findings) == []
         found = _by_name(findings)
-        assert found["generations.generations.get"].status == "ok" and found["tasks.claim"].status == "ok"
+        assert (
+            found["generations.generations.get"].status == "ok"
+            and found["tasks.claim"].status == "ok"
+        )
         # Everything compiles but what cannot be compiled without running it.
         for query in store.registry:
             kind = statement_kind(query.statement)
@@ -189,8 +192,8 @@ def test_explain_shows_the_plan_for_real_values(store: Store) -> None:
         assert session.fetch_one("generations.prompts.get_by_text", text="never stored") is None
     with pytest.raises(ParameterError, match="missing parameter :status"):
         explain(store, "generations.generations.count", {})
-    with pytest.raises(QueryNotFound, match=r"did you mean 'generations\.count'"):
-        explain(store, "generations.cout", {"status": None})
+    with pytest.raises(QueryNotFound, match=r"did you mean 'generations\.generations\.count'"):
+        explain(store, "generations.generations.cout", {"status": None})
     if store.dialect.name == "postgresql":
         with pytest.raises(QueryError, match="DO statements cannot be explained"):
             explain(store, "catalog.truncate_all", {})

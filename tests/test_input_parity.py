@@ -233,7 +233,9 @@ def test_bulk_rows_are_refused_alike(store: Store, column: str, value: object, s
     bad = {**good, "id": uuid.uuid4(), column: value}
     with store.session() as session:
         with pytest.raises(DataError, match=says) as info:
-            session.copy_in("generations.generations.copy_in", [tuple(good.values()), tuple(bad.values())])
+            session.copy_in(
+                "generations.generations.copy_in", [tuple(good.values()), tuple(bad.values())]
+            )
         assert info.value.query == "generations.generations.copy_in"
     with store.session() as session:
         assert GenerationDAO(session).count() == 0

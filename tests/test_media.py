@@ -34,8 +34,8 @@ from sqlstore.models import (
     VideoUpdate,
 )
 from sqlstore.types import utcnow
+from tests.helpers import RAW_SQL
 
-RAW_SQL = Path(__file__).parent / "media_sql"
 _times = TypeAdapter(UtcDateTime)
 
 SEGMENTS: list[dict[str, Any]] = [

@@ -114,7 +114,8 @@ def test_every_item_of_an_in_list_is_checked(files_store: Store) -> None:
         assert session.execute("p.touch", a=ids["a"], b=ids["b"]) == 2
     with files_store.session() as session:
         counts = {
-            r["text"]: r["used_count"] for r in session.fetch_all("generations.prompts.most_used", limit=9)
+            r["text"]: r["used_count"]
+            for r in session.fetch_all("generations.prompts.most_used", limit=9)
         }
         assert counts == {"a": 2, "b": 2, "c": 1}
 

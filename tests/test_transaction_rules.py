@@ -50,8 +50,8 @@ from sqlstore.models import (
     UserCreate,
     WebhookCreate,
 )
-from tests.conftest import APP
 from tests.factories import new_generation
+from tests.helpers import APP
 
 
 def _emails(store: Store) -> list[str]:
@@ -103,7 +103,7 @@ def test_every_kind_of_refusal_is_safe_to_catch(store: Store) -> None:
                 ),
             ),
             (NotFound, lambda: GenerationDAO(session).mark_processing(uuid4())),
-            (QueryNotFound, lambda: session.fetch_one("users.no_such_query")),
+            (QueryNotFound, lambda: session.fetch_one("agents.users.no_such_query")),
             (ParameterError, lambda: session.fetch_one("agents.users.get")),
             (
                 AlreadyExists,

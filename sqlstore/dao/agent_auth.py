@@ -1,4 +1,4 @@
-"""DAOs of the agent framework: auth states, auth tokens and logs."""
+"""DAOs of the agent framework's auth: OAuth states and users' refresh tokens."""
 
 from __future__ import annotations
 
@@ -9,19 +9,16 @@ from pydantic import SecretStr
 from sqlstore.dao._args import checked
 from sqlstore.dao._types import List
 from sqlstore.dao.agent_base import AgentDAO
-from sqlstore.models.agent_messages import (
+from sqlstore.models.agent_auth import (
     AuthState,
     AuthStateCreate,
     AuthStateUpdate,
     AuthToken,
     AuthTokenCreate,
     AuthTokenUpdate,
-    Log,
-    LogCreate,
-    LogUpdate,
 )
 
-__all__ = ["AuthStateDAO", "AuthTokenDAO", "LogDAO"]
+__all__ = ["AuthStateDAO", "AuthTokenDAO"]
 
 
 class AuthStateDAO(AgentDAO):
@@ -99,44 +96,4 @@ class AuthTokenDAO(AgentDAO):
     @checked
     def delete(self, id: UUID) -> bool:
         """Delete a token; True if there was one."""
-        return self._remove(id=id)
-
-
-class LogDAO(AgentDAO):
-    """Log lines (level and message)."""
-
-    queries, what = "agents.logs", "log line"
-
-    def create(self, new: LogCreate) -> Log:
-        """Store a log line."""
-        return self._insert(Log, LogCreate.model_validate(new))
-
-    @checked
-    def write(self, level: str, message: str) -> Log:
-        """Store a log line from its level and message."""
-        return self.create(LogCreate(level=level, message=message))
-
-    @checked
-    def get(self, id: UUID) -> Log | None:
-        """The log line with this id, or ``None``."""
-        return self._find(Log, id=id)
-
-    @checked
-    def list(self, *, limit: int = 100, offset: int = 0) -> List[Log]:
-        """Log lines, oldest first."""
-        return self._all(Log, "agents.logs.list", **self._page(limit, offset))
-
-    @checked
-    def newest(self, n: int = 100) -> List[Log]:
-        """The newest ``n`` log lines, newest first (the framework's ``get_logs(n)``)."""
-        return self._all(Log, "agents.logs.newest", limit=self._page(n)["limit"])
-
-    @checked
-    def update(self, id: UUID, changes: LogUpdate) -> Log:
-        """Change the fields given in ``changes``; ``NotFound`` if there is no such line."""
-        return self._change(Log, changes, id=id)
-
-    @checked
-    def delete(self, id: UUID) -> bool:
-        """Delete a log line; True if there was one."""
         return self._remove(id=id)

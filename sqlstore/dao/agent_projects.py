@@ -10,8 +10,14 @@ from sqlstore.dao._types import List
 from sqlstore.dao.agent_base import AgentDAO
 from sqlstore.dao.base import atomic
 from sqlstore.errors import InvalidInput
-from sqlstore.models.agent_messages import Message, MessageCreate, MessageUpdate
-from sqlstore.models.agents import Project, ProjectCreate, ProjectUpdate
+from sqlstore.models.agent_projects import (
+    Message,
+    MessageCreate,
+    MessageUpdate,
+    Project,
+    ProjectCreate,
+    ProjectUpdate,
+)
 from sqlstore.types import utcnow
 
 __all__ = ["MessageDAO", "ProjectDAO"]
@@ -41,13 +47,18 @@ class ProjectDAO(AgentDAO):
     def get_by_name(self, name: str, orchestrator_id: UUID) -> Project | None:
         """The orchestrator's project (not a direct-message one) with this name, or ``None``."""
         return self._one(
-            Project, "agent_projects.projects.get_by_name", name=name, orchestrator_id=orchestrator_id
+            Project,
+            "agent_projects.projects.get_by_name",
+            name=name,
+            orchestrator_id=orchestrator_id,
         )
 
     @checked
     def get_direct_message(self, operator_id: UUID) -> Project | None:
         """The direct-message project of this operator, or ``None``."""
-        return self._one(Project, "agent_projects.projects.get_direct_message", operator_id=operator_id)
+        return self._one(
+            Project, "agent_projects.projects.get_direct_message", operator_id=operator_id
+        )
 
     @checked
     def list(
@@ -82,7 +93,9 @@ class ProjectDAO(AgentDAO):
     def _check_operators(self, orchestrator_id: UUID, *operator_ids: UUID | None) -> None:
         ids = [i for i in operator_ids if i is not None]
         if ids and self._value(
-            "agent_projects.projects.foreign_operators", operator_ids=ids, orchestrator_id=orchestrator_id
+            "agent_projects.projects.foreign_operators",
+            operator_ids=ids,
+            orchestrator_id=orchestrator_id,
         ):
             raise InvalidInput(
                 "a project's executive and developer must be operators of its orchestrator "
@@ -106,7 +119,9 @@ class MessageDAO(AgentDAO):
         if not news:
             return []
         now = utcnow()
-        self._execute_many("agent_projects.messages.insert", [{**m.model_dump(), "now": now} for m in news])
+        self._execute_many(
+            "agent_projects.messages.insert", [{**m.model_dump(), "now": now} for m in news]
+        )
         return self._all(Message, "agent_projects.messages.get_many", ids=[m.id for m in news])
 
     @checked

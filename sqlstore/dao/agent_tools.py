@@ -15,14 +15,8 @@ from sqlstore.dao._args import checked
 from sqlstore.dao._types import List
 from sqlstore.dao.agent_base import AgentDAO
 from sqlstore.dao.base import atomic
-from sqlstore.models.agents import (
-    Operator,
-    Orchestrator,
-    Tool,
-    ToolCreate,
-    ToolUpdate,
-    User,
-)
+from sqlstore.models.agent_tools import Tool, ToolCreate, ToolUpdate
+from sqlstore.models.agents import Operator, Orchestrator, User
 from sqlstore.types import utcnow
 
 __all__ = ["ToolDAO"]

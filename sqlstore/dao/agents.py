@@ -1,4 +1,4 @@
-"""DAOs of the agent framework: users, orchestrators, operators and their clients.
+"""DAOs of the agent framework: users, orchestrators, operators, their clients, and logs.
 
 Getters are scoped by owner as the framework scopes them: an operator is
 found by its id *and* its orchestrator's (``get(id, orchestrator_id)``), so a
@@ -17,6 +17,9 @@ from sqlstore.models.agents import (
     Client,
     ClientCreate,
     ClientUpdate,
+    Log,
+    LogCreate,
+    LogUpdate,
     Operator,
     OperatorCreate,
     OperatorUpdate,
@@ -32,6 +35,7 @@ from sqlstore.types import utcnow
 __all__ = [
     "AgentStoreDAO",
     "ClientDAO",
+    "LogDAO",
     "OperatorDAO",
     "OrchestratorDAO",
     "UserDAO",
@@ -114,7 +118,9 @@ class OrchestratorDAO(AgentDAO):
     @checked
     def get_by_name(self, name: str, user_id: UUID) -> Orchestrator | None:
         """The user's orchestrator with this name, or ``None``."""
-        return self._one(Orchestrator, "agents.orchestrators.get_by_name", name=name, user_id=user_id)
+        return self._one(
+            Orchestrator, "agents.orchestrators.get_by_name", name=name, user_id=user_id
+        )
 
     @checked
     def list(
@@ -258,6 +264,46 @@ class ClientDAO(AgentDAO):
     def delete(self, id: UUID, operator_id: UUID, orchestrator_id: UUID) -> bool:
         """Delete a client; True if there was one."""
         return self._remove(id=id, operator_id=operator_id, orchestrator_id=orchestrator_id)
+
+
+class LogDAO(AgentDAO):
+    """Log lines (level and message)."""
+
+    queries, what = "agents.logs", "log line"
+
+    def create(self, new: LogCreate) -> Log:
+        """Store a log line."""
+        return self._insert(Log, LogCreate.model_validate(new))
+
+    @checked
+    def write(self, level: str, message: str) -> Log:
+        """Store a log line from its level and message."""
+        return self.create(LogCreate(level=level, message=message))
+
+    @checked
+    def get(self, id: UUID) -> Log | None:
+        """The log line with this id, or ``None``."""
+        return self._find(Log, id=id)
+
+    @checked
+    def list(self, *, limit: int = 100, offset: int = 0) -> List[Log]:
+        """Log lines, oldest first."""
+        return self._all(Log, "agents.logs.list", **self._page(limit, offset))
+
+    @checked
+    def newest(self, n: int = 100) -> List[Log]:
+        """The newest ``n`` log lines, newest first (the framework's ``get_logs(n)``)."""
+        return self._all(Log, "agents.logs.newest", limit=self._page(n)["limit"])
+
+    @checked
+    def update(self, id: UUID, changes: LogUpdate) -> Log:
+        """Change the fields given in ``changes``; ``NotFound`` if there is no such line."""
+        return self._change(Log, changes, id=id)
+
+    @checked
+    def delete(self, id: UUID) -> bool:
+        """Delete a log line; True if there was one."""
+        return self._remove(id=id)
 
 
 class AgentStoreDAO(BaseDAO):

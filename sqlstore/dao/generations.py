@@ -84,7 +84,9 @@ class GenerationDAO(BaseDAO):
         """Store a pending job and record its prompt's usage, in this session's transaction."""
         new = GenerationCreate.model_validate(new)
         # dict(new), not model_dump(): the fields are flat, so it is the same dict, built faster.
-        row = self.session.fetch_one("generations.generations.insert", **dict(new), created_at=utcnow())
+        row = self.session.fetch_one(
+            "generations.generations.insert", **dict(new), created_at=utcnow()
+        )
         # The usage is recorded; its Prompt model would be thrown away, so none is built.
         PromptDAO(self.session)._record_use(new.prompt)
         return Generation.model_validate(row)
@@ -145,7 +147,9 @@ class GenerationDAO(BaseDAO):
         """
         filters: dict[str, Any] = {"status": status, "model_name": model_name}
         if after is None:
-            return self._all(Generation, "generations.generations.list", **filters, **self._page(limit, offset))
+            return self._all(
+                Generation, "generations.generations.list", **filters, **self._page(limit, offset)
+            )
         if offset:
             raise InvalidInput("page with either offset or after, not both")
         return self._all(

@@ -13,7 +13,7 @@ from sqlstore.dao._args import checked
 from sqlstore.dao._types import List
 from sqlstore.dao.agent_base import AgentDAO
 from sqlstore.errors import InvalidInput
-from sqlstore.models.agent_messages import (
+from sqlstore.models.agent_trees import (
     Node,
     NodeCreate,
     NodeUpdate,
@@ -127,12 +127,16 @@ class RepoNodeDAO(_TreeDAO):
     @checked
     def children(self, id: UUID, *, limit: int = 100, offset: int = 0) -> List[RepoNode]:
         """The children of a node, oldest first."""
-        return self._all(RepoNode, "agent_trees.repo_nodes.children", parent_id=id, **self._page(limit, offset))
+        return self._all(
+            RepoNode, "agent_trees.repo_nodes.children", parent_id=id, **self._page(limit, offset)
+        )
 
     @checked
     def subtree(self, id: UUID, *, limit: int = 10_000) -> List[RepoNode]:
         """The node and every node below it, oldest first."""
-        return self._all(RepoNode, "agent_trees.repo_nodes.subtree", id=id, limit=self._page(limit)["limit"])
+        return self._all(
+            RepoNode, "agent_trees.repo_nodes.subtree", id=id, limit=self._page(limit)["limit"]
+        )
 
     @checked
     def update(self, id: UUID, changes: RepoNodeUpdate) -> RepoNode:
