@@ -44,9 +44,9 @@ def load_sql(dialect: str, *, portable: tuple[str, ...] = ()) -> dict[str, str]:
     root = builtin_dir("sql")
     out = {}
     for name in _QUERIES:
-        table, query = name.split(".")
-        specific = Path(root, table, f"{query}.{dialect}.sql")
-        path = Path(root, table, f"{query}.sql")
+        *folders, query = name.split(".")
+        specific = Path(root, *folders, f"{query}.{dialect}.sql")
+        path = Path(root, *folders, f"{query}.sql")
         if specific.exists() and name not in portable:
             path = specific
         if not path.exists():
