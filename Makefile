@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-SQL_ROOTS := sql migrations tests/app tests/media_sql tests/migration_sql examples stress
+SQL_ROOTS := sql migrations tests/app tests/sql tests/migration_sql examples stress
 
 .PHONY: run test lint sqllint docs bench stress clean venv
 

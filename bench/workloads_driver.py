@@ -24,14 +24,14 @@ from sqlstore.paths import builtin_dir
 from sqlstore.sqltext import parse
 
 _QUERIES = (
-    "generations.insert",
-    "generations.copy_in",
-    "generations.record_prompts",
-    "generations.get",
-    "generations.list",
-    "generations.list_after",
-    "generations.set_status",
-    "prompts.track_usage",
+    "generations.generations.insert",
+    "generations.generations.copy_in",
+    "generations.generations.record_prompts",
+    "generations.generations.get",
+    "generations.generations.list",
+    "generations.generations.list_after",
+    "generations.generations.set_status",
+    "generations.prompts.track_usage",
     "tasks.claim",
 )
 
@@ -44,9 +44,9 @@ def load_sql(dialect: str, *, portable: tuple[str, ...] = ()) -> dict[str, str]:
     root = builtin_dir("sql")
     out = {}
     for name in _QUERIES:
-        table, query = name.split(".")
-        specific = Path(root, table, f"{query}.{dialect}.sql")
-        path = Path(root, table, f"{query}.sql")
+        *folders, query = name.split(".")
+        specific = Path(root, *folders, f"{query}.{dialect}.sql")
+        path = Path(root, *folders, f"{query}.sql")
         if specific.exists() and name not in portable:
             path = specific
         if not path.exists():
@@ -100,7 +100,10 @@ class SQLiteDriverWorkload:
             self.conn.execute("COMMIT")
 
     def insert(self, news: list[GenerationCreate]) -> list[Generation]:
-        insert, track = self.sql["generations.insert"], self.sql["prompts.track_usage"]
+        insert, track = (
+            self.sql["generations.generations.insert"],
+            self.sql["generations.prompts.track_usage"],
+        )
         conn = self.conn
 
         def work() -> list[Generation]:
@@ -131,7 +134,10 @@ class SQLiteDriverWorkload:
         return self._write(work)
 
     def insert_bulk(self, news: list[GenerationCreate]) -> int:
-        insert, record = self.sql["generations.copy_in"], self.sql["generations.record_prompts"]
+        insert, record = (
+            self.sql["generations.generations.copy_in"],
+            self.sql["generations.generations.record_prompts"],
+        )
         conn = self.conn
 
         def work() -> int:
@@ -160,7 +166,7 @@ class SQLiteDriverWorkload:
         return int(self._write(work))
 
     def get(self, ids: list[UUID]) -> list[Generation | None]:
-        get, conn = self.sql["generations.get"], self.conn
+        get, conn = self.sql["generations.generations.get"], self.conn
 
         def work() -> list[Generation | None]:
             out: list[Generation | None] = []
@@ -178,8 +184,8 @@ class SQLiteDriverWorkload:
 
     def list(self, status: str, n: int, page: int) -> list[Generation]:
         first, after_q, conn = (
-            self.sql["generations.list"],
-            self.sql["generations.list_after"],
+            self.sql["generations.generations.list"],
+            self.sql["generations.generations.list_after"],
             self.conn,
         )
 
@@ -211,7 +217,7 @@ class SQLiteDriverWorkload:
         return list(self._read(work))
 
     def update_status(self, ids: list[UUID]) -> list[Generation]:
-        sql, conn = self.sql["generations.set_status"], self.conn
+        sql, conn = self.sql["generations.generations.set_status"], self.conn
         allowed = json.dumps(["pending"])
 
         def work() -> list[Generation]:
@@ -235,7 +241,7 @@ class SQLiteDriverWorkload:
         return list(self._write(work))
 
     def track_usage(self, texts: list[str]) -> list[Prompt]:
-        sql, conn = self.sql["prompts.track_usage"], self.conn
+        sql, conn = self.sql["generations.prompts.track_usage"], self.conn
 
         def work() -> list[Prompt]:
             out = []
@@ -278,13 +284,16 @@ class PostgresDriverWorkload:
     def __init__(self, dialect: str, url: str):
         self.conn = psycopg.connect(url, autocommit=True, options="-c TimeZone=UTC")
         self.sql = load_sql("postgresql")
-        self.portable = load_sql("postgresql", portable=("generations.copy_in",))
+        self.portable = load_sql("postgresql", portable=("generations.generations.copy_in",))
 
     def close(self) -> None:
         self.conn.close()
 
     def insert(self, news: list[GenerationCreate]) -> list[Generation]:
-        insert, track = self.sql["generations.insert"], self.sql["prompts.track_usage"]
+        insert, track = (
+            self.sql["generations.generations.insert"],
+            self.sql["generations.prompts.track_usage"],
+        )
         out = []
         with self.conn.transaction(), self.conn.cursor(row_factory=dict_row) as cur:
             for new in news:
@@ -311,8 +320,8 @@ class PostgresDriverWorkload:
 
     def insert_bulk(self, news: list[GenerationCreate]) -> int:
         # executemany of the INSERT (psycopg pipelines it): the bare driver's bulk path.
-        insert = self.portable["generations.copy_in"]
-        record = self.sql["generations.record_prompts"]
+        insert = self.portable["generations.generations.copy_in"]
+        record = self.sql["generations.generations.record_prompts"]
         now = _now()
         with self.conn.transaction(), self.conn.cursor() as cur:
             cur.executemany(
@@ -337,7 +346,7 @@ class PostgresDriverWorkload:
         return len(news)
 
     def get(self, ids: list[UUID]) -> list[Generation | None]:
-        sql = self.sql["generations.get"]
+        sql = self.sql["generations.generations.get"]
         out: list[Generation | None] = []
         with self.conn.transaction(), self.conn.cursor(row_factory=dict_row) as cur:
             for id in ids:
@@ -347,7 +356,10 @@ class PostgresDriverWorkload:
         return out
 
     def list(self, status: str, n: int, page: int) -> list[Generation]:
-        first, after_q = self.sql["generations.list"], self.sql["generations.list_after"]
+        first, after_q = (
+            self.sql["generations.generations.list"],
+            self.sql["generations.generations.list_after"],
+        )
         out: list[Generation] = []
         with self.conn.transaction(), self.conn.cursor(row_factory=dict_row) as cur:
             while len(out) < n:
@@ -368,7 +380,7 @@ class PostgresDriverWorkload:
         return out
 
     def update_status(self, ids: list[UUID]) -> list[Generation]:
-        sql = self.sql["generations.set_status"]
+        sql = self.sql["generations.generations.set_status"]
         out = []
         with self.conn.transaction(), self.conn.cursor(row_factory=dict_row) as cur:
             for id in ids:
@@ -386,7 +398,7 @@ class PostgresDriverWorkload:
         return out
 
     def track_usage(self, texts: list[str]) -> list[Prompt]:
-        sql = self.sql["prompts.track_usage"]
+        sql = self.sql["generations.prompts.track_usage"]
         out = []
         with self.conn.transaction(), self.conn.cursor(row_factory=dict_row) as cur:
             for text in texts:

@@ -26,7 +26,7 @@ from pydantic import BaseModel
 
 from sqlstore.dao.agent_projects import MessageDAO
 from sqlstore.errors import InvalidInput
-from sqlstore.models.agent_messages import Message, MessageCreate, MessageStatus
+from sqlstore.models.agent_projects import Message, MessageCreate, MessageStatus
 from sqlstore.store import Store
 
 __all__ = ["MessageRecorder"]

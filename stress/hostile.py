@@ -253,7 +253,7 @@ def naive_datetimes(env: Env) -> str | None:
             return "a naive `after` paged differently from the aware one"
         for after in (aware, naive):
             rows = session.fetch_all(
-                "generations.list_after",
+                "generations.generations.list_after",
                 status=None,
                 model_name=None,
                 limit=10,
@@ -261,7 +261,10 @@ def naive_datetimes(env: Env) -> str | None:
                 after_id=after.id,
             )
             if [str(r["id"]) for r in rows] != [str(g.id) for g in older]:
-                return f"generations.list_after with {after.created_at!r} paged differently"
+                return (
+                    f"generations.generations.list_after with {after.created_at!r}"
+                    " paged differently"
+                )
     if env.snapshot.take() != before:
         return "the database changed"
     return None
@@ -276,13 +279,13 @@ def nul_refused(env: Env) -> str | None:
     with env.store.session(readonly=True) as session:
         for value in NUL_VALUES:
             try:
-                session.fetch_all("prompts.get_by_text", text=value)
+                session.fetch_all("generations.prompts.get_by_text", text=value)
             except DataError as exc:
                 if "NUL" not in str(exc):
                     return f"{value!r}: the DataError does not say NUL: {exc}"
             else:
                 return f"{value!r} was not refused"
-        if session.fetch_all("prompts.get_by_text", text="\\u0000") != []:
+        if session.fetch_all("generations.prompts.get_by_text", text="\\u0000") != []:
             return "six characters that read like an escape matched a row"
     return None
 

@@ -277,7 +277,10 @@ GENERATION_CASES: list[Case] = [
     Case("most_used huge", lambda s, g: P(s).most_used(10**12), InvalidInput, r"limit"),
     # Named queries and their parameters.
     Case(
-        "query typo", lambda s, g: s.fetch_all("generations.gett"), QueryNotFound, r"did you mean"
+        "query typo",
+        lambda s, g: s.fetch_all("generations.generations.gett"),
+        QueryNotFound,
+        r"did you mean",
     ),
     Case(
         "query injection",
@@ -288,31 +291,35 @@ GENERATION_CASES: list[Case] = [
     Case("query path", lambda s, g: s.fetch_all("../../etc/passwd"), QueryNotFound, r"no query"),
     Case(
         "missing parameter",
-        lambda s, g: s.fetch_one("generations.get"),
+        lambda s, g: s.fetch_one("generations.generations.get"),
         ParameterError,
         r"missing parameter :id",
     ),
     Case(
         "extra parameter",
-        lambda s, g: s.fetch_one("generations.get", id=g.pending.id, evil=INJECTION),
+        lambda s, g: s.fetch_one("generations.generations.get", id=g.pending.id, evil=INJECTION),
         ParameterError,
         r"unexpected parameter :evil",
     ),
     Case(
         "parameter name injection",
-        lambda s, g: s.execute("generations.delete", **{"id); DROP TABLE prompts; --": 1}),
+        lambda s, g: s.execute(
+            "generations.generations.delete", **{"id); DROP TABLE prompts; --": 1}
+        ),
         ParameterError,
         r"missing parameter :id",
     ),
     Case(
         "bad row in a batch",
-        lambda s, g: s.execute_many("generations.delete", [{"id": g.failed.id}, {"idd": 1}]),
+        lambda s, g: s.execute_many(
+            "generations.generations.delete", [{"id": g.failed.id}, {"idd": 1}]
+        ),
         ParameterError,
         r"unexpected parameter :idd",
     ),
     Case(
         "unadaptable value",
-        lambda s, g: s.fetch_all("prompts.get_by_text", text=object()),
+        lambda s, g: s.fetch_all("generations.prompts.get_by_text", text=object()),
         DataError,
         r"object",
     ),
@@ -339,7 +346,7 @@ GENERATION_CASES: list[Case] = [
     ),
     Case(
         "text as bytes",
-        lambda s, g: s.fetch_all("prompts.get_by_text", text=b"hip hop"),
+        lambda s, g: s.fetch_all("generations.prompts.get_by_text", text=b"hip hop"),
         DataError,
         r"bytes are not storable",
     ),
@@ -349,11 +356,20 @@ GENERATION_CASES: list[Case] = [
         DataError,
         r"bytes",
     ),
-    Case("id 2**64", lambda s, g: s.fetch_one("generations.get", id=2**64), DataError, r"64 bits"),
+    Case(
+        "id 2**64",
+        lambda s, g: s.fetch_one("generations.generations.get", id=2**64),
+        DataError,
+        r"64 bits",
+    ),
     Case(
         "offset -2**63-1",
         lambda s, g: s.fetch_all(
-            "generations.list", status=None, model_name=None, limit=10, offset=-(2**63) - 1
+            "generations.generations.list",
+            status=None,
+            model_name=None,
+            limit=10,
+            offset=-(2**63) - 1,
         ),
         DataError,
         r"64 bits",
@@ -366,7 +382,7 @@ GENERATION_CASES: list[Case] = [
     ),
     Case(
         "JSON list of NUL",
-        lambda s, g: s.fetch_all("prompts.get_by_text", text=Json(["\x00"])),
+        lambda s, g: s.fetch_all("generations.prompts.get_by_text", text=Json(["\x00"])),
         DataError,
         r"NUL",
     ),

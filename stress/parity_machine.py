@@ -847,7 +847,7 @@ class ParityMachine(RuleBasedStateMachine):
             if kind == "read":
                 return UserDAO(side.old).list()
             if kind == "fetch":
-                return side.old.fetch_one("users.get_by_email", email="ann@example.com")
+                return side.old.fetch_one("agents.users.get_by_email", email="ann@example.com")
             with side.old.savepoint():
                 return None
 
@@ -867,8 +867,8 @@ class ParityMachine(RuleBasedStateMachine):
             )
         elif kind == "parameter":
             self.both(
-                "fetch_one('users.get_by_email') without :email",
-                lambda side: side.s.fetch_one("users.get_by_email"),
+                "fetch_one('agents.users.get_by_email') without :email",
+                lambda side: side.s.fetch_one("agents.users.get_by_email"),
                 ParameterError,
             )
         else:

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from sqlstore import Session, Store
-
-APP = Path(__file__).parent / "app"
+from tests.helpers import APP
 
 # Every DAO method that writes with several statements must be marked @atomic:
 # the SQLite dialect checks each call (subprocesses inherit it).

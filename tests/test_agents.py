@@ -1,81 +1,42 @@
-"""The agent store: users, orchestrators, operators, clients and projects, on both dialects."""
+"""The agent store: users, orchestrators, operators, clients and logs, on both dialects."""
 
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
 from datetime import UTC
-from typing import Any
 
 import pytest
 from pydantic import ValidationError
 
 from sqlstore import Session, Store
 from sqlstore.dao.agent_projects import ProjectDAO
-from sqlstore.dao.agents import AgentStoreDAO, ClientDAO, OperatorDAO, OrchestratorDAO, UserDAO
+from sqlstore.dao.agents import (
+    ClientDAO,
+    LogDAO,
+    OperatorDAO,
+    OrchestratorDAO,
+    UserDAO,
+)
 from sqlstore.errors import AlreadyExists, ForeignKeyError, InvalidInput, NotFound
+from sqlstore.models.agent_projects import ProjectCreate
 from sqlstore.models.agents import (
     ClientCreate,
     ClientUpdate,
-    Operator,
+    LogCreate,
+    LogUpdate,
     OperatorCreate,
     OperatorUpdate,
-    Orchestrator,
     OrchestratorCreate,
     OrchestratorUpdate,
-    ProjectCreate,
-    ProjectUpdate,
-    User,
-    UserCreate,
     UserUpdate,
 )
-
-# -- builders shared by the agent-store tests ---------------------------------
-
-
-def make_user(session: Session, email: str = "ada@example.com", **fields: Any) -> User:
-    return UserDAO(session).create(UserCreate(email=email, **fields))
-
-
-def make_orchestrator(session: Session, user: User, name: str = "main") -> Orchestrator:
-    return OrchestratorDAO(session).create(
-        OrchestratorCreate(type="software", name=name, user_id=user.id)
-    )
-
-
-def make_operator(
-    session: Session, orchestrator: Orchestrator, name: str = "Exec", title: str = "executive"
-) -> Operator:
-    return OperatorDAO(session).create(
-        OperatorCreate(
-            instructions="You plan.", name=name, title=title, orchestrator_id=orchestrator.id
-        )
-    )
-
-
-@dataclass
-class World:
-    user: User
-    orchestrator: Orchestrator
-    executive: Operator
-    developer: Operator
-
-
-def make_world(session: Session, email: str = "ada@example.com") -> World:
-    user = make_user(session, email)
-    orch = make_orchestrator(session, user)
-    return World(
-        user,
-        orch,
-        make_operator(session, orch, "Exec", "executive"),
-        make_operator(session, orch, "Dev", "developer"),
-    )
-
-
-def counts(store: Store) -> dict[str, int]:
-    with store.session(readonly=True) as session:
-        return AgentStoreDAO(session).counts()
-
+from tests.factories import (
+    counts,
+    make_operator,
+    make_orchestrator,
+    make_user,
+    make_world,
+)
 
 # -- users ---------------------------------------------------------------------
 
@@ -323,66 +284,21 @@ def test_a_client_must_name_its_operators_orchestrator(store: Store) -> None:
     assert counts(store)["clients"] == 0
 
 
-# -- projects --------------------------------------------------------------------
+# -- logs ------------------------------------------------------------------------
 
 
-def test_project_crud(session: Session) -> None:
-    w = make_world(session)
-    dao = ProjectDAO(session)
-    project = dao.create(
-        ProjectCreate(
-            name="todo app",
-            orchestrator_id=w.orchestrator.id,
-            executive_id=w.executive.id,
-            developer_id=w.developer.id,
-        )
-    )
-    assert not project.is_direct_message and project.executive_id == w.executive.id
-    assert dao.get(project.id, w.orchestrator.id) == project
-    assert dao.get_by_name("todo app", w.orchestrator.id) == project
-    assert dao.get_by_name("Exec's Direct Messages", w.orchestrator.id) is None
-    assert dao.list(w.orchestrator.id) == [project]
-    second = dao.create(ProjectCreate(name="second", orchestrator_id=w.orchestrator.id))
-    assert dao.list(w.orchestrator.id, limit=1, offset=1) == [second]
-    changed = dao.update(project.id, w.orchestrator.id, ProjectUpdate(developer_id=None))
-    assert changed.developer_id is None and changed.executive_id == w.executive.id
-    assert changed.name == "todo app" and changed.modified_at > project.modified_at
-    assert dao.delete(project.id, w.orchestrator.id) is True
-    assert dao.get(project.id, w.orchestrator.id) is None
-
-
-def test_project_name_is_unique_per_orchestrator(store: Store) -> None:
-    with store.session() as session:
-        w = make_world(session)
-        other = make_orchestrator(session, w.user, "other")
-        ProjectDAO(session).create(ProjectCreate(name="p", orchestrator_id=w.orchestrator.id))
-        ProjectDAO(session).create(ProjectCreate(name="p", orchestrator_id=other.id))
-    with pytest.raises(AlreadyExists), store.session() as session:
-        ProjectDAO(session).create(ProjectCreate(name="p", orchestrator_id=w.orchestrator.id))
-    with store.session() as session:
-        assert len(ProjectDAO(session).list()) == 2
-
-
-def test_project_operators_must_be_of_its_orchestrator(store: Store) -> None:
-    with store.session() as session:
-        w = make_world(session)
-        stranger = make_operator(session, make_orchestrator(session, w.user, "other"), "X")
-        project = ProjectDAO(session).create(
-            ProjectCreate(name="p", orchestrator_id=w.orchestrator.id)
-        )
-    before = counts(store)
-    with pytest.raises(InvalidInput), store.session() as session:
-        ProjectDAO(session).create(
-            ProjectCreate(name="q", orchestrator_id=w.orchestrator.id, executive_id=stranger.id)
-        )
-    with pytest.raises(InvalidInput), store.session() as session:
-        ProjectDAO(session).update(
-            project.id, w.orchestrator.id, ProjectUpdate(developer_id=stranger.id)
-        )
-    with pytest.raises(ForeignKeyError), store.session() as session:
-        ProjectDAO(session).create(
-            ProjectCreate(name="q", orchestrator_id=w.orchestrator.id, developer_id=uuid.uuid4())
-        )
-    assert counts(store) == before
-    with store.session() as session:
-        assert ProjectDAO(session).get(project.id, w.orchestrator.id) == project
+def test_logs_newest_first(session: Session) -> None:
+    dao = LogDAO(session)
+    lines = [dao.write("INFO", f"line {i}") for i in range(5)]
+    lines.append(dao.create(LogCreate(level="ERROR", message="boom")))
+    assert dao.newest(3) == lines[:2:-1]
+    assert dao.list() == lines and dao.list(limit=2, offset=4) == lines[4:]
+    assert dao.get(lines[0].id) == lines[0]
+    changed = dao.update(lines[0].id, LogUpdate(level="DEBUG"))
+    assert changed.level == "DEBUG" and changed.message == "line 0"
+    assert changed.modified_at > lines[0].modified_at
+    assert dao.delete(lines[0].id) and dao.get(lines[0].id) is None
+    with pytest.raises(InvalidInput):
+        dao.newest(0)
+    with pytest.raises(ValidationError):
+        dao.write("", "empty level")

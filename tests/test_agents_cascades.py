@@ -7,62 +7,18 @@ single DELETE (the DAO's), and checks exactly what went and what stayed.
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
 
 import pytest
 
-from sqlstore import Session, Store
+from sqlstore import Store
 from sqlstore.dao.agent_auth import AuthTokenDAO
-from sqlstore.dao.agent_nodes import NodeDAO, RepoNodeDAO
 from sqlstore.dao.agent_projects import MessageDAO, ProjectDAO
 from sqlstore.dao.agent_tools import ToolDAO
+from sqlstore.dao.agent_trees import NodeDAO, RepoNodeDAO
 from sqlstore.dao.agents import ClientDAO, OperatorDAO, OrchestratorDAO, UserDAO
-from sqlstore.models.agent_messages import MessageCreate, NodeCreate, RepoNodeCreate
-from sqlstore.models.agents import ClientCreate, Project, ProjectCreate, Tool, ToolCreate
-from tests.test_agents import World, counts, make_world
-
-
-@dataclass
-class Full:
-    w: World
-    project: Project
-    tool: Tool  # linked at user, orchestrator and operator level
-
-
-def _build(session: Session, email: str, shared: Tool) -> Full:
-    """A user's world: 2 operators with clients, 1 project, 6 messages, 4 links, 1 token."""
-    w = make_world(session, email)
-    o = w.orchestrator.id
-    for op in (w.executive, w.developer):
-        ClientDAO(session).create(ClientCreate(operator_id=op.id, orchestrator_id=o))
-    project = ProjectDAO(session).create(
-        ProjectCreate(
-            name="app", orchestrator_id=o, executive_id=w.executive.id, developer_id=w.developer.id
-        )
-    )
-    tools = ToolDAO(session)
-    tool = tools.create(ToolCreate(name=f"tool of {email}"), user_id=w.user.id)
-    tools.attach_to_orchestrator(o, tool.id)
-    tools.attach_to_operator(w.executive.id, tool.id)
-    tools.attach_to_user(w.user.id, shared.id)
-    assert w.executive.direct_message_project_id and w.developer.direct_message_project_id
-    messages = MessageDAO(session)
-    for project_id in (
-        project.id,
-        w.executive.direct_message_project_id,
-        w.developer.direct_message_project_id,
-    ):
-        messages.append_many(
-            [
-                MessageCreate(type="T", content={}, project_id=project_id, user_id=w.user.id),
-                MessageCreate(
-                    type="T", content={}, project_id=project_id, operator_id=w.executive.id
-                ),
-            ]
-        )
-    AuthTokenDAO(session).save(w.user.id, "refresh-" + email)
-    return Full(w, project, tool)
-
+from sqlstore.models.agent_tools import Tool, ToolCreate
+from sqlstore.models.agent_trees import NodeCreate, RepoNodeCreate
+from tests.factories import Full, counts, make_full_world
 
 PER_USER = {
     "users": 1,
@@ -82,8 +38,8 @@ PER_USER = {
 def _two_users(store: Store) -> tuple[Full, Full, Tool]:
     with store.session() as session:
         shared = ToolDAO(session).create(ToolCreate(name="shared"))
-        ada = _build(session, "ada@example.com", shared)
-        bob = _build(session, "bob@example.com", shared)
+        ada = make_full_world(session, "ada@example.com", shared)
+        bob = make_full_world(session, "bob@example.com", shared)
     expected = {t: 2 * n for t, n in PER_USER.items()}
     expected["tools"] += 1
     assert {t: n for t, n in counts(store).items() if n} == expected
@@ -238,5 +194,5 @@ def test_the_cascades_are_the_databases_not_the_daos(store: Store) -> None:
     ada, _, _ = _two_users(store)
     before = counts(store)
     with store.session() as session:
-        assert session.execute("users.delete", id=ada.w.user.id) == 1
+        assert session.execute("agents.users.delete", id=ada.w.user.id) == 1
     assert counts(store) == _minus(before, dict(PER_USER, tools=0))

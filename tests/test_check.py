@@ -54,7 +54,10 @@ def test_every_builtin_and_example_query_passes(sqlstore_blank_url: str) -> None
         findings = check_queries(store)
         assert _failures(findings) == []
         found = _by_name(findings)
-        assert found["generations.get"].status == "ok" and found["tasks.claim"].status == "ok"
+        assert (
+            found["generations.generations.get"].status == "ok"
+            and found["tasks.claim"].status == "ok"
+        )
         # Everything compiles but what cannot be compiled without running it.
         for query in store.registry:
             kind = statement_kind(query.statement)
@@ -145,8 +148,8 @@ def test_check_changes_no_data_and_leaves_nothing_prepared(
 def _counts(store: Store) -> dict[str, int]:
     with store.session(readonly=True) as session:
         return {
-            "generations": session.fetch_value("generations.count", status=None),
-            "prompts": len(session.fetch_all("prompts.most_used", limit=100)),
+            "generations": session.fetch_value("generations.generations.count", status=None),
+            "prompts": len(session.fetch_all("generations.prompts.most_used", limit=100)),
         }
 
 
@@ -174,23 +177,23 @@ def test_plans_flag_a_full_scan_an_index_should_avoid(sqlstore_url: str, tmp_pat
     assert found["plans.aliased"].warnings and "model_name" in found["plans.aliased"].warnings[0]
     assert found["plans.by_status"].plan and found["plans.by_status"].warnings == ()
     assert found["plans.everything"].plan and found["plans.everything"].warnings == ()
-    assert found["generations.get"].warnings == ()
+    assert found["generations.generations.get"].warnings == ()
 
 
 def test_explain_shows_the_plan_for_real_values(store: Store) -> None:
-    plan = explain(store, "generations.count", {"status": "pending"})
+    plan = explain(store, "generations.generations.count", {"status": "pending"})
     assert plan and "generations" in "\n".join(plan)
     with store.session() as session:
-        before = session.fetch_value("generations.count", status=None)
+        before = session.fetch_value("generations.generations.count", status=None)
     # Explaining an insert does not run it.
-    explain(store, "prompts.track_usage", {"text": "never stored", "now": "2026-01-01"})
+    explain(store, "generations.prompts.track_usage", {"text": "never stored", "now": "2026-01-01"})
     with store.session() as session:
-        assert session.fetch_value("generations.count", status=None) == before
-        assert session.fetch_one("prompts.get_by_text", text="never stored") is None
+        assert session.fetch_value("generations.generations.count", status=None) == before
+        assert session.fetch_one("generations.prompts.get_by_text", text="never stored") is None
     with pytest.raises(ParameterError, match="missing parameter :status"):
-        explain(store, "generations.count", {})
-    with pytest.raises(QueryNotFound, match=r"did you mean 'generations\.count'"):
-        explain(store, "generations.cout", {"status": None})
+        explain(store, "generations.generations.count", {})
+    with pytest.raises(QueryNotFound, match=r"did you mean 'generations\.generations\.count'"):
+        explain(store, "generations.generations.cout", {"status": None})
     if store.dialect.name == "postgresql":
         with pytest.raises(QueryError, match="DO statements cannot be explained"):
             explain(store, "catalog.truncate_all", {})
@@ -358,7 +361,7 @@ def test_check_reports_every_bad_file_and_goes_on(sqlstore_url: str, tmp_path: P
         if line is not None:
             assert found[name].line == line, found[name]
     assert {f.query for f in findings if f.status == "failed"} == set(FAILING)
-    for name in ("bad.then", "bad.array", "bad.fine", "generations.get", "tasks.claim"):
+    for name in ("bad.then", "bad.array", "bad.fine", "generations.generations.get", "tasks.claim"):
         assert found[name].status == "ok", found[name]
     # Every built-in query was still checked.
     assert {q.name for q in store.registry} <= set(found)

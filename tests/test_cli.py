@@ -5,31 +5,22 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
-from click.testing import CliRunner
 
 from sqlstore import Store
-from sqlstore.cli import cli, main
+from sqlstore.cli import cli
 from sqlstore.cli.queries import parse_params, parse_value
 from sqlstore.dao import GenerationDAO, TaskDAO
 from sqlstore.models import TaskCreate
 from sqlstore.paths import builtin_dir
-from tests.conftest import APP
 from tests.factories import new_generation
+from tests.helpers import APP, Result, invoke, one_line_error
 
 SCRIPT = Path(sys.executable).with_name("sqlstore")
 ROOT = Path(__file__).resolve().parent.parent
-
-
-@dataclass
-class Result:
-    code: int
-    out: str
-    err: str
 
 
 def run(*args: str, cwd: Path = ROOT) -> Result:
@@ -38,23 +29,8 @@ def run(*args: str, cwd: Path = ROOT) -> Result:
     return Result(done.returncode, done.stdout, done.stderr)
 
 
-def invoke(*args: str) -> Result:
-    """``sqlstore.cli.main`` in this process, its output captured by click's runner."""
-    with CliRunner().isolation() as (out, err, _):
-        code = main(list(args))
-    return Result(code, out.getvalue().decode(), err.getvalue().decode())
-
-
 def _dialect(url: str) -> str:
     return "sqlite" if url.startswith("sqlite") else "postgresql"
-
-
-def _one_line_error(result: Result) -> str:
-    assert result.code != 0
-    assert "Traceback" not in result.err + result.out
-    lines = result.err.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("error: "), result.err
-    return lines[0]
 
 
 def test_every_subcommand_has_help() -> None:
@@ -85,7 +61,7 @@ def test_migrate_status_rollback_through_the_script(sqlstore_blank_url: str) -> 
     total = len(re.findall(r"^pending ", status.out, re.M))
     assert status.out.rstrip().endswith(f"0 applied, {total} pending")
     # check compares the files with the migrated schema: not before.
-    assert "pending migration" in _one_line_error(invoke(*base, "check"))
+    assert "pending migration" in one_line_error(invoke(*base, "check"))
 
     migrate = run(*base, "migrate")
     assert migrate.code == 0, migrate.err
@@ -142,9 +118,9 @@ def test_new_creates_paired_files_with_the_next_version(tmp_path: Path) -> None:
     assert "-- depends: 0001_add_labels.sqlite\n" in second
 
     bad = invoke("new", "Add-Labels", "--dir", str(folder))
-    assert "lower-case" in _one_line_error(bad)
+    assert "lower-case" in one_line_error(bad)
     clash = invoke("new", "generations", "--dir", str(tmp_path / "other"))
-    assert "built-in migration id" in _one_line_error(clash)
+    assert "built-in migration id" in one_line_error(clash)
     assert not (tmp_path / "other").exists()  # nothing written
 
 
@@ -182,42 +158,49 @@ def test_a_new_migration_applies_and_rolls_back(sqlstore_blank_url: str, tmp_pat
 def test_queries_lists_every_query_with_where_it_runs_and_its_header() -> None:
     result = invoke("--sql-dir", str(APP / "sql"), "queries")
     assert result.code == 0
-    assert re.search(r"^generations\.get +all +One generation by id\.$", result.out, re.M)
+    assert re.search(
+        r"^generations\.generations\.get +all +One generation by id\.$", result.out, re.M
+    )
     assert re.search(r"^catalog\.backend_pid +postgresql +The server process", result.out, re.M)
     assert re.search(r"^notes\.broken_column +all +Names a column", result.out, re.M)
     # A header of several lines is shown as one.
     assert re.search(
-        r"^generations\.stats +all +Generations by status .* key names\.$", result.out, re.M
+        r"^generations\.generations\.stats +all +Generations by status .* key names\.$",
+        result.out,
+        re.M,
     )
     only = invoke("queries", "--dialect", "sqlite").out
-    assert "catalog.backend_pid" not in only and "generations.get" in only
+    assert "catalog.backend_pid" not in only and "generations.generations.get" in only
     assert only.rstrip().endswith(" queries")
 
 
 def test_show_prints_the_exact_sql_each_dialect_receives() -> None:
-    lite = invoke("show", "generations.set_status", "--dialect", "sqlite")
+    lite = invoke("show", "generations.generations.set_status", "--dialect", "sqlite")
     assert lite.code == 0
     assert "-- dialect:    sqlite" in lite.out
-    assert "-- file:       sql/generations/set_status.sql" in lite.out
+    assert "-- file:       sql/generations/generations/set_status.sql" in lite.out
     assert ":from_statuses (a list, sent as JSON to json_each)" in lite.out
     assert "status IN (SELECT value FROM json_each(COALESCE(:from_statuses, '[null]')))" in lite.out
-    pg = invoke("show", "generations.set_status", "--dialect", "postgresql")
+    pg = invoke("show", "generations.generations.set_status", "--dialect", "postgresql")
     assert "%(from_statuses)s (a list, sent as an array)" in pg.out
     assert "status = ANY(%(from_statuses)s)" in pg.out
     # Without --dialect the --database URL's dialect is used, and nothing connects.
     offline = run(
-        "--database", "postgresql://app:s3cret@127.0.0.1:1/none", "show", "prompts.get_by_text"
+        "--database",
+        "postgresql://app:s3cret@127.0.0.1:1/none",
+        "show",
+        "generations.prompts.get_by_text",
     )
     assert offline.code == 0 and "WHERE text = %(text)s" in offline.out
     assert "s3cret" not in offline.out + offline.err
-    unknown = invoke("show", "generations.gett", "--dialect", "sqlite")
-    assert "did you mean 'generations.get'" in _one_line_error(unknown)
+    unknown = invoke("show", "generations.generations.gett", "--dialect", "sqlite")
+    assert "did you mean 'generations.generations.get'" in one_line_error(unknown)
 
 
 def test_check_passes_over_the_builtin_queries(sqlstore_url: str) -> None:
     result = run("--database", sqlstore_url, "check")
     assert result.code == 0, result.out + result.err
-    assert re.search(r"^ok +generations\.get$", result.out, re.M)
+    assert re.search(r"^ok +generations\.generations\.get$", result.out, re.M)
     assert re.search(rf"^{_dialect(sqlstore_url)}: \d+ queries: \d+ ok, 0 failed", result.out, re.M)
 
 
@@ -250,14 +233,16 @@ def test_check_plans_shows_plans_and_warnings(sqlstore_url: str, tmp_path: Path)
 
 
 def test_explain_shows_a_plan_for_real_values(sqlstore_url: str) -> None:
-    result = invoke("--database", sqlstore_url, "explain", "generations.count", "status=pending")
+    result = invoke(
+        "--database", sqlstore_url, "explain", "generations.generations.count", "status=pending"
+    )
     assert result.code == 0, result.err
     assert "generations" in result.out
     listed = invoke(
         "--database",
         sqlstore_url,
         "explain",
-        "generations.set_status",
+        "generations.generations.set_status",
         "status=failed",
         "error_message=boom",
         "now=2026-01-01T00:00:00+00:00",
@@ -265,10 +250,10 @@ def test_explain_shows_a_plan_for_real_values(sqlstore_url: str) -> None:
         'from_statuses=["pending", "processing"]',
     )
     assert listed.code == 0, listed.err
-    missing = invoke("--database", sqlstore_url, "explain", "generations.count")
-    assert "missing parameter :status" in _one_line_error(missing)
-    bad = invoke("--database", sqlstore_url, "explain", "generations.count", "status")
-    assert "'status' is not KEY=VALUE" in _one_line_error(bad) and bad.code == 2
+    missing = invoke("--database", sqlstore_url, "explain", "generations.generations.count")
+    assert "missing parameter :status" in one_line_error(missing)
+    bad = invoke("--database", sqlstore_url, "explain", "generations.generations.count", "status")
+    assert "'status' is not KEY=VALUE" in one_line_error(bad) and bad.code == 2
 
 
 @pytest.mark.parametrize(
@@ -341,19 +326,19 @@ def test_break_lock(sqlstore_url: str) -> None:
 
 def test_user_mistakes_are_one_line_without_traceback() -> None:
     mysql = run("--database", "mysql://root:s3cret@db/app", "status")
-    assert "unknown database URL scheme 'mysql'" in _one_line_error(mysql)
+    assert "unknown database URL scheme 'mysql'" in one_line_error(mysql)
     assert "s3cret" not in mysql.err
-    assert "does not exist" in _one_line_error(invoke("--sql-dir", "/no/such/folder", "queries"))
-    assert "No such command" in _one_line_error(invoke("migrat"))
+    assert "does not exist" in one_line_error(invoke("--sql-dir", "/no/such/folder", "queries"))
+    assert "No such command" in one_line_error(invoke("migrat"))
     steps = invoke("rollback", "--steps", "0")
-    assert steps.code == 2 and "--steps" in _one_line_error(steps)
+    assert steps.code == 2 and "--steps" in one_line_error(steps)
 
 
 def test_an_unreachable_server_never_shows_the_password() -> None:
     result = run(
         "--database", "postgresql://alice:s3cret-pw@127.0.0.1:1/app?connect_timeout=1", "status"
     )
-    line = _one_line_error(result)
+    line = one_line_error(result)
     assert "cannot connect" in line and "alice:***@" in line
     assert "s3cret" not in result.out + result.err
 
@@ -371,4 +356,4 @@ def test_a_url_with_a_password_is_shown_hidden(sqlstore_url: str) -> None:
     assert "pa55-word" not in result.out + result.err
     missing = run("--database", url.rsplit("/", 1)[0] + "/no_such_db_here", "status")
     assert "pa55-word" not in missing.out + missing.err
-    assert "***" in _one_line_error(missing)
+    assert "***" in one_line_error(missing)

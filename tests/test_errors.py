@@ -46,7 +46,7 @@ def test_unique_violation_is_already_exists(store: Store) -> None:
         GenerationDAO(session).create(gen)
     with pytest.raises(AlreadyExists) as info, store.session() as session:
         GenerationDAO(session).create(gen)
-    assert info.value.query == "generations.insert"
+    assert info.value.query == "generations.generations.insert"
     assert "insert.sql" in str(info.value)
     assert info.value.__cause__ is not None
     assert _count(store) == 1
@@ -116,7 +116,7 @@ def test_sqlite_write_lock_timeout_is_concurrency_error(tmp_path: Path) -> None:
 
 @pytest.mark.postgresql_only
 def test_postgresql_statement_timeout_is_concurrency_error(sqlstore_url: str) -> None:
-    from tests.conftest import APP
+    from tests.helpers import APP
 
     with connect(f"{sqlstore_url}?statement_timeout=0.2", sql_dirs=[APP / "sql"]) as store:
         with pytest.raises(ConcurrencyError), store.session() as session:
@@ -243,7 +243,7 @@ def cramped_url(
 
 
 def test_a_full_disk_names_the_query_and_says_disk_full(cramped_url: tuple[str, Path]) -> None:
-    from tests.conftest import APP
+    from tests.helpers import APP
 
     url, limits = cramped_url
     with connect(url, sql_dirs=[APP / "sql", limits], migration_dirs=[APP / "migrations"]) as store:

@@ -109,7 +109,7 @@ def test_bytes_are_refused_in_a_text_column(store: Store, value: object) -> None
 def test_bytes_are_refused_in_a_comparison_and_in_a_list(store: Store) -> None:
     with store.session() as session:
         with pytest.raises(DataError, match="bytes are not storable"):
-            session.fetch_all("prompts.get_by_text", text=b"hip hop")
+            session.fetch_all("generations.prompts.get_by_text", text=b"hip hop")
         with pytest.raises(DataError, match="bytes"):
             session.fetch_all("notes.typed", ids=[b"\x00\x01"])
 
@@ -120,7 +120,7 @@ def test_integer_outside_64_bits_is_refused(store: Store, value: int) -> None:
     assert "64 bits" in str(err)
     with store.session() as session:
         with pytest.raises(DataError, match="64 bits"):
-            session.fetch_one("generations.get", id=value)
+            session.fetch_one("generations.generations.get", id=value)
         if value > 0:
             with pytest.raises(DataError, match="64 bits"):
                 GenerationDAO(session).list(offset=value)
@@ -233,8 +233,10 @@ def test_bulk_rows_are_refused_alike(store: Store, column: str, value: object, s
     bad = {**good, "id": uuid.uuid4(), column: value}
     with store.session() as session:
         with pytest.raises(DataError, match=says) as info:
-            session.copy_in("generations.copy_in", [tuple(good.values()), tuple(bad.values())])
-        assert info.value.query == "generations.copy_in"
+            session.copy_in(
+                "generations.generations.copy_in", [tuple(good.values()), tuple(bad.values())]
+            )
+        assert info.value.query == "generations.generations.copy_in"
     with store.session() as session:
         assert GenerationDAO(session).count() == 0
 

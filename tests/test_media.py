@@ -34,8 +34,8 @@ from sqlstore.models import (
     VideoUpdate,
 )
 from sqlstore.types import utcnow
+from tests.helpers import RAW_SQL
 
-RAW_SQL = Path(__file__).parent / "media_sql"
 _times = TypeAdapter(UtcDateTime)
 
 SEGMENTS: list[dict[str, Any]] = [
@@ -165,8 +165,8 @@ def test_ids_outside_1_to_36_characters_are_refused(session: Session, bad: str) 
 
 def test_the_database_refuses_a_long_id_too(session: Session) -> None:
     with pytest.raises(IntegrityError), session.savepoint():
-        session.execute("media.insert", id="x" * 37, media_type="video", now=utcnow())
-    assert session.fetch_value("media.exists", id="x" * 37) is None
+        session.execute("media.media.insert", id="x" * 37, media_type="video", now=utcnow())
+    assert session.fetch_value("media.media.exists", id="x" * 37) is None
 
 
 def test_bad_argument_types_are_refused_on_both_dialects(session: Session) -> None:
@@ -256,7 +256,7 @@ def test_updated_at_moves_on_every_raw_update_of_every_table(store: Store) -> No
         # Raw UPDATEs that never name updated_at, in one transaction: each row moves.
         with raw.session() as session:
             session.execute("raw.touch_media", id="vid-1")
-            session.execute("video.update", id="vid-1", **VideoUpdate(title="t").params())
+            session.execute("media.video.update", id="vid-1", **VideoUpdate(title="t").params())
             session.execute("raw.touch_transcripts", media_id="vid-1", language="fr")
             session.execute("raw.touch_captions", media_id="vid-1")
         after = stamps()
@@ -286,7 +286,7 @@ def test_media_delete_cascades_too(session: Session, video: Video) -> None:
 
 
 def test_video_delete_leaves_a_media_that_is_not_a_video(session: Session) -> None:
-    session.execute("media.insert", id="img-1", media_type="image", now=utcnow())
+    session.execute("media.media.insert", id="img-1", media_type="image", now=utcnow())
     assert VideoDAO(session).delete("img-1") is False
     assert MediaDAO(session).check_media_exists("img-1")
     assert VideoDAO(session).get("img-1") is None
@@ -349,7 +349,7 @@ def test_bad_transcripts_are_refused(bad: dict[str, Any]) -> None:
 def test_the_database_checks_language_confidence_too(session: Session, video: Video) -> None:
     with pytest.raises(IntegrityError), session.savepoint():
         session.fetch_one(
-            "transcripts.insert",
+            "media.transcripts.insert",
             model="m",
             media_id="vid-1",
             transcript="t",
@@ -422,7 +422,7 @@ def test_the_database_checks_frame_id_and_timestamp_too(session: Session, video:
     for frame_id, timestamp in ((-1, 0.0), (0, -0.5)):
         with pytest.raises(IntegrityError), session.savepoint():
             session.execute(
-                "captions.insert",
+                "media.captions.insert",
                 model="m",
                 media_id="vid-1",
                 caption="c",

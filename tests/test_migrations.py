@@ -8,7 +8,7 @@ from typing import Any
 from sqlstore import Store, connect
 from sqlstore.paths import builtin_dir
 from stress.snapshot import schema
-from tests.conftest import APP
+from tests.helpers import APP
 from tests.migration_faults import stock_yoyo
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -20,7 +20,7 @@ import pytest
 from sqlstore import connect
 from sqlstore.errors import MigrationError
 from sqlstore.migrate import Migrator
-from tests.conftest import APP
+from tests.helpers import APP, invoke
 from tests.migration_faults import (  # noqa: F401  (the *_fixture and module_dialect fixtures)
     FAULT_SQL,
     Child,
@@ -38,7 +38,6 @@ from tests.migration_faults import (  # noqa: F401  (the *_fixture and module_di
     server_database_fixture,
     timed_run,
 )
-from tests.test_cli import invoke
 
 APP_DIRS = (APP / "migrations",)
 

@@ -17,7 +17,7 @@ from sqlstore.errors import MigrationError, QueryError
 from sqlstore.migrate import RECORD_TABLE
 from sqlstore.paths import builtin_dir
 from sqlstore.types import utcnow
-from tests.conftest import APP
+from tests.helpers import APP, Result, invoke, one_line_error
 from tests.migration_faults import (  # noqa: F401  (the *_fixture and module_dialect fixtures)
     FAULT_SQL,
     applied_ids,
@@ -29,7 +29,6 @@ from tests.migration_faults import (  # noqa: F401  (the *_fixture and module_di
     server_database_fixture,
     stock_yoyo,
 )
-from tests.test_cli import Result, _one_line_error, invoke
 
 APP_DIRS = (APP / "migrations",)
 
@@ -68,7 +67,7 @@ def test_new_then_migrate_refuses_the_untouched_template(blank_url: str, tmp_pat
     forward = app / dialect / f"0001_labels.{dialect}.sql"
 
     refused = _cli(blank_url, "migrate", dirs=(app,))
-    line = _one_line_error(refused)
+    line = one_line_error(refused)
     assert str(forward) in line and "holds no SQL statement" in line
     # Nothing of the run is applied, not even the built-in migrations before it.
     status = _cli(blank_url, "status", dirs=(app,))
@@ -148,7 +147,7 @@ def test_a_changed_migration_is_reported_and_refused(blank_url: str, tmp_path: P
                 store.migrate()
             assert str(forward) in str(info.value) and "changed since" in str(info.value)
             assert "more_labels" not in schema(store)["tables"]
-            assert str(forward) in _one_line_error(_cli(blank_url, "migrate", dirs=(app,)))
+            assert str(forward) in one_line_error(_cli(blank_url, "migrate", dirs=(app,)))
             path.write_text(original)  # restored: fine again
             assert not any(s.changed for s in store.migration_status())
             later.unlink()
@@ -162,7 +161,7 @@ def test_a_changed_migration_is_reported_and_refused(blank_url: str, tmp_path: P
         assert records(store)[mid] != recorded[mid]
         assert store.migrate() == []
         unknown = _cli(blank_url, "accept-changed", "0009_nothing", dirs=(app,))
-        assert "no migration '0009_nothing'" in _one_line_error(unknown)
+        assert "no migration '0009_nothing'" in one_line_error(unknown)
 
 
 def test_a_database_migrated_before_checksums_gets_them(blank_url: str) -> None:
@@ -212,7 +211,7 @@ def test_rollback_refuses_what_another_folder_depends_on(blank_url: str) -> None
         assert str(APP / "migrations" / dialect) in message
         assert applied_ids(builtin_only) == set(everything)
         assert schema(builtin_only) == before
-        line = _one_line_error(_cli(blank_url, "rollback", "--all"))
+        line = one_line_error(_cli(blank_url, "rollback", "--all"))
         assert f"0001_notes.{dialect} (applied, from " in line
         # What nothing depends on still rolls back.
         assert builtin_only.rollback(1) == [f"0004_agents.{dialect}"]

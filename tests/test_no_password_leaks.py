@@ -139,11 +139,14 @@ def test_a_working_store_never_shows_its_password(secret_url: str, said: Said) -
         said.error("duplicate", lambda: _in_session(store, lambda s: GenerationDAO(s).create(gen)))
         said.error(
             "bad value",
-            lambda: _in_session(store, lambda s: s.fetch_all("generations.get", id="x")),
+            lambda: _in_session(
+                store, lambda s: s.fetch_all("generations.generations.get", id="x")
+            ),
         )
         said.error("no query", lambda: _in_session(store, lambda s: s.fetch_all("nope.nope")))
         said.error(
-            "parameter", lambda: _in_session(store, lambda s: s.fetch_all("generations.get"))
+            "parameter",
+            lambda: _in_session(store, lambda s: s.fetch_all("generations.generations.get")),
         )
         said.error("lost connection", lambda: _terminated(store, secret_url))
         with store.session() as session:  # and it reconnects, still quietly

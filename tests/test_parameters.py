@@ -75,7 +75,7 @@ def files_store(sqlstore_url: str, tmp_path: Path) -> Iterator[Store]:
 
 
 def _track(session: Session, text: str) -> None:
-    session.fetch_one("prompts.track_usage", text=text, now="2026-01-01T00:00:00+00:00")
+    session.fetch_one("generations.prompts.track_usage", text=text, now="2026-01-01T00:00:00+00:00")
 
 
 def _texts(session: Session, name: str, **params: Any) -> list[str]:
@@ -83,7 +83,7 @@ def _texts(session: Session, name: str, **params: Any) -> list[str]:
 
 
 def _ids(session: Session) -> dict[str, int]:
-    rows = session.fetch_all("prompts.most_used", limit=10)
+    rows = session.fetch_all("generations.prompts.most_used", limit=10)
     return {row["text"]: row["id"] for row in rows}
 
 
@@ -114,7 +114,8 @@ def test_every_item_of_an_in_list_is_checked(files_store: Store) -> None:
         assert session.execute("p.touch", a=ids["a"], b=ids["b"]) == 2
     with files_store.session() as session:
         counts = {
-            r["text"]: r["used_count"] for r in session.fetch_all("prompts.most_used", limit=9)
+            r["text"]: r["used_count"]
+            for r in session.fetch_all("generations.prompts.most_used", limit=9)
         }
         assert counts == {"a": 2, "b": 2, "c": 1}
 

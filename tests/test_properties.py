@@ -23,7 +23,7 @@ from sqlstore import Store, connect
 from sqlstore.dao import GenerationDAO, PromptDAO
 from sqlstore.dialects import scratch_database
 from sqlstore.models import Generation, GenerationCreate, GenerationUpdate
-from tests.conftest import APP
+from tests.helpers import APP
 
 EXAMPLES = settings(
     max_examples=30,

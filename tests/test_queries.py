@@ -51,8 +51,8 @@ def test_app_folder_adds_and_overrides(tmp_path: Path) -> None:
 
 def test_unknown_query_names_the_closest(store: Store) -> None:
     with pytest.raises(QueryNotFound) as info, store.session() as session:
-        session.fetch_one("generations.gett", id="x")
-    assert "generations.get" in str(info.value)
+        session.fetch_one("generations.generations.gett", id="x")
+    assert "generations.generations.get" in str(info.value)
 
 
 @pytest.mark.parametrize(
@@ -63,9 +63,9 @@ def test_parameter_errors_before_anything_is_sent(
     store: Store, params: dict[str, object], missing: tuple[str, ...], unexpected: tuple[str, ...]
 ) -> None:
     with pytest.raises(ParameterError) as info, store.session() as session:
-        session.fetch_one("generations.get", **params)
+        session.fetch_one("generations.generations.get", **params)
     assert info.value.missing == missing and info.value.unexpected == unexpected
-    assert info.value.query == "generations.get"
+    assert info.value.query == "generations.generations.get"
     assert "get.sql" in str(info.value)
 
 
@@ -84,7 +84,10 @@ def test_missing_sql_folder_is_an_error(tmp_path: Path) -> None:
 def test_every_builtin_file_loads_on_both_dialects() -> None:
     for dialect in ("sqlite", "postgresql"):
         registry = Registry.load([builtin_dir("sql")], dialect, _render)
-        assert "generations.insert" in registry and "prompts.track_usage" in registry
+        assert (
+            "generations.generations.insert" in registry
+            and "generations.prompts.track_usage" in registry
+        )
 
 
 def test_list_parameter_is_an_in_list_on_both_dialects(store: Store) -> None:

@@ -50,8 +50,8 @@ from sqlstore.models import (
     UserCreate,
     WebhookCreate,
 )
-from tests.conftest import APP
 from tests.factories import new_generation
+from tests.helpers import APP
 
 
 def _emails(store: Store) -> list[str]:
@@ -103,12 +103,12 @@ def test_every_kind_of_refusal_is_safe_to_catch(store: Store) -> None:
                 ),
             ),
             (NotFound, lambda: GenerationDAO(session).mark_processing(uuid4())),
-            (QueryNotFound, lambda: session.fetch_one("users.no_such_query")),
-            (ParameterError, lambda: session.fetch_one("users.get")),
+            (QueryNotFound, lambda: session.fetch_one("agents.users.no_such_query")),
+            (ParameterError, lambda: session.fetch_one("agents.users.get")),
             (
                 AlreadyExists,
                 lambda: session.fetch_one(
-                    "users.insert",
+                    "agents.users.insert",
                     **{**UserCreate(email="ada@x.com").model_dump(), "now": ada.created_at},
                 ),
             ),
@@ -190,7 +190,7 @@ def test_a_readonly_session_goes_on_after_a_refusal(store: Store) -> None:
         with pytest.raises(QueryError):
             users.create(UserCreate(email="b@x.com"))  # a write, in a read-only session
         with pytest.raises(ParameterError):
-            session.fetch_one("users.get")
+            session.fetch_one("agents.users.get")
         assert users.get_by_email("a@x.com") is not None
 
 
@@ -198,13 +198,13 @@ def test_a_readonly_session_goes_on_after_a_refusal(store: Store) -> None:
 def test_a_session_used_after_its_block_refuses_every_call(store: Store, readonly: bool) -> None:
     with store.session(readonly=readonly) as session:
         users = UserDAO(session)
-        batches = session.iterate("users.list", limit=10, offset=0)
+        batches = session.iterate("agents.users.list", limit=10, offset=0)
     calls = [
         lambda: users.create(UserCreate(email="ghost@x.com")),
         lambda: users.list(limit=10),
-        lambda: session.fetch_one("users.get_by_email", email="ghost@x.com"),
-        lambda: session.execute("users.delete", id=uuid4()),
-        lambda: session.fetch_value("users.list", limit=1, offset=0),
+        lambda: session.fetch_one("agents.users.get_by_email", email="ghost@x.com"),
+        lambda: session.execute("agents.users.delete", id=uuid4()),
+        lambda: session.fetch_value("agents.users.list", limit=1, offset=0),
         lambda: session.savepoint().__enter__(),
         lambda: next(batches),
     ]

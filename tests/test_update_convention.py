@@ -30,29 +30,29 @@ from sqlstore.models._update import Update
 
 BUILTIN_SQL = Path(__file__).resolve().parent.parent / "sql"
 
-# Each table's ``<table>.update`` query and the model whose fields it changes.
+# Each table's query prefix (its ``<prefix>.update`` query) and the model whose fields it changes.
 UPDATES: dict[str, type[Update]] = {
-    "auth_states": AuthStateUpdate,
-    "auth_tokens": AuthTokenUpdate,
-    "clients": ClientUpdate,
-    "generations": GenerationUpdate,
-    "logs": LogUpdate,
-    "messages": MessageUpdate,
-    "nodes": NodeUpdate,
-    "operators": OperatorUpdate,
-    "orchestrators": OrchestratorUpdate,
-    "projects": ProjectUpdate,
-    "repo_nodes": RepoNodeUpdate,
-    "tools": ToolUpdate,
-    "users": UserUpdate,
-    "video": VideoUpdate,
+    "agent_auth.auth_states": AuthStateUpdate,
+    "agent_auth.auth_tokens": AuthTokenUpdate,
+    "agent_projects.messages": MessageUpdate,
+    "agent_projects.projects": ProjectUpdate,
+    "agent_tools.tools": ToolUpdate,
+    "agent_trees.nodes": NodeUpdate,
+    "agent_trees.repo_nodes": RepoNodeUpdate,
+    "agents.clients": ClientUpdate,
+    "agents.logs": LogUpdate,
+    "agents.operators": OperatorUpdate,
+    "agents.orchestrators": OrchestratorUpdate,
+    "agents.users": UserUpdate,
+    "generations.generations": GenerationUpdate,
+    "media.video": VideoUpdate,
     "webhooks": WebhookUpdate,
 }
 
 
 def test_every_built_in_update_query_is_listed(store: Store) -> None:
     found = {
-        q.name.split(".")[0]
+        q.name.removesuffix(".update")
         for q in store.registry
         if q.name.endswith(".update") and q.path.is_relative_to(BUILTIN_SQL)
     }
@@ -81,7 +81,7 @@ def test_not_null_lists_exactly_the_columns_that_may_not_be_null(store: Store, t
         columns = {
             r["column_name"]: bool(r["not_null"])
             for r in session.fetch_all("catalog.columns")
-            if r["table_name"] == table
+            if r["table_name"] == table.rpartition(".")[2]
         }
     model = UPDATES[table]
     assert {f: columns[f] for f in model.model_fields} == {

@@ -1,10 +1,17 @@
 """DAOs: one class per table, each built on a session (``GenerationDAO(session)``)."""
 
-from sqlstore.dao.agent_auth import AuthStateDAO, AuthTokenDAO, LogDAO
-from sqlstore.dao.agent_nodes import NodeDAO, RepoNodeDAO
+from sqlstore.dao.agent_auth import AuthStateDAO, AuthTokenDAO
 from sqlstore.dao.agent_projects import MessageDAO, ProjectDAO
 from sqlstore.dao.agent_tools import ToolDAO
-from sqlstore.dao.agents import AgentStoreDAO, ClientDAO, OperatorDAO, OrchestratorDAO, UserDAO
+from sqlstore.dao.agent_trees import NodeDAO, RepoNodeDAO
+from sqlstore.dao.agents import (
+    AgentStoreDAO,
+    ClientDAO,
+    LogDAO,
+    OperatorDAO,
+    OrchestratorDAO,
+    UserDAO,
+)
 from sqlstore.dao.base import MAX_PAGE, BaseDAO, atomic
 from sqlstore.dao.generations import GenerationDAO, PromptDAO
 from sqlstore.dao.media import CaptionDAO, MediaDAO, TranscriptDAO, VideoDAO

@@ -1,4 +1,4 @@
-"""DAOs of the agent framework: auth states, auth tokens and logs."""
+"""DAOs of the agent framework's auth: OAuth states and users' refresh tokens."""
 
 from __future__ import annotations
 
@@ -9,25 +9,22 @@ from pydantic import SecretStr
 from sqlstore.dao._args import checked
 from sqlstore.dao._types import List
 from sqlstore.dao.agent_base import AgentDAO
-from sqlstore.models.agent_messages import (
+from sqlstore.models.agent_auth import (
     AuthState,
     AuthStateCreate,
     AuthStateUpdate,
     AuthToken,
     AuthTokenCreate,
     AuthTokenUpdate,
-    Log,
-    LogCreate,
-    LogUpdate,
 )
 
-__all__ = ["AuthStateDAO", "AuthTokenDAO", "LogDAO"]
+__all__ = ["AuthStateDAO", "AuthTokenDAO"]
 
 
 class AuthStateDAO(AgentDAO):
     """OAuth states and where each sends the user back to; a state is unique."""
 
-    table, what = "auth_states", "auth state"
+    queries, what = "agent_auth.auth_states", "auth state"
 
     def create(self, new: AuthStateCreate) -> AuthState:
         """Store an auth state; a state already stored is ``AlreadyExists``."""
@@ -41,12 +38,14 @@ class AuthStateDAO(AgentDAO):
     @checked
     def get_by_state(self, state: str) -> AuthState | None:
         """The auth state with this state string, or ``None``."""
-        return self.fetch_model(AuthState, "auth_states.get_by_state", state=state)
+        return self.fetch_model(AuthState, "agent_auth.auth_states.get_by_state", state=state)
 
     @checked
     def list(self, *, limit: int = 100, offset: int = 0) -> List[AuthState]:
         """Auth states, oldest first."""
-        return self.fetch_models(AuthState, "auth_states.list", **self.page_params(limit, offset))
+        return self.fetch_models(
+            AuthState, "agent_auth.auth_states.list", **self.page_params(limit, offset)
+        )
 
     @checked
     def update(self, id: UUID, changes: AuthStateUpdate) -> AuthState:
@@ -62,7 +61,7 @@ class AuthStateDAO(AgentDAO):
 class AuthTokenDAO(AgentDAO):
     """Users' refresh tokens, one per user; deleting the user deletes the token."""
 
-    table, what = "auth_tokens", "auth token"
+    queries, what = "agent_auth.auth_tokens", "auth token"
 
     def create(self, new: AuthTokenCreate) -> AuthToken:
         """Store a user's token; a user who has one already is ``AlreadyExists`` (see ``save``)."""
@@ -74,7 +73,7 @@ class AuthTokenDAO(AgentDAO):
         new = AuthTokenCreate.model_validate(
             {"id": uuid4(), "user_id": user_id, "refresh_token": refresh_token}
         )
-        return self._insert(AuthToken, new, query="auth_tokens.save")
+        return self._insert(AuthToken, new, query="agent_auth.auth_tokens.save")
 
     @checked
     def get(self, id: UUID) -> AuthToken | None:
@@ -84,12 +83,14 @@ class AuthTokenDAO(AgentDAO):
     @checked
     def get_for_user(self, user_id: UUID) -> AuthToken | None:
         """The user's token, or ``None``."""
-        return self.fetch_model(AuthToken, "auth_tokens.get_for_user", user_id=user_id)
+        return self.fetch_model(AuthToken, "agent_auth.auth_tokens.get_for_user", user_id=user_id)
 
     @checked
     def list(self, *, limit: int = 100, offset: int = 0) -> List[AuthToken]:
         """Tokens, oldest first."""
-        return self.fetch_models(AuthToken, "auth_tokens.list", **self.page_params(limit, offset))
+        return self.fetch_models(
+            AuthToken, "agent_auth.auth_tokens.list", **self.page_params(limit, offset)
+        )
 
     @checked
     def update(self, id: UUID, changes: AuthTokenUpdate) -> AuthToken:
@@ -99,44 +100,4 @@ class AuthTokenDAO(AgentDAO):
     @checked
     def delete(self, id: UUID) -> bool:
         """Delete a token; True if there was one."""
-        return self._remove(id=id)
-
-
-class LogDAO(AgentDAO):
-    """Log lines (level and message)."""
-
-    table, what = "logs", "log line"
-
-    def create(self, new: LogCreate) -> Log:
-        """Store a log line."""
-        return self._insert(Log, LogCreate.model_validate(new))
-
-    @checked
-    def write(self, level: str, message: str) -> Log:
-        """Store a log line from its level and message."""
-        return self.create(LogCreate(level=level, message=message))
-
-    @checked
-    def get(self, id: UUID) -> Log | None:
-        """The log line with this id, or ``None``."""
-        return self._find(Log, id=id)
-
-    @checked
-    def list(self, *, limit: int = 100, offset: int = 0) -> List[Log]:
-        """Log lines, oldest first."""
-        return self.fetch_models(Log, "logs.list", **self.page_params(limit, offset))
-
-    @checked
-    def newest(self, n: int = 100) -> List[Log]:
-        """The newest ``n`` log lines, newest first (the framework's ``get_logs(n)``)."""
-        return self.fetch_models(Log, "logs.newest", limit=self.page_params(n)["limit"])
-
-    @checked
-    def update(self, id: UUID, changes: LogUpdate) -> Log:
-        """Change the fields given in ``changes``; ``NotFound`` if there is no such line."""
-        return self._change(Log, changes, id=id)
-
-    @checked
-    def delete(self, id: UUID) -> bool:
-        """Delete a log line; True if there was one."""
         return self._remove(id=id)

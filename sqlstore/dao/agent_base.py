@@ -17,22 +17,23 @@ M = TypeVar("M", bound=BaseModel)
 
 
 class AgentDAO(BaseDAO):
-    """A DAO of one agent-store table: ``<table>.insert``, ``.get``, ``.update``, ``.delete``."""
+    """A DAO of one agent-store table: ``<queries>.insert``, ``.get``, ``.update``, ``.delete``."""
 
-    table: str
+    # The table's query prefix, ``<domain>.<table>`` (``agents.users``).
+    queries: str
     what: str
 
     def _insert(self, model: type[M], new: BaseModel, /, query: str = "", **extra: Any) -> M:
         """Insert ``new`` (every field a parameter) stamped now; return the stored row."""
         params = {k: reveal(v) for k, v in new.model_dump().items()}
         params.update(extra)
-        row = self.session.fetch_one(query or f"{self.table}.insert", **params, now=utcnow())
+        row = self.session.fetch_one(query or f"{self.queries}.insert", **params, now=utcnow())
         assert row is not None  # INSERT ... RETURNING returns its row or raises
         return model.model_validate(row)
 
     def _find(self, model: type[M], /, **keys: Any) -> M | None:
         """The row with these keys (the table's ``get`` query), or ``None``."""
-        return self.fetch_model(model, f"{self.table}.get", **keys)
+        return self.fetch_model(model, f"{self.queries}.get", **keys)
 
     def _change(self, model: type[M], changes: AgentUpdate, /, **keys: Any) -> M:
         """Apply the fields given in ``changes`` to the row with these keys; NotFound if none.
@@ -40,9 +41,9 @@ class AgentDAO(BaseDAO):
         With no field given nothing is written and the row comes back as it is.
         """
         if not changes.given():
-            return self.require_model(model, f"{self.table}.get", self.what, **keys)
+            return self.require_model(model, f"{self.queries}.get", self.what, **keys)
         row = self.session.fetch_one(
-            f"{self.table}.update", **changes.params(), now=utcnow(), **keys
+            f"{self.queries}.update", **changes.params(), now=utcnow(), **keys
         )
         if row is None:
             raise NotFound(f"no {self.what} with " + ", ".join(f"{k}={v}" for k, v in keys.items()))
@@ -50,4 +51,4 @@ class AgentDAO(BaseDAO):
 
     def _remove(self, **keys: Any) -> bool:
         """Delete the row with these keys; True if there was one."""
-        return self.session.execute(f"{self.table}.delete", **keys) > 0
+        return self.session.execute(f"{self.queries}.delete", **keys) > 0

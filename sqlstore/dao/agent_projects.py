@@ -10,8 +10,14 @@ from sqlstore.dao._types import List
 from sqlstore.dao.agent_base import AgentDAO
 from sqlstore.dao.base import atomic
 from sqlstore.errors import InvalidInput
-from sqlstore.models.agent_messages import Message, MessageCreate, MessageUpdate
-from sqlstore.models.agents import Project, ProjectCreate, ProjectUpdate
+from sqlstore.models.agent_projects import (
+    Message,
+    MessageCreate,
+    MessageUpdate,
+    Project,
+    ProjectCreate,
+    ProjectUpdate,
+)
 from sqlstore.types import utcnow
 
 __all__ = ["MessageDAO", "ProjectDAO"]
@@ -20,7 +26,7 @@ __all__ = ["MessageDAO", "ProjectDAO"]
 class ProjectDAO(AgentDAO):
     """Projects of an orchestrator; an operator's direct-message project comes with the operator."""
 
-    table, what = "projects", "project"
+    queries, what = "agent_projects.projects", "project"
 
     def create(self, new: ProjectCreate) -> Project:
         """Store a project; a name the orchestrator already uses is ``AlreadyExists``.
@@ -41,13 +47,18 @@ class ProjectDAO(AgentDAO):
     def get_by_name(self, name: str, orchestrator_id: UUID) -> Project | None:
         """The orchestrator's project (not a direct-message one) with this name, or ``None``."""
         return self.fetch_model(
-            Project, "projects.get_by_name", name=name, orchestrator_id=orchestrator_id
+            Project,
+            "agent_projects.projects.get_by_name",
+            name=name,
+            orchestrator_id=orchestrator_id,
         )
 
     @checked
     def get_direct_message(self, operator_id: UUID) -> Project | None:
         """The direct-message project of this operator, or ``None``."""
-        return self.fetch_model(Project, "projects.get_direct_message", operator_id=operator_id)
+        return self.fetch_model(
+            Project, "agent_projects.projects.get_direct_message", operator_id=operator_id
+        )
 
     @checked
     def list(
@@ -61,7 +72,7 @@ class ProjectDAO(AgentDAO):
         """Projects in the order they were created; direct-message projects only if asked."""
         return self.fetch_models(
             Project,
-            "projects.list",
+            "agent_projects.projects.list",
             orchestrator_id=orchestrator_id,
             include_direct_messages=include_direct_messages,
             **self.page_params(limit, offset),
@@ -82,7 +93,9 @@ class ProjectDAO(AgentDAO):
     def _check_operators(self, orchestrator_id: UUID, *operator_ids: UUID | None) -> None:
         ids = [i for i in operator_ids if i is not None]
         if ids and self.session.fetch_value(
-            "projects.foreign_operators", operator_ids=ids, orchestrator_id=orchestrator_id
+            "agent_projects.projects.foreign_operators",
+            operator_ids=ids,
+            orchestrator_id=orchestrator_id,
         ):
             raise InvalidInput(
                 "a project's executive and developer must be operators of its orchestrator "
@@ -93,7 +106,7 @@ class ProjectDAO(AgentDAO):
 class MessageDAO(AgentDAO):
     """Messages of a project, read back in the order they were appended."""
 
-    table, what = "messages", "message"
+    queries, what = "agent_projects.messages", "message"
 
     def append(self, new: MessageCreate) -> Message:
         """Append one message; its sender is exactly one of a user or an operator."""
@@ -106,8 +119,12 @@ class MessageDAO(AgentDAO):
         if not news:
             return []
         now = utcnow()
-        self.session.execute_many("messages.insert", [{**m.model_dump(), "now": now} for m in news])
-        return self.fetch_models(Message, "messages.get_many", ids=[m.id for m in news])
+        self.session.execute_many(
+            "agent_projects.messages.insert", [{**m.model_dump(), "now": now} for m in news]
+        )
+        return self.fetch_models(
+            Message, "agent_projects.messages.get_many", ids=[m.id for m in news]
+        )
 
     @checked
     def get(self, id: UUID) -> Message | None:
@@ -129,7 +146,7 @@ class MessageDAO(AgentDAO):
         """
         return self.fetch_models(
             Message,
-            "messages.list",
+            "agent_projects.messages.list",
             project_id=project_id,
             prompt=prompt,
             after_seq=0 if after is None else after.seq,
@@ -139,7 +156,7 @@ class MessageDAO(AgentDAO):
     @checked
     def count(self, project_id: UUID) -> int:
         """How many messages the project has."""
-        return int(self.session.fetch_value("messages.count", project_id=project_id))
+        return int(self.session.fetch_value("agent_projects.messages.count", project_id=project_id))
 
     @checked
     def update(self, id: UUID, changes: MessageUpdate) -> Message:

@@ -15,32 +15,26 @@ from sqlstore.dao._args import checked
 from sqlstore.dao._types import List
 from sqlstore.dao.agent_base import AgentDAO
 from sqlstore.dao.base import atomic
-from sqlstore.models.agents import (
-    Operator,
-    Orchestrator,
-    Tool,
-    ToolCreate,
-    ToolUpdate,
-    User,
-)
+from sqlstore.models.agent_tools import Tool, ToolCreate, ToolUpdate
+from sqlstore.models.agents import Operator, Orchestrator, User
 from sqlstore.types import utcnow
 
 __all__ = ["ToolDAO"]
 
 M = TypeVar("M", bound=BaseModel)
 
-# level -> (link table, its owner key)
+# level -> (the link table's query prefix, its owner key)
 _LINKS = {
-    "user": ("user_tools", "user_id"),
-    "orchestrator": ("orchestrator_tools", "orchestrator_id"),
-    "operator": ("operator_tools", "operator_id"),
+    "user": ("agent_tools.user_tools", "user_id"),
+    "orchestrator": ("agent_tools.orchestrator_tools", "orchestrator_id"),
+    "operator": ("agent_tools.operator_tools", "operator_id"),
 }
 
 
 class ToolDAO(AgentDAO):
     """Tools, attached and detached at user, orchestrator and operator level."""
 
-    table, what = "tools", "tool"
+    queries, what = "agent_tools.tools", "tool"
 
     @atomic
     def create(self, new: ToolCreate, *, user_id: UUID | None = None) -> Tool:
@@ -59,12 +53,14 @@ class ToolDAO(AgentDAO):
     @checked
     def get_by_name(self, name: str, user_id: UUID) -> Tool | None:
         """The user's tool with this name, or ``None``."""
-        return self.fetch_model(Tool, "tools.get_by_name_for_user", name=name, user_id=user_id)
+        return self.fetch_model(
+            Tool, "agent_tools.tools.get_by_name_for_user", name=name, user_id=user_id
+        )
 
     @checked
     def list(self, *, limit: int = 100, offset: int = 0) -> List[Tool]:
         """Every tool, in the order they were created."""
-        return self.fetch_models(Tool, "tools.list", **self.page_params(limit, offset))
+        return self.fetch_models(Tool, "agent_tools.tools.list", **self.page_params(limit, offset))
 
     @checked
     def update(self, id: UUID, changes: ToolUpdate) -> Tool:

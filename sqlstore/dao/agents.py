@@ -1,4 +1,4 @@
-"""DAOs of the agent framework: users, orchestrators, operators and their clients.
+"""DAOs of the agent framework: users, orchestrators, operators, their clients, and logs.
 
 Getters are scoped by owner as the framework scopes them: an operator is
 found by its id *and* its orchestrator's (``get(id, orchestrator_id)``), so a
@@ -17,6 +17,9 @@ from sqlstore.models.agents import (
     Client,
     ClientCreate,
     ClientUpdate,
+    Log,
+    LogCreate,
+    LogUpdate,
     Operator,
     OperatorCreate,
     OperatorUpdate,
@@ -32,6 +35,7 @@ from sqlstore.types import utcnow
 __all__ = [
     "AgentStoreDAO",
     "ClientDAO",
+    "LogDAO",
     "OperatorDAO",
     "OrchestratorDAO",
     "UserDAO",
@@ -65,7 +69,7 @@ def direct_message_project_name(operator_name: str) -> str:
 class UserDAO(AgentDAO):
     """Users; the email is unique."""
 
-    table, what = "users", "user"
+    queries, what = "agents.users", "user"
 
     def create(self, new: UserCreate) -> User:
         """Store a user; a taken email is ``AlreadyExists``."""
@@ -79,12 +83,12 @@ class UserDAO(AgentDAO):
     @checked
     def get_by_email(self, email: str) -> User | None:
         """The user with this email, or ``None``."""
-        return self.fetch_model(User, "users.get_by_email", email=email)
+        return self.fetch_model(User, "agents.users.get_by_email", email=email)
 
     @checked
     def list(self, *, limit: int = 100, offset: int = 0) -> List[User]:
         """Users in the order they were created."""
-        return self.fetch_models(User, "users.list", **self.page_params(limit, offset))
+        return self.fetch_models(User, "agents.users.list", **self.page_params(limit, offset))
 
     @checked
     def update(self, id: UUID, changes: UserUpdate) -> User:
@@ -100,7 +104,7 @@ class UserDAO(AgentDAO):
 class OrchestratorDAO(AgentDAO):
     """Orchestrators; the name is unique per user. ``user_id=None`` means any user."""
 
-    table, what = "orchestrators", "orchestrator"
+    queries, what = "agents.orchestrators", "orchestrator"
 
     def create(self, new: OrchestratorCreate) -> Orchestrator:
         """Store an orchestrator; a name the user already uses is ``AlreadyExists``."""
@@ -115,7 +119,7 @@ class OrchestratorDAO(AgentDAO):
     def get_by_name(self, name: str, user_id: UUID) -> Orchestrator | None:
         """The user's orchestrator with this name, or ``None``."""
         return self.fetch_model(
-            Orchestrator, "orchestrators.get_by_name", name=name, user_id=user_id
+            Orchestrator, "agents.orchestrators.get_by_name", name=name, user_id=user_id
         )
 
     @checked
@@ -124,7 +128,10 @@ class OrchestratorDAO(AgentDAO):
     ) -> List[Orchestrator]:
         """Orchestrators in the order they were created, of one user or of all."""
         return self.fetch_models(
-            Orchestrator, "orchestrators.list", user_id=user_id, **self.page_params(limit, offset)
+            Orchestrator,
+            "agents.orchestrators.list",
+            user_id=user_id,
+            **self.page_params(limit, offset),
         )
 
     @checked
@@ -143,7 +150,7 @@ class OrchestratorDAO(AgentDAO):
 class OperatorDAO(AgentDAO):
     """Operators of an orchestrator, each with its direct-message project."""
 
-    table, what = "operators", "operator"
+    queries, what = "agents.operators", "operator"
 
     @atomic
     def create(self, new: OperatorCreate) -> Operator:
@@ -155,7 +162,7 @@ class OperatorDAO(AgentDAO):
         new = OperatorCreate.model_validate(new)
         operator = self._insert(Operator, new)
         project = self.session.fetch_one(
-            "projects.insert_direct_message",
+            "agent_projects.projects.insert_direct_message",
             id=uuid4(),
             orchestrator_id=new.orchestrator_id,
             operator_id=operator.id,
@@ -176,7 +183,7 @@ class OperatorDAO(AgentDAO):
     def get_by_name(self, name: str, orchestrator_id: UUID) -> Operator | None:
         """The orchestrator's operator with this name, or ``None``."""
         return self.fetch_model(
-            Operator, "operators.get_by_name", name=name, orchestrator_id=orchestrator_id
+            Operator, "agents.operators.get_by_name", name=name, orchestrator_id=orchestrator_id
         )
 
     @checked
@@ -186,7 +193,7 @@ class OperatorDAO(AgentDAO):
         """Operators in the order they were created, of one orchestrator or of all."""
         return self.fetch_models(
             Operator,
-            "operators.list",
+            "agents.operators.list",
             orchestrator_id=orchestrator_id,
             **self.page_params(limit, offset),
         )
@@ -198,7 +205,7 @@ class OperatorDAO(AgentDAO):
         operator = self._change(Operator, changes, id=id, orchestrator_id=orchestrator_id)
         if "name" in changes.given():
             self.session.execute(
-                "projects.rename_direct_message",
+                "agent_projects.projects.rename_direct_message",
                 operator_id=id,
                 name=direct_message_project_name(operator.name),
                 now=utcnow(),
@@ -218,7 +225,7 @@ class OperatorDAO(AgentDAO):
 class ClientDAO(AgentDAO):
     """The LLM clients of an operator, scoped by operator and orchestrator."""
 
-    table, what = "clients", "client"
+    queries, what = "agents.clients", "client"
 
     def create(self, new: ClientCreate) -> Client:
         """Store a client; an operator missing from the orchestrator is ``ForeignKeyError``."""
@@ -241,7 +248,7 @@ class ClientDAO(AgentDAO):
         """Clients in the order they were created, filtered by orchestrator and operator."""
         return self.fetch_models(
             Client,
-            "clients.list",
+            "agents.clients.list",
             orchestrator_id=orchestrator_id,
             operator_id=operator_id,
             **self.page_params(limit, offset),
@@ -262,11 +269,51 @@ class ClientDAO(AgentDAO):
         return self._remove(id=id, operator_id=operator_id, orchestrator_id=orchestrator_id)
 
 
+class LogDAO(AgentDAO):
+    """Log lines (level and message)."""
+
+    queries, what = "agents.logs", "log line"
+
+    def create(self, new: LogCreate) -> Log:
+        """Store a log line."""
+        return self._insert(Log, LogCreate.model_validate(new))
+
+    @checked
+    def write(self, level: str, message: str) -> Log:
+        """Store a log line from its level and message."""
+        return self.create(LogCreate(level=level, message=message))
+
+    @checked
+    def get(self, id: UUID) -> Log | None:
+        """The log line with this id, or ``None``."""
+        return self._find(Log, id=id)
+
+    @checked
+    def list(self, *, limit: int = 100, offset: int = 0) -> List[Log]:
+        """Log lines, oldest first."""
+        return self.fetch_models(Log, "agents.logs.list", **self.page_params(limit, offset))
+
+    @checked
+    def newest(self, n: int = 100) -> List[Log]:
+        """The newest ``n`` log lines, newest first (the framework's ``get_logs(n)``)."""
+        return self.fetch_models(Log, "agents.logs.newest", limit=self.page_params(n)["limit"])
+
+    @checked
+    def update(self, id: UUID, changes: LogUpdate) -> Log:
+        """Change the fields given in ``changes``; ``NotFound`` if there is no such line."""
+        return self._change(Log, changes, id=id)
+
+    @checked
+    def delete(self, id: UUID) -> bool:
+        """Delete a log line; True if there was one."""
+        return self._remove(id=id)
+
+
 class AgentStoreDAO(BaseDAO):
     """The agent store as a whole."""
 
     def counts(self) -> dict[str, int]:
         """How many rows each table of the agent store holds."""
-        row = self.session.fetch_one("agent_store.counts")
+        row = self.session.fetch_one("agents.store.counts")
         assert row is not None  # an aggregate always returns one row
         return {table: int(row[table]) for table in AGENT_TABLES}

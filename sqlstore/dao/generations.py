@@ -60,7 +60,7 @@ class PromptDAO(BaseDAO):
 
     def _record_use(self, text: str) -> dict[str, Any]:
         row = self.session.fetch_one(
-            "prompts.track_usage", text=_checked_prompt(text), now=utcnow()
+            "generations.prompts.track_usage", text=_checked_prompt(text), now=utcnow()
         )
         assert row is not None  # an upsert with RETURNING always returns its row
         return row
@@ -68,13 +68,13 @@ class PromptDAO(BaseDAO):
     @checked
     def get_by_text(self, text: str) -> Prompt | None:
         """The prompt with exactly this text, or ``None``."""
-        return self.fetch_model(Prompt, "prompts.get_by_text", text=text)
+        return self.fetch_model(Prompt, "generations.prompts.get_by_text", text=text)
 
     @checked
     def most_used(self, limit: int = 10) -> List[Prompt]:
         """The most used prompts first."""
         return self.fetch_models(
-            Prompt, "prompts.most_used", limit=self.page_params(limit)["limit"]
+            Prompt, "generations.prompts.most_used", limit=self.page_params(limit)["limit"]
         )
 
 
@@ -86,7 +86,9 @@ class GenerationDAO(BaseDAO):
         """Store a pending job and record its prompt's usage, in this session's transaction."""
         new = GenerationCreate.model_validate(new)
         # dict(new), not model_dump(): the fields are flat, so it is the same dict, built faster.
-        row = self.session.fetch_one("generations.insert", **dict(new), created_at=utcnow())
+        row = self.session.fetch_one(
+            "generations.generations.insert", **dict(new), created_at=utcnow()
+        )
         # The usage is recorded; its Prompt model would be thrown away, so none is built.
         PromptDAO(self.session)._record_use(new.prompt)
         return Generation.model_validate(row)
@@ -105,7 +107,7 @@ class GenerationDAO(BaseDAO):
         texts = [_checked_prompt(job.prompt) for job in jobs]
         now = utcnow()
         count = self.session.copy_in(
-            "generations.copy_in",
+            "generations.generations.copy_in",
             (
                 (
                     job.id,
@@ -122,13 +124,13 @@ class GenerationDAO(BaseDAO):
                 for job in jobs
             ),
         )
-        self.session.execute("generations.record_prompts", texts=texts, now=now)
+        self.session.execute("generations.generations.record_prompts", texts=texts, now=now)
         return count
 
     @checked
     def get(self, id: UUID) -> Generation | None:
         """The job with this id, or ``None``."""
-        return self.fetch_model(Generation, "generations.get", id=id)
+        return self.fetch_model(Generation, "generations.generations.get", id=id)
 
     @checked
     def list(
@@ -148,13 +150,16 @@ class GenerationDAO(BaseDAO):
         filters: dict[str, Any] = {"status": status, "model_name": model_name}
         if after is None:
             return self.fetch_models(
-                Generation, "generations.list", **filters, **self.page_params(limit, offset)
+                Generation,
+                "generations.generations.list",
+                **filters,
+                **self.page_params(limit, offset),
             )
         if offset:
             raise InvalidInput("page with either offset or after, not both")
         return self.fetch_models(
             Generation,
-            "generations.list_after",
+            "generations.generations.list_after",
             **filters,
             limit=self.page_params(limit)["limit"],
             after_created_at=after.created_at,
@@ -176,7 +181,7 @@ class GenerationDAO(BaseDAO):
         """
         return self.stream_models(
             Generation,
-            "generations.list_all",
+            "generations.generations.list_all",
             batch_size=self.page_params(batch_size)["limit"],
             status=status,
             model_name=model_name,
@@ -190,7 +195,7 @@ class GenerationDAO(BaseDAO):
     @checked
     def count(self, status: GenerationStatus | None = None) -> int:
         """How many jobs there are, optionally of one status."""
-        return int(self.session.fetch_value("generations.count", status=status))
+        return int(self.session.fetch_value("generations.generations.count", status=status))
 
     @checked
     def update(self, id: UUID, changes: GenerationUpdate) -> Generation:
@@ -199,8 +204,10 @@ class GenerationDAO(BaseDAO):
         With no field given nothing is written and the job comes back as it is.
         """
         if not changes.given():
-            return self.require_model(Generation, "generations.get", "generation", id=id)
-        row = self.session.fetch_one("generations.update", id=id, **changes.params())
+            return self.require_model(
+                Generation, "generations.generations.get", "generation", id=id
+            )
+        row = self.session.fetch_one("generations.generations.update", id=id, **changes.params())
         if row is None:
             raise NotFound(f"no generation with id={id}")
         return Generation.model_validate(row)
@@ -215,7 +222,7 @@ class GenerationDAO(BaseDAO):
         or failed); any other raises ``InvalidTransition`` and changes nothing.
         """
         row = self.session.fetch_one(
-            "generations.set_status",
+            "generations.generations.set_status",
             id=id,
             status=status,
             error_message=error_message,
@@ -250,7 +257,7 @@ class GenerationDAO(BaseDAO):
         if file_size_bytes < 0:
             raise InvalidInput(f"file_size_bytes must be >= 0, not {file_size_bytes!r}")
         row = self.session.fetch_one(
-            "generations.complete",
+            "generations.generations.complete",
             id=id,
             generation_time_seconds=generation_time,
             file_size_bytes=file_size_bytes,
@@ -264,11 +271,11 @@ class GenerationDAO(BaseDAO):
     @checked
     def delete(self, id: UUID) -> bool:
         """Delete a job; True if there was one."""
-        return self.session.execute("generations.delete", id=id) > 0
+        return self.session.execute("generations.generations.delete", id=id) > 0
 
     def stats(self) -> dict[str, int]:
         """Jobs by status and the number of prompts, with the music service's keys."""
-        row = self.session.fetch_one("generations.stats")
+        row = self.session.fetch_one("generations.generations.stats")
         assert row is not None  # an aggregate always returns one row
         return {key: int(row[key] or 0) for key in _STATS_KEYS}
 

@@ -50,17 +50,17 @@ class MediaDAO(BaseDAO):
     @checked
     def check_media_exists(self, media_id: MediaId) -> bool:
         """True if a media (of any type) has this id."""
-        return self.session.fetch_value("media.exists", id=media_id) is not None
+        return self.session.fetch_value("media.media.exists", id=media_id) is not None
 
     @checked
     def get(self, media_id: MediaId) -> Media | None:
         """The media row with this id, or ``None``."""
-        return self.fetch_model(Media, "media.get", id=media_id)
+        return self.fetch_model(Media, "media.media.get", id=media_id)
 
     @checked
     def delete(self, media_id: MediaId) -> bool:
         """Delete a media with everything that hangs off it; True if there was one."""
-        return self.session.execute("media.delete", id=media_id) > 0
+        return self.session.execute("media.media.delete", id=media_id) > 0
 
     def insert_media(self, media_id: str, now: datetime) -> None:
         """Insert the media row, as ``media_type``: an extension point for a subclass's ``save``.
@@ -70,7 +70,9 @@ class MediaDAO(BaseDAO):
         the session after catching the error. A taken id is ``AlreadyExists``.
         """
         try:
-            self.session.execute("media.insert", id=media_id, media_type=self.media_type, now=now)
+            self.session.execute(
+                "media.media.insert", id=media_id, media_type=self.media_type, now=now
+            )
         except AlreadyExists as exc:
             err = AlreadyExists(
                 f"media id {media_id!r} already exists", query=exc.query, path=exc.path
@@ -96,7 +98,7 @@ class VideoDAO(MediaDAO):
     def insert_video(self, video: VideoCreate, now: datetime) -> None:
         """Insert the video row after ``insert_media``: an extension point of ``save``."""
         self.session.execute(
-            "video.insert",
+            "media.video.insert",
             id=video.id,
             path=video.path,
             url=video.url,
@@ -113,12 +115,12 @@ class VideoDAO(MediaDAO):
     @checked
     def get(self, media_id: MediaId) -> Video | None:
         """The video with this id (media and video rows joined), or ``None``."""
-        return self.fetch_model(Video, "video.get", id=media_id)
+        return self.fetch_model(Video, "media.video.get", id=media_id)
 
     @checked
     def get_metadata(self, media_id: MediaId) -> VideoMetadata:
         """The title and description of a video; ``NotFound`` if there is none."""
-        return self.require_model(VideoMetadata, "video.get_metadata", "video", id=media_id)
+        return self.require_model(VideoMetadata, "media.video.get_metadata", "video", id=media_id)
 
     @checked
     def update(self, media_id: MediaId, changes: VideoUpdate) -> Video:
@@ -128,7 +130,7 @@ class VideoDAO(MediaDAO):
         comes back as it is.
         """
         if changes.given():
-            self.session.execute("video.update", id=media_id, **changes.params())
+            self.session.execute("media.video.update", id=media_id, **changes.params())
         found = self.get(media_id)  # a subclass's get: its own model
         if found is None:
             raise NotFound(f"no video with id={media_id}")
@@ -137,7 +139,7 @@ class VideoDAO(MediaDAO):
     @checked
     def delete(self, media_id: MediaId) -> bool:
         """Delete a video with its transcripts and captions; True if there was one."""
-        return self.session.execute("video.delete", id=media_id) > 0
+        return self.session.execute("media.video.delete", id=media_id) > 0
 
 
 class TranscriptDAO(BaseDAO):
@@ -148,7 +150,7 @@ class TranscriptDAO(BaseDAO):
         new = TranscriptCreate.model_validate(new)
         with _media_must_exist(new.media_id):
             row = self.session.fetch_one(
-                "transcripts.insert",
+                "media.transcripts.insert",
                 model=new.model,
                 media_id=new.media_id,
                 transcript=new.transcript,
@@ -162,7 +164,9 @@ class TranscriptDAO(BaseDAO):
     @checked
     def get(self, model_name: str, media_id: MediaId) -> Transcript | None:
         """The latest transcript of a media by a model, or ``None``."""
-        return self.fetch_model(Transcript, "transcripts.get", model=model_name, media_id=media_id)
+        return self.fetch_model(
+            Transcript, "media.transcripts.get", model=model_name, media_id=media_id
+        )
 
 
 FrameId = Annotated[int, Field(ge=0)]
@@ -209,10 +213,10 @@ class CaptionDAO(BaseDAO):
         if not rows:
             return 0
         with _media_must_exist(media_id):
-            self.session.execute_many("captions.insert", rows)
+            self.session.execute_many("media.captions.insert", rows)
         return len(rows)
 
     @checked
     def get(self, model_name: str, media_id: MediaId) -> List[Caption]:
         """The captions of a media by a model, in frame order."""
-        return self.fetch_models(Caption, "captions.get", model=model_name, media_id=media_id)
+        return self.fetch_models(Caption, "media.captions.get", model=model_name, media_id=media_id)

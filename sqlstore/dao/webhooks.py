@@ -7,7 +7,7 @@ from uuid import UUID
 from sqlstore.dao._args import checked
 from sqlstore.dao._types import List
 from sqlstore.dao.base import BaseDAO
-from sqlstore.models.media import Webhook, WebhookCreate, WebhookEvent, WebhookUpdate
+from sqlstore.models.webhooks import Webhook, WebhookCreate, WebhookEvent, WebhookUpdate
 from sqlstore.types import Json, utcnow
 
 __all__ = ["WebhookDAO"]

@@ -1,20 +1,33 @@
 """Pydantic models: ``Thing`` (a row), ``ThingCreate``, ``ThingUpdate``, status enums."""
 
-from sqlstore.models._types import JsonList, JsonObject, UtcDateTime
-from sqlstore.models.agent_messages import (
+from sqlstore.models._types import (
+    JsonList,
+    JsonObject,
+    UtcDateTime,
+)
+from sqlstore.models.agent_auth import (
     AuthState,
     AuthStateCreate,
     AuthStateUpdate,
     AuthToken,
     AuthTokenCreate,
     AuthTokenUpdate,
-    Log,
-    LogCreate,
-    LogUpdate,
+)
+from sqlstore.models.agent_projects import (
     Message,
     MessageCreate,
     MessageStatus,
     MessageUpdate,
+    Project,
+    ProjectCreate,
+    ProjectUpdate,
+)
+from sqlstore.models.agent_tools import (
+    Tool,
+    ToolCreate,
+    ToolUpdate,
+)
+from sqlstore.models.agent_trees import (
     Node,
     NodeCreate,
     NodeUpdate,
@@ -27,18 +40,15 @@ from sqlstore.models.agents import (
     Client,
     ClientCreate,
     ClientUpdate,
+    Log,
+    LogCreate,
+    LogUpdate,
     Operator,
     OperatorCreate,
     OperatorUpdate,
     Orchestrator,
     OrchestratorCreate,
     OrchestratorUpdate,
-    Project,
-    ProjectCreate,
-    ProjectUpdate,
-    Tool,
-    ToolCreate,
-    ToolUpdate,
     User,
     UserCreate,
     UserUpdate,
@@ -62,12 +72,19 @@ from sqlstore.models.media import (
     VideoCreate,
     VideoMetadata,
     VideoUpdate,
+)
+from sqlstore.models.tasks import (
+    Task,
+    TaskCreate,
+    TaskStatus,
+    TaskUpdate,
+)
+from sqlstore.models.webhooks import (
     Webhook,
     WebhookCreate,
     WebhookEvent,
     WebhookUpdate,
 )
-from sqlstore.models.tasks import Task, TaskCreate, TaskStatus, TaskUpdate
 
 __all__ = [
     "AgentUpdate",

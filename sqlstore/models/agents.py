@@ -1,4 +1,4 @@
-"""Models of the agent framework: users, orchestrators, operators, clients, projects, tools.
+"""Models of the agent framework: users, orchestrators, operators, clients, logs.
 
 Each table follows the framework's pattern: ``ThingBase`` holds the fields a
 caller supplies, ``ThingCreate`` adds an optional id, ``Thing`` is a stored
@@ -24,6 +24,10 @@ __all__ = [
     "ClientBase",
     "ClientCreate",
     "ClientUpdate",
+    "Log",
+    "LogBase",
+    "LogCreate",
+    "LogUpdate",
     "Operator",
     "OperatorBase",
     "OperatorCreate",
@@ -32,15 +36,7 @@ __all__ = [
     "OrchestratorBase",
     "OrchestratorCreate",
     "OrchestratorUpdate",
-    "Project",
-    "ProjectBase",
-    "ProjectCreate",
-    "ProjectUpdate",
     "Row",
-    "Tool",
-    "ToolBase",
-    "ToolCreate",
-    "ToolUpdate",
     "User",
     "UserBase",
     "UserCreate",
@@ -200,64 +196,28 @@ class ClientUpdate(AgentUpdate):
     model: Name32 | None = None
 
 
-# -- projects ----------------------------------------------------------------
+# -- logs --------------------------------------------------------------------
 
 
-class ProjectBase(BaseModel):
-    """A project of an orchestrator, with optional executive and developer operators."""
+class LogBase(BaseModel):
+    """A log line: a level and a message."""
 
-    name: Name64
-    orchestrator_id: UUID
-    executive_id: UUID | None = None
-    developer_id: UUID | None = None
+    level: Annotated[str, Field(min_length=1, max_length=32)]
+    message: str
 
 
-class ProjectCreate(ProjectBase, AgentCreate):
-    """What a caller supplies to create a project."""
+class LogCreate(LogBase, AgentCreate):
+    """What a caller supplies to write a log line."""
 
 
-class Project(ProjectBase, Row):
-    """A project as stored; a direct-message project names its operator."""
-
-    name: str = Field(min_length=1, max_length=128)
-    direct_message_operator_id: UUID | None
-
-    @property
-    def is_direct_message(self) -> bool:
-        """True for an operator's direct-message project."""
-        return self.direct_message_operator_id is not None
+class Log(LogBase, Row):
+    """A log line as stored."""
 
 
-class ProjectUpdate(AgentUpdate):
-    """The changeable fields of a project; executive and developer may be set to None."""
+class LogUpdate(AgentUpdate):
+    """The changeable fields of a log line."""
 
-    not_null = frozenset({"name"})
+    not_null = frozenset({"level", "message"})
 
-    name: Name64 | None = None
-    executive_id: UUID | None = None
-    developer_id: UUID | None = None
-
-
-# -- tools -------------------------------------------------------------------
-
-
-class ToolBase(BaseModel):
-    """A tool, shared: linked to users, orchestrators and operators."""
-
-    name: Name64
-
-
-class ToolCreate(ToolBase, AgentCreate):
-    """What a caller supplies to create a tool."""
-
-
-class Tool(ToolBase, Row):
-    """A tool as stored."""
-
-
-class ToolUpdate(AgentUpdate):
-    """The changeable fields of a tool."""
-
-    not_null = frozenset({"name"})
-
-    name: Name64 | None = None
+    level: Annotated[str, Field(min_length=1, max_length=32)] | None = None
+    message: str | None = None

@@ -1,14 +1,12 @@
-"""Models of the media-AI store: media, video, transcripts, captions and webhooks."""
+"""Models of the media-AI store: media, video, transcripts and captions."""
 
 from __future__ import annotations
 
 import os
-from enum import StrEnum
 from typing import Annotated, Any
-from uuid import UUID, uuid4
+from uuid import uuid4
 
 from pydantic import (
-    AfterValidator,
     AliasChoices,
     BaseModel,
     BeforeValidator,
@@ -34,10 +32,6 @@ __all__ = [
     "VideoCreate",
     "VideoMetadata",
     "VideoUpdate",
-    "Webhook",
-    "WebhookCreate",
-    "WebhookEvent",
-    "WebhookUpdate",
     "new_media_id",
 ]
 
@@ -200,61 +194,3 @@ class Caption(BaseModel):
     timestamp: float
     created_at: UtcDateTime
     updated_at: UtcDateTime
-
-
-class WebhookEvent(StrEnum):
-    """The events a webhook may subscribe to; any other value is refused."""
-
-    TASK_COMPLETED = "task.completed"
-    TASK_FAILED = "task.failed"
-    TASK_STARTED = "task.started"
-
-
-def _unique(events: list[WebhookEvent]) -> list[WebhookEvent]:
-    return list(dict.fromkeys(events))
-
-
-WebhookUrl = Annotated[str, StringConstraints(max_length=4096, pattern=r"^https?://\S+$")]
-EventList = Annotated[list[WebhookEvent], AfterValidator(_unique)]
-"""Event types, each once, in the order given."""
-
-
-class WebhookCreate(BaseModel):
-    """A webhook to register: no user means system-wide, no events means every event."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    id: UUID = Field(default_factory=uuid4)
-    user_id: str | None = Field(default=None, min_length=1, max_length=256)
-    url: WebhookUrl
-    events: EventList = Field(default_factory=list)
-
-
-class WebhookUpdate(Update):
-    """Fields of a webhook to change; only the ones given change.
-
-    ``user_id=None`` makes the webhook system-wide; url and events may not be ``None``.
-    """
-
-    not_null = frozenset({"url", "events"})
-
-    user_id: str | None = Field(default=None, min_length=1, max_length=256)
-    url: WebhookUrl | None = None
-    events: EventList | None = None
-
-
-class Webhook(BaseModel):
-    """A webhook as stored."""
-
-    model_config = ConfigDict(frozen=True)
-
-    id: UUID
-    user_id: str | None
-    url: str
-    events: Annotated[EventList, BeforeValidator(load_json)]
-    created_at: UtcDateTime
-    updated_at: UtcDateTime
-
-    def wants(self, event: WebhookEvent | str) -> bool:
-        """True if this webhook is called for ``event`` (an empty list means every event)."""
-        return not self.events or WebhookEvent(event) in self.events

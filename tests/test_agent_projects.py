@@ -1,4 +1,4 @@
-"""The agent store: tools and their links, messages, and the message recorder."""
+"""The agent store's projects and their messages, and the message recorder."""
 
 from __future__ import annotations
 
@@ -12,97 +12,87 @@ from pydantic import BaseModel, ValidationError
 from sqlstore import Session, Store
 from sqlstore.agents_recorder import MessageRecorder
 from sqlstore.dao.agent_projects import MessageDAO, ProjectDAO
-from sqlstore.dao.agent_tools import ToolDAO
 from sqlstore.errors import AlreadyExists, ForeignKeyError, IntegrityError, InvalidInput
-from sqlstore.models.agent_messages import Message, MessageCreate, MessageStatus, MessageUpdate
-from sqlstore.models.agents import ProjectCreate, ToolCreate, ToolUpdate
-from tests.test_agents import World, counts, make_operator, make_user, make_world
+from sqlstore.models.agent_projects import (
+    Message,
+    MessageCreate,
+    MessageStatus,
+    MessageUpdate,
+    ProjectCreate,
+    ProjectUpdate,
+)
+from tests.factories import (
+    World,
+    counts,
+    make_operator,
+    make_orchestrator,
+    make_user,
+    make_world,
+)
 
-# -- tools -----------------------------------------------------------------------
+# -- projects --------------------------------------------------------------------
 
 
-def test_tool_crud_and_user_attachment_on_create(session: Session) -> None:
+def test_project_crud(session: Session) -> None:
     w = make_world(session)
-    dao = ToolDAO(session)
-    github = dao.create(ToolCreate(name="github"), user_id=w.user.id)
-    arxiv = dao.create(ToolCreate(name="arxiv"))
-    assert dao.get(github.id) == github and dao.list() == [github, arxiv]
-    assert dao.for_user(w.user.id) == [github]
-    assert dao.get_by_name("github", w.user.id) == github
-    assert dao.get_by_name("arxiv", w.user.id) is None
-    renamed = dao.update(arxiv.id, ToolUpdate(name="papers"))
-    assert renamed.name == "papers" and renamed.modified_at > arxiv.modified_at
-    assert dao.delete(arxiv.id) is True and dao.get(arxiv.id) is None
+    dao = ProjectDAO(session)
+    project = dao.create(
+        ProjectCreate(
+            name="todo app",
+            orchestrator_id=w.orchestrator.id,
+            executive_id=w.executive.id,
+            developer_id=w.developer.id,
+        )
+    )
+    assert not project.is_direct_message and project.executive_id == w.executive.id
+    assert dao.get(project.id, w.orchestrator.id) == project
+    assert dao.get_by_name("todo app", w.orchestrator.id) == project
+    assert dao.get_by_name("Exec's Direct Messages", w.orchestrator.id) is None
+    assert dao.list(w.orchestrator.id) == [project]
+    second = dao.create(ProjectCreate(name="second", orchestrator_id=w.orchestrator.id))
+    assert dao.list(w.orchestrator.id, limit=1, offset=1) == [second]
+    changed = dao.update(project.id, w.orchestrator.id, ProjectUpdate(developer_id=None))
+    assert changed.developer_id is None and changed.executive_id == w.executive.id
+    assert changed.name == "todo app" and changed.modified_at > project.modified_at
+    assert dao.delete(project.id, w.orchestrator.id) is True
+    assert dao.get(project.id, w.orchestrator.id) is None
 
 
-def test_tools_attach_detach_and_list_both_ways_at_every_level(session: Session) -> None:
-    w = make_world(session)
-    dao = ToolDAO(session)
-    github, aws = dao.create(ToolCreate(name="github")), dao.create(ToolCreate(name="aws"))
-    levels = [
-        (dao.attach_to_user, dao.detach_from_user, dao.for_user, dao.users_of, w.user),
-        (
-            dao.attach_to_orchestrator,
-            dao.detach_from_orchestrator,
-            dao.for_orchestrator,
-            dao.orchestrators_of,
-            w.orchestrator,
-        ),
-        (
-            dao.attach_to_operator,
-            dao.detach_from_operator,
-            dao.for_operator,
-            dao.operators_of,
-            w.executive,
-        ),
-    ]
-    for attach, detach, tools_of, owners_of, owner in levels:
-        assert attach(owner.id, github.id) is True
-        assert attach(owner.id, github.id) is False  # linked already: nothing changes
-        assert attach(owner.id, aws.id) is True
-        assert tools_of(owner.id) == [github, aws]
-        assert tools_of(owner.id, limit=1, offset=1) == [aws]
-        assert owners_of(github.id) == [owner]
-        assert detach(owner.id, github.id) is True and detach(owner.id, github.id) is False
-        assert tools_of(owner.id) == [aws] and owners_of(github.id) == []
-    # The operator comes back with its direct-message project id, like any operator read.
-    assert dao.operators_of(aws.id) == [w.executive]
-    assert counts_of(session) == {"user_tools": 1, "orchestrator_tools": 1, "operator_tools": 1}
-
-
-def counts_of(session: Session) -> dict[str, int]:
-    from sqlstore.dao.agents import AgentStoreDAO
-
-    c = AgentStoreDAO(session).counts()
-    return {k: c[k] for k in ("user_tools", "orchestrator_tools", "operator_tools")}
-
-
-def test_a_link_to_a_missing_row_is_a_foreign_key_error(store: Store) -> None:
+def test_project_name_is_unique_per_orchestrator(store: Store) -> None:
     with store.session() as session:
         w = make_world(session)
-        tool = ToolDAO(session).create(ToolCreate(name="github"))
+        other = make_orchestrator(session, w.user, "other")
+        ProjectDAO(session).create(ProjectCreate(name="p", orchestrator_id=w.orchestrator.id))
+        ProjectDAO(session).create(ProjectCreate(name="p", orchestrator_id=other.id))
+    with pytest.raises(AlreadyExists), store.session() as session:
+        ProjectDAO(session).create(ProjectCreate(name="p", orchestrator_id=w.orchestrator.id))
+    with store.session() as session:
+        assert len(ProjectDAO(session).list()) == 2
+
+
+def test_project_operators_must_be_of_its_orchestrator(store: Store) -> None:
+    with store.session() as session:
+        w = make_world(session)
+        stranger = make_operator(session, make_orchestrator(session, w.user, "other"), "X")
+        project = ProjectDAO(session).create(
+            ProjectCreate(name="p", orchestrator_id=w.orchestrator.id)
+        )
     before = counts(store)
-    for attach, owner_id, tool_id in [
-        ("attach_to_user", w.user.id, uuid.uuid4()),
-        ("attach_to_orchestrator", uuid.uuid4(), tool.id),
-        ("attach_to_operator", w.executive.id, uuid.uuid4()),
-        ("attach_to_operator", uuid.uuid4(), tool.id),
-    ]:
-        with pytest.raises(ForeignKeyError), store.session() as session:
-            getattr(ToolDAO(session), attach)(owner_id, tool_id)
+    with pytest.raises(InvalidInput), store.session() as session:
+        ProjectDAO(session).create(
+            ProjectCreate(name="q", orchestrator_id=w.orchestrator.id, executive_id=stranger.id)
+        )
+    with pytest.raises(InvalidInput), store.session() as session:
+        ProjectDAO(session).update(
+            project.id, w.orchestrator.id, ProjectUpdate(developer_id=stranger.id)
+        )
     with pytest.raises(ForeignKeyError), store.session() as session:
-        ToolDAO(session).create(ToolCreate(name="orphan"), user_id=uuid.uuid4())
+        ProjectDAO(session).create(
+            ProjectCreate(name="q", orchestrator_id=w.orchestrator.id, developer_id=uuid.uuid4())
+        )
     assert counts(store) == before
-
-
-def test_deleting_a_tool_removes_its_links_everywhere(session: Session) -> None:
-    w = make_world(session)
-    dao = ToolDAO(session)
-    tool = dao.create(ToolCreate(name="github"), user_id=w.user.id)
-    dao.attach_to_orchestrator(w.orchestrator.id, tool.id)
-    dao.attach_to_operator(w.developer.id, tool.id)
-    assert dao.delete(tool.id)
-    assert counts_of(session) == {"user_tools": 0, "orchestrator_tools": 0, "operator_tools": 0}
+    with store.session() as session:
+        assert ProjectDAO(session).get(project.id, w.orchestrator.id) == project
 
 
 # -- messages ----------------------------------------------------------------------

@@ -13,7 +13,7 @@ from sqlstore.dao._args import checked
 from sqlstore.dao._types import List
 from sqlstore.dao.agent_base import AgentDAO
 from sqlstore.errors import InvalidInput
-from sqlstore.models.agent_messages import (
+from sqlstore.models.agent_trees import (
     Node,
     NodeCreate,
     NodeUpdate,
@@ -29,7 +29,7 @@ class _TreeDAO(AgentDAO):
     def _check_move(self, id: UUID, changes: NodeUpdate | RepoNodeUpdate) -> None:
         parent_id = changes.given().get("parent_id")
         if parent_id is not None and self.session.fetch_value(
-            f"{self.table}.in_subtree", id=id, candidate=parent_id
+            f"{self.queries}.in_subtree", id=id, candidate=parent_id
         ):
             raise InvalidInput(
                 f"cannot move {self.what} {id} under {parent_id}: that is itself or below it"
@@ -39,7 +39,7 @@ class _TreeDAO(AgentDAO):
 class NodeDAO(_TreeDAO):
     """Nodes of a tree."""
 
-    table, what = "nodes", "node"
+    queries, what = "agent_trees.nodes", "node"
 
     def create(self, new: NodeCreate) -> Node:
         """Store a node under its parent (or as a root); a missing parent is ``ForeignKeyError``."""
@@ -57,14 +57,14 @@ class NodeDAO(_TreeDAO):
         """The children of ``parent_id``, or the roots when it is None; oldest first."""
         page = self.page_params(limit, offset)
         if parent_id is None:
-            return self.fetch_models(Node, "nodes.roots", **page)
-        return self.fetch_models(Node, "nodes.children", parent_id=parent_id, **page)
+            return self.fetch_models(Node, "agent_trees.nodes.roots", **page)
+        return self.fetch_models(Node, "agent_trees.nodes.children", parent_id=parent_id, **page)
 
     @checked
     def subtree(self, id: UUID, *, limit: int = 10_000) -> List[Node]:
         """The node and every node below it, oldest first (empty if there is no such node)."""
         return self.fetch_models(
-            Node, "nodes.subtree", id=id, limit=self.page_params(limit)["limit"]
+            Node, "agent_trees.nodes.subtree", id=id, limit=self.page_params(limit)["limit"]
         )
 
     @checked
@@ -82,7 +82,7 @@ class NodeDAO(_TreeDAO):
 class RepoNodeDAO(_TreeDAO):
     """Nodes of repository trees: directories, files and chunks with their summaries."""
 
-    table, what = "repo_nodes", "repository node"
+    queries, what = "agent_trees.repo_nodes", "repository node"
 
     def create(self, new: RepoNodeCreate) -> RepoNode:
         """Store a repository node; a missing parent is ``ForeignKeyError``."""
@@ -100,7 +100,7 @@ class RepoNodeDAO(_TreeDAO):
         """The nodes of one repository branch, by path."""
         return self.fetch_models(
             RepoNode,
-            "repo_nodes.list",
+            "agent_trees.repo_nodes.list",
             org=org,
             repo=repo,
             branch=branch,
@@ -110,7 +110,9 @@ class RepoNodeDAO(_TreeDAO):
     @checked
     def root(self, org: str, repo: str, branch: str = "main") -> RepoNode | None:
         """The root node (no parent) of one repository branch, or ``None``."""
-        return self.fetch_model(RepoNode, "repo_nodes.root", org=org, repo=repo, branch=branch)
+        return self.fetch_model(
+            RepoNode, "agent_trees.repo_nodes.root", org=org, repo=repo, branch=branch
+        )
 
     @checked
     def get_by_path(
@@ -119,7 +121,7 @@ class RepoNodeDAO(_TreeDAO):
         """The node at ``abs_path`` in one repository branch, or ``None``."""
         return self.fetch_model(
             RepoNode,
-            "repo_nodes.get_by_path",
+            "agent_trees.repo_nodes.get_by_path",
             org=org,
             repo=repo,
             branch=branch,
@@ -130,14 +132,20 @@ class RepoNodeDAO(_TreeDAO):
     def children(self, id: UUID, *, limit: int = 100, offset: int = 0) -> List[RepoNode]:
         """The children of a node, oldest first."""
         return self.fetch_models(
-            RepoNode, "repo_nodes.children", parent_id=id, **self.page_params(limit, offset)
+            RepoNode,
+            "agent_trees.repo_nodes.children",
+            parent_id=id,
+            **self.page_params(limit, offset),
         )
 
     @checked
     def subtree(self, id: UUID, *, limit: int = 10_000) -> List[RepoNode]:
         """The node and every node below it, oldest first."""
         return self.fetch_models(
-            RepoNode, "repo_nodes.subtree", id=id, limit=self.page_params(limit)["limit"]
+            RepoNode,
+            "agent_trees.repo_nodes.subtree",
+            id=id,
+            limit=self.page_params(limit)["limit"],
         )
 
     @checked

@@ -1,0 +1,39 @@
+"""What several test modules share besides builders: the test app's folder and the CLI runner."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from sqlstore.cli import main
+
+APP = Path(__file__).parent / "app"
+"""The small test app: a notes table (with a foreign key) and a few queries."""
+
+RAW_SQL = Path(__file__).parent / "sql"
+"""SQL the tests run past the DAOs (``raw.*``): hand-written updates and timestamp reads."""
+
+
+@dataclass
+class Result:
+    code: int
+    out: str
+    err: str
+
+
+def invoke(*args: str) -> Result:
+    """``sqlstore.cli.main`` in this process, its output captured by click's runner."""
+    with CliRunner().isolation() as (out, err, _):
+        code = main(list(args))
+    return Result(code, out.getvalue().decode(), err.getvalue().decode())
+
+
+def one_line_error(result: Result) -> str:
+    """The single ``error: ...`` line a failed command printed (no traceback)."""
+    assert result.code != 0
+    assert "Traceback" not in result.err + result.out
+    lines = result.err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: "), result.err
+    return lines[0]
