@@ -121,12 +121,7 @@ def rolled_back(store: Store) -> Iterator[Connection]:
 
 def statement_kind(statement: Statement) -> str:
     """The statement's first keyword, upper case (``SELECT``, ``DO``...)."""
-    for seg in statement.segments:
-        if isinstance(seg, Code) and (word := re.search(r"[A-Za-z_]+", seg.text)):
-            return word.group(0).upper()
-        if isinstance(seg, Param):
-            break
-    return ""
+    return statement.kind
 
 
 def _code_lines(statement: Statement) -> Iterator[tuple[int, str]]:

@@ -48,6 +48,9 @@ class Query:
     #: misses that path and takes the full check, which also refuses a list
     #: there; the other queries pay nothing for that.
     fast_names: tuple[object, ...] = field(init=False, repr=False, compare=False)
+    #: How the dialect runs the query, worked out on its first run and kept
+    #: (the positional text, the parameter order, the result's column names).
+    plan: Any = field(default=None, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         names: tuple[object, ...] = self.statement.params

@@ -44,12 +44,12 @@ class Session:
         self._depth = 0
         self.dialect = dialect
 
-    def _checked(self, name: str, params: Mapping[str, Any]) -> Query:
-        # The registry's own mapping: one dict lookup per statement (the registry
-        # explains a name that is not there).
-        query = self._queries.get(name) or self._registry.get(name)
-        query.check_params(params)
-        return query
+    # The statements below look their query up in place (one frame less per
+    # statement), and leave the parameters to the connection: each dialect's
+    # plan checks the names as it binds them, before anything is sent.
+
+    def _query(self, name: str) -> Query:
+        return self._queries.get(name) or self._registry.get(name)
 
     def call(self, fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
         """Run ``fn(*args, **kwargs)`` as one call: if it raises, nothing it did is kept.
@@ -66,16 +66,19 @@ class Session:
         if self._depth:
             return fn(*args, **kwargs)
         conn = self._conn
+        brackets = conn.brackets
         self._depth = 1
         try:
-            conn.begin_call(multi)
+            if brackets:
+                conn.begin_call(multi)
             result = fn(*args, **kwargs)
         except BaseException as exc:
             self._failed(conn, exc)
             raise
         finally:
             self._depth = 0
-        conn.end_call()
+        if brackets:
+            conn.end_call()
         return result
 
     def _failed(self, conn: Connection, exc: BaseException) -> None:
@@ -92,14 +95,22 @@ class Session:
 
     def fetch_all(self, name: str, /, **params: Any) -> list[Row]:
         """Run the named query and return all rows as dicts."""
-        query = self._checked(name, params)
+        return self._rows(name, params)
+
+    def _rows(self, name: str, params: dict[str, Any]) -> list[Row]:
+        # fetch_all with the parameters as a dict: a DAO helper's are one already.
+        query = self._queries.get(name) or self._registry.get(name)
         if self._depth:
             return self._conn.fetch_all(query, params)
         return self._call(self._conn.fetch_all, False, (query, params), {})
 
     def fetch_one(self, name: str, /, **params: Any) -> Row | None:
         """Run the named query and return its first row, or ``None``."""
-        query = self._checked(name, params)
+        return self._row(name, params)
+
+    def _row(self, name: str, params: dict[str, Any]) -> Row | None:
+        # fetch_one with the parameters as a dict: a DAO helper's are one already.
+        query = self._queries.get(name) or self._registry.get(name)
         if self._depth:
             return self._conn.fetch_one(query, params)
         return self._call(self._conn.fetch_one, False, (query, params), {})
@@ -111,7 +122,7 @@ class Session:
 
     def iterate(self, name: str, /, batch_size: int = 1000, **params: Any) -> Iterator[list[Row]]:
         """Run the named query and yield its rows in batches, in bounded memory."""
-        query = self._checked(name, params)
+        query = self._query(name)
         return self._batches(self._conn.iterate(query, params, batch_size))
 
     def _batches(self, batches: Iterator[list[Row]]) -> Iterator[list[Row]]:
@@ -123,7 +134,7 @@ class Session:
 
     def execute(self, name: str, /, **params: Any) -> int:
         """Run the named statement and return the number of rows it changed."""
-        query = self._checked(name, params)
+        query = self._queries.get(name) or self._registry.get(name)
         if self._depth:
             return self._conn.execute(query, params)
         return self._call(self._conn.execute, False, (query, params), {})
@@ -133,14 +144,8 @@ class Session:
 
         All or nothing: a refused row leaves none of the others behind.
         """
-        query = self._registry.get(name)
-
-        def checked() -> Iterator[Mapping[str, Any]]:
-            for row in rows:
-                query.check_params(row)
-                yield row
-
-        return self._call(self._conn.execute_many, True, (query, checked()), {})
+        query = self._query(name)
+        return self._call(self._conn.execute_many, True, (query, rows), {})
 
     def copy_in(self, name: str, rows: Iterable[Sequence[Any]], /) -> int:
         """Bulk-load rows through the named query (COPY on PostgreSQL); return the count.

@@ -9,9 +9,12 @@ knows of SQL) into plain code, literals and ``:name`` parameters; a
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from sqlstore._sqllex import LITERALS, PARAM, WS, ListUse, SqlSyntaxError, Token, tokenize
+
+_WORD = re.compile(r"[A-Za-z_]+")
 
 __all__ = ["Code", "ListUse", "Literal_", "Param", "SqlSyntaxError", "Statement", "Token", "parse"]
 
@@ -66,6 +69,16 @@ class Statement:
         object.__setattr__(self, "params", tuple(names))
         object.__setattr__(self, "list_params", frozenset(u.name for u in self.list_uses))
 
+    @property
+    def kind(self) -> str:
+        """The statement's first keyword, upper case (``SELECT``, ``DO``...); "" if none."""
+        for seg in self.segments:
+            if isinstance(seg, Code) and (word := _WORD.search(seg.text)):
+                return word.group(0).upper()
+            if isinstance(seg, Param):
+                break
+        return ""
+
     def pyformat(self) -> str:
         """Render for psycopg: ``%(name)s`` placeholders, every literal ``%`` doubled."""
         out = []
@@ -75,6 +88,17 @@ class Statement:
             else:
                 out.append(seg.text.replace("%", "%%"))
         return "".join(out)
+
+    def positional_pyformat(self) -> tuple[str, tuple[str, ...]]:
+        """Render for psycopg by position: ``%s`` placeholders, and the name each one takes."""
+        out, names = [], []
+        for seg in self.segments:
+            if isinstance(seg, Param):
+                out.append("%s")
+                names.append(seg.name)
+            else:
+                out.append(seg.text.replace("%", "%%"))
+        return "".join(out), tuple(names)
 
     def numbered(self, mark: str) -> str:
         """Render with ``<mark>N`` placeholders, N a parameter's order of first use.

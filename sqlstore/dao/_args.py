@@ -23,7 +23,7 @@ from uuid import UUID
 
 from pydantic import validate_call
 
-__all__ = ["checked"]
+__all__ = ["Exact", "checked"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -51,6 +51,9 @@ class _Spec(typing.NamedTuple):
     order: tuple[tuple[type, bool], ...]  # the same, in positional order
     names: tuple[str, ...]
     required: tuple[tuple[int, str], ...]  # (position, name) of those without a default
+    #: For a call with N positional arguments and no keywords, all given and none
+    #: None: the exact classes they must have (one tuple comparison, no loop).
+    exact: dict[int, tuple[type, ...]]
 
 
 def _fast_path(fn: Callable[..., Any]) -> _Spec | None:
@@ -67,7 +70,31 @@ def _fast_path(fn: Callable[..., Any]) -> _Spec | None:
         wanted[param.name] = plain
         if param.default is param.empty:
             required.append((i, param.name))
-    return _Spec(wanted, tuple(wanted.values()), tuple(wanted), tuple(required))
+    order = tuple(wanted.values())
+    classes = tuple(cls for cls, _ in order)
+    exact = {n: classes[:n] for n in range(len(required), len(order) + 1)}
+    return _Spec(wanted, order, tuple(wanted), tuple(required), exact)
+
+
+class Exact:
+    """The calls of a ``checked`` method that skip even the wrapper (see ``dao.base``).
+
+    ``table`` maps a count of positional arguments to the exact classes they
+    must have, when no keyword is given and none is None; it is read on the
+    first call, since the hints may name classes defined after the method.
+    """
+
+    __slots__ = ("fn", "table")
+
+    def __init__(self, fn: Callable[..., Any]):
+        self.fn = fn
+        self.table: dict[int, tuple[type, ...]] | None = None
+
+    def resolve(self) -> dict[int, tuple[type, ...]]:
+        """Read the method's hints: the table (empty when no call may skip validation)."""
+        spec = _fast_path(self.fn)
+        self.table = {} if spec is None else spec.exact
+        return self.table
 
 
 def checked(fn: F) -> F:
@@ -100,4 +127,5 @@ def checked(fn: F) -> F:
                 return slow(self, *args, **kwargs)
         return fn(self, *args, **kwargs)
 
+    call.__sqlstore_exact__ = Exact(fn)  # type: ignore[attr-defined]
     return typing.cast(F, call)

@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, TypeAdapter
 
+from sqlstore.dao._args import Exact
 from sqlstore.errors import InvalidInput, NotFound
 from sqlstore.session import Session
 
@@ -44,15 +45,32 @@ def atomic(fn: F) -> F:
 def _as_call(fn: Callable[..., Any]) -> Callable[..., Any]:
     """``fn`` run as one call of its session: if it raises, nothing it did is kept."""
     multi = getattr(fn, "__sqlstore_multi__", False)
+    exact: Exact | None = getattr(fn, "__sqlstore_exact__", None)
+    if exact is None:
+
+        @functools.wraps(fn)
+        def call(self: BaseDAO, /, *args: Any, **kwargs: Any) -> Any:
+            session = self.session
+            if session._depth:
+                return fn(self, *args, **kwargs)
+            return session._call(fn, multi, (self, *args), kwargs)
+
+        return call
+
+    method = exact.fn
 
     @functools.wraps(fn)
-    def call(self: BaseDAO, /, *args: Any, **kwargs: Any) -> Any:
+    def checked_call(self: BaseDAO, /, *args: Any, **kwargs: Any) -> Any:
+        # Arguments already exactly of their classes skip the ``checked`` wrapper
+        # as well: one frame less on every DAO call.
+        table = exact.table if exact.table is not None else exact.resolve()
+        run = method if not kwargs and tuple(map(type, args)) == table.get(len(args)) else fn
         session = self.session
         if session._depth:
-            return fn(self, *args, **kwargs)
-        return session._call(fn, multi, (self, *args), kwargs)
+            return run(self, *args, **kwargs)
+        return session._call(run, multi, (self, *args), kwargs)
 
-    return call
+    return checked_call
 
 
 class BaseDAO:
@@ -87,7 +105,7 @@ class BaseDAO:
 
     def fetch_model(self, model: type[M], query: str, /, **params: Any) -> M | None:
         """The named query's first row as a ``model``, or ``None`` if it returns no row."""
-        row = self.session.fetch_one(query, **params)
+        row = self.session._row(query, params)
         return None if row is None else model.model_validate(row)
 
     def require_model(self, model: type[M], query: str, what: str, /, **params: Any) -> M:
@@ -100,7 +118,7 @@ class BaseDAO:
 
     def fetch_models(self, model: type[M], query: str, /, **params: Any) -> list[M]:
         """All rows of the named query as ``model`` instances, validated in one pass."""
-        rows = self.session.fetch_all(query, **params)
+        rows = self.session._rows(query, params)
         result: list[M] = _list_adapter(model).validate_python(rows)
         return result
 

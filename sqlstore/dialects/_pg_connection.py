@@ -16,7 +16,6 @@ from typing import Any
 
 import psycopg
 from psycopg import pq
-from psycopg.rows import dict_row
 from psycopg.types.json import set_json_loads
 from pydantic_core import from_json
 
@@ -31,6 +30,7 @@ from sqlstore.dialects._pg_errors import result_error as _result_error
 from sqlstore.dialects._pg_inspect import Inspection
 from sqlstore.dialects._pg_pool import Pool
 from sqlstore.dialects._pg_values import register_dumpers
+from sqlstore.dialects._plans import Plan, plan_of
 from sqlstore.dialects.base import Connection, Row
 from sqlstore.errors import (
     ConfigError,
@@ -63,9 +63,9 @@ class PGConnection(Inspection, Connection):
         self._pgconn = raw.pgconn
         # A read-only transaction at READ COMMITTED holds nothing that rolling it
         # back and beginning again would lose, so it never needs a savepoint.
-        self._writes = not readonly
+        self._writes = self.brackets = not readonly
         self._names = itertools.count(1)
-        self._small: psycopg.Cursor[Row] | None = None
+        self._small: psycopg.Cursor[Any] | None = None
         # The innermost scope: its savepoint (None: the transaction itself),
         # whether it holds work, and whether a call's savepoint is open in it.
         self._scope: bytes | None = None
@@ -161,19 +161,20 @@ class PGConnection(Inspection, Connection):
                 DatabaseUnavailable(f"COMMIT was answered with {result.command_status!r}")
             )
 
-    def _small_cursor(self) -> psycopg.Cursor[Row]:
+    def _small_cursor(self) -> psycopg.Cursor[Any]:
         # One cursor for the session's single-row statements, as hand-written
         # code keeps one: creating and closing one per statement costs more
         # than the statement's own Python work.
         if self._small is None or self._small.closed:
-            self._small = self.raw.cursor(row_factory=dict_row)
+            self._small = self.raw.cursor()
         return self._small
 
     def execute(self, query: Query, params: Mapping[str, Any]) -> int:
         """Run a statement; return the number of rows it changed."""
+        plan = query.plan or _plan_of(query)
         try:
             cur = self._small_cursor()
-            cur.execute(query.sql, params)
+            cur.execute(plan.sql, plan.values(params))
         except _STATEMENT_ERRORS as exc:
             _raise_mapped(exc, query)
         self._dirty = self._writes
@@ -181,39 +182,43 @@ class PGConnection(Inspection, Connection):
 
     def fetch_all(self, query: Query, params: Mapping[str, Any]) -> list[Row]:
         """Run a statement and return every row."""
-        with _mapped(query), self.raw.cursor(row_factory=dict_row) as cur:
-            cur.execute(query.sql, params)
-            rows = cur.fetchall()
+        plan = query.plan or _plan_of(query)
+        with _mapped(query), self.raw.cursor() as cur:
+            cur.execute(plan.sql, plan.values(params))
+            rows = plan.rows(cur, cur.fetchall())
         self._dirty = self._writes
         return rows
 
     def fetch_one(self, query: Query, params: Mapping[str, Any]) -> Row | None:
         """Run a statement and return its first row, or ``None``."""
+        plan = query.plan or _plan_of(query)
         try:
             cur = self._small_cursor()
-            cur.execute(query.sql, params)
+            cur.execute(plan.sql, plan.values(params))
             row = cur.fetchone()
         except _STATEMENT_ERRORS as exc:
             _raise_mapped(exc, query)
         self._dirty = self._writes
-        return row
+        return None if row is None else plan.row(cur, row)
 
     def iterate(
         self, query: Query, params: Mapping[str, Any], batch_size: int
     ) -> Iterator[list[Row]]:
         """Yield rows in batches from a server-side cursor."""
+        plan = query.plan or _plan_of(query)
         name = f"sqlstore_cur{next(self._names)}"
-        with _mapped(query), self.raw.cursor(name, row_factory=dict_row) as cur:
+        with _mapped(query), self.raw.cursor(name) as cur:
             cur.itersize = batch_size
-            cur.execute(query.sql, params)
+            cur.execute(plan.sql, plan.values(params))
             self._dirty = self._writes
             while rows := cur.fetchmany(batch_size):
-                yield rows
+                yield plan.rows(cur, rows)
 
     def execute_many(self, query: Query, rows: Iterable[Mapping[str, Any]]) -> int:
         """Run a statement once per parameter set (pipelined); return the rows changed."""
+        plan = query.plan or _plan_of(query)
         with _mapped(query), self.raw.cursor() as cur:
-            cur.executemany(query.sql, rows)
+            cur.executemany(plan.sql, (plan.values(row) for row in rows))
         self._dirty = self._writes
         return cur.rowcount
 
@@ -272,6 +277,15 @@ class PGConnection(Inspection, Connection):
         self._scope, _, self._pending = self._outer.pop()
         self._dirty, self._ahead = outer_dirty or inner_dirty, False
         self._control(b"RELEASE SAVEPOINT " + name)
+
+
+def _pg_plan(query: Query) -> Plan:
+    return Plan(query, *query.statement.positional_pyformat())
+
+
+def _plan_of(query: Query) -> Plan:
+    """The query's PostgreSQL plan, made on its first run."""
+    return plan_of(query, _pg_plan)
 
 
 def _forget_prepared(raw: psycopg.Connection[Any]) -> None:

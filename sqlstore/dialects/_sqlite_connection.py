@@ -14,7 +14,7 @@ from sqlstore.dialects._sqlite_errors import DRIVER_ERRORS as _DRIVER_ERRORS
 from sqlstore.dialects._sqlite_errors import mapped as _mapped
 from sqlstore.dialects._sqlite_errors import raise_mapped as _raise_mapped
 from sqlstore.dialects._sqlite_inspect import Inspection
-from sqlstore.dialects._sqlite_params import adapt_params, adapted_rows, positional
+from sqlstore.dialects._sqlite_params import SQLitePlan, adapted_rows, plan_of
 from sqlstore.dialects.base import Connection, Row
 from sqlstore.queries import Query
 
@@ -49,8 +49,10 @@ class SQLiteConnection(Inspection, Connection):
         # Per open scope (the transaction, then each savepoint): its name, and
         # total_changes when it began.
         self._scopes: list[tuple[str | None, int]] = [(None, raw.total_changes)]
-        self._call_changes = 0
+        self._call_changes = raw.total_changes
         self._call_savepoint: str | None = None
+        # A read-only transaction changes nothing: no call needs bracketing.
+        self.brackets = begin == "BEGIN IMMEDIATE"
 
     def begin_call(self, multi: bool) -> None:
         """Take a savepoint only for a call that may write twice into a transaction with work."""
@@ -105,47 +107,47 @@ class SQLiteConnection(Inspection, Connection):
             self.raw.execute(f"ROLLBACK TO SAVEPOINT {name}")
         self._scopes[-1] = (name, self.raw.total_changes)
 
-    def _cursor(self, query: Query, params: Mapping[str, Any]) -> sqlite3.Cursor:
+    def _cursor(self, query: Query, params: Mapping[str, Any]) -> tuple[sqlite3.Cursor, SQLitePlan]:
+        plan = query.plan or plan_of(query)
         # try/except, not _mapped: a context manager per statement costs more than the lookup.
         try:
-            return self.raw.execute(query.sql, adapt_params(params))
+            return self.raw.execute(plan.sql, plan.bind(params)), plan
         except _DRIVER_ERRORS as exc:
             _raise_mapped(exc, query)
 
     def execute(self, query: Query, params: Mapping[str, Any]) -> int:
         """Run a statement; return the number of rows it changed."""
-        return self._cursor(query, params).rowcount
+        return self._cursor(query, params)[0].rowcount
 
     def fetch_all(self, query: Query, params: Mapping[str, Any]) -> list[Row]:
         """Run a statement and return every row."""
-        cur = self._cursor(query, params)
+        cur, plan = self._cursor(query, params)
         try:
             rows = cur.fetchall()
         except _DRIVER_ERRORS as exc:
             _raise_mapped(exc, query)
-        if not rows:
-            return []
-        names = list(map(_first, cur.description))
-        return [dict(zip(names, row, strict=False)) for row in rows]
+        return plan.rows(cur, rows)
 
     def fetch_one(self, query: Query, params: Mapping[str, Any]) -> Row | None:
         """Run a statement and return its first row, or ``None``."""
+        plan = query.plan or plan_of(query)
         try:
-            cur = self.raw.execute(query.sql, adapt_params(params))
+            cur = self.raw.execute(plan.sql, plan.bind(params))
             row = cur.fetchone()
             if row is None:
                 return None
-            # Drain the statement so an UPDATE ... RETURNING finishes its work.
-            cur.fetchall()
+            if plan.drain:
+                # Step the statement to its end: an UPDATE ... RETURNING finishes its work.
+                cur.fetchall()
         except _DRIVER_ERRORS as exc:
             _raise_mapped(exc, query)
-        return dict(zip(map(_first, cur.description), row, strict=False))
+        return plan.row(cur, row)
 
     def iterate(
         self, query: Query, params: Mapping[str, Any], batch_size: int
     ) -> Iterator[list[Row]]:
         """Yield rows in batches; sqlite3 steps the statement as rows are fetched."""
-        cur = self._cursor(query, params)
+        cur, _ = self._cursor(query, params)
         names = [d[0] for d in cur.description or ()]
         while True:
             with _mapped(query):
@@ -156,8 +158,9 @@ class SQLiteConnection(Inspection, Connection):
 
     def execute_many(self, query: Query, rows: Iterable[Mapping[str, Any]]) -> int:
         """Run a statement once per parameter set; return the rows changed."""
+        plan = query.plan or plan_of(query)
         with _mapped(query):
-            cur = self.raw.executemany(query.sql, (adapt_params(r) for r in rows))
+            cur = self.raw.executemany(plan.sql, (plan.bind(r) for r in rows))
         return cur.rowcount
 
     def copy_in(self, query: Query, rows: Iterable[Sequence[Any]]) -> int:
@@ -166,9 +169,9 @@ class SQLiteConnection(Inspection, Connection):
         A row holds the query's parameters in their order of first use (the
         columns of the PostgreSQL ``COPY``, in the same order).
         """
-        sql, names = positional(query.sql)
+        plan = query.plan or plan_of(query)
         try:
-            cur = self.raw.executemany(sql, adapted_rows(query, names, rows))
+            cur = self.raw.executemany(plan.sql, adapted_rows(query, plan.names, rows))
         except _DRIVER_ERRORS as exc:
             _raise_mapped(exc, query)
         return cur.rowcount

@@ -17,13 +17,15 @@ from enum import Enum
 from typing import Any
 from uuid import UUID
 
+from sqlstore.dialects._plans import Plan
+from sqlstore.dialects._plans import plan_of as _plan_of
 from sqlstore.dialects._values import NUL_IN_TEXT, json_text, refuse_bytes
 from sqlstore.errors import ParameterError
 from sqlstore.queries import Query
 from sqlstore.sqltext import parse
 from sqlstore.types import DATETIME_RANGE, Json, format_utc
 
-__all__ = ["adapt", "adapt_params", "adapted_rows", "positional"]
+__all__ = ["SQLitePlan", "adapt", "adapt_params", "adapted_rows", "plan_of", "positional"]
 
 _PASSTHROUGH = (str, int, float, type(None))
 # Exact types sqlite3 binds as they are.
@@ -94,6 +96,42 @@ def adapt_params(params: Mapping[str, Any]) -> dict[str, Any]:
         elif kind not in _SCALAR_TYPES:
             adapted[key] = _adapt_value(value, key)
     return adapted
+
+
+class SQLitePlan(Plan):
+    """A query's plan on SQLite: ``?N`` placeholders, each parameter adapted as it is bound."""
+
+    __slots__ = ()
+
+    def __init__(self, query: Query):
+        super().__init__(query, *positional(query.sql))
+
+    def bind(self, params: Mapping[str, Any]) -> list[Any]:
+        """The parameters in ``names`` order, adapted as ``adapt_params`` adapts them."""
+        if len(params) != self.width:
+            self.query.check_params(params)
+        out = []
+        try:
+            for name in self.names:
+                value = params[name]
+                kind = type(value)
+                if kind is str:
+                    if "\x00" in value:
+                        raise sqlite3.DataError(f"{NUL_IN_TEXT} (parameter :{name})")
+                elif kind is UUID:
+                    value = str(value)
+                elif kind not in _SCALAR_TYPES:
+                    value = _adapt_value(value, name)
+                out.append(value)
+        except KeyError:
+            self.query.check_params(params)
+            raise
+        return out
+
+
+def plan_of(query: Query) -> SQLitePlan:
+    """The query's SQLite plan, made on its first run."""
+    return _plan_of(query, SQLitePlan)
 
 
 def positional(sql: str) -> tuple[str, tuple[str, ...]]:

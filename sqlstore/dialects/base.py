@@ -67,6 +67,9 @@ class Connection(ABC):
     closed: bool = False
     #: The error that aborted the transaction; the session is failed.
     failure: BaseException | None = None
+    #: False when ``begin_call`` and ``end_call`` do nothing in this transaction
+    #: (a read-only one): the session then skips them; ``undo_call`` still runs.
+    brackets: bool = True
 
     @abstractmethod
     def begin_call(self, multi: bool) -> None:
