@@ -9,9 +9,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.common import IMPLEMENTATIONS, Inputs, Sizes
 from bench.claims import claim_throughput
 from bench.coldstart import cold_start
+from bench.common import IMPLEMENTATIONS, Inputs, Sizes
 from bench.extras import run_extras
 from bench.report import print_targets, table, write_json
 from bench.runner import DialectRun, run_dialect

@@ -32,7 +32,7 @@ def _first_difference(a: list[Any], b: list[Any]) -> str:
 
 
 def same(operation: str, driver: Any, ours: Any, *, times: bool = False) -> None:
-    """Raise ``ModelsDiffer`` unless both results are equal (clock fields aside, unless ``times``)."""
+    """Raise ``ModelsDiffer`` unless both are equal (clock fields aside, unless ``times``)."""
     if times:
         a, b = driver, ours
     else:

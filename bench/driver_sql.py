@@ -69,7 +69,7 @@ def _sql(dialect: str) -> dict[str, str]:
     listing = f"SELECT {_GEN} FROM generations WHERE {where_status} "
     order = "ORDER BY created_at DESC, id DESC "
     out = {
-        "insert": f"INSERT INTO generations (id, prompt, model_name, model_version, status, "
+        "insert": "INSERT INTO generations (id, prompt, model_name, model_version, status, "
         "duration_seconds, sample_rate, channels, file_path, metadata, created_at) VALUES ("
         + ", ".join(p(i) for i in range(1, 5))
         + ", 'pending', "

@@ -44,7 +44,9 @@ def judged_by(dialect: str) -> str:
     return "cpu" if dialect == "sqlite" else "seconds"
 
 
-def ratios(run: DialectRun, operation: str, impl: str, kind: str, base: str = "driver") -> list[float]:
+def ratios(
+    run: DialectRun, operation: str, impl: str, kind: str, base: str = "driver"
+) -> list[float]:
     """``impl`` over ``base`` in each round that ran both (``kind``: "cpu" or "seconds")."""
     out = []
     for measured in run.rounds:
@@ -100,9 +102,12 @@ def table(run: DialectRun, sizes: Sizes) -> str:
         ]
         for orm in orms:
             r = ratios(run, operation, orm, kind)
-            scaled = "*" if run.rounds[0].get(operation, {}).get(orm, None) and (
-                run.rounds[0][operation][orm].rows
-            ) else ""
+            scaled = (
+                "*"
+                if run.rounds[0].get(operation, {}).get(orm, None)
+                and (run.rounds[0][operation][orm].rows)
+                else ""
+            )
             cells.append(f"{r[0]:.2f}x{scaled}" if r else "-")
         lines.append("| " + " | ".join(cells) + " |")
     if orms:
@@ -172,7 +177,8 @@ def _extra_targets(ex: dict[str, Any], add: Any) -> None:
     cold = ex.get("cold_start")
     if cold:
         add(
-            f"cold start (import, connect, every SQL file, first query) under {COLD_START_MS:.0f} ms",
+            "cold start (import, connect, every SQL file, first query) "
+            f"under {COLD_START_MS:.0f} ms",
             cold["total_ms"] < COLD_START_MS,
             f"{cold['total_ms']:.0f} ms median of {cold['runs']} runs",
         )

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import sqlstore
-from bench.checks import compare_timed, compare_one_database
+from bench.checks import compare_one_database, compare_timed
 from bench.common import (
     CLAIM_BATCH,
     IMPLEMENTATIONS,
@@ -236,8 +236,10 @@ def run_dialect(
     """``repeat`` rounds on one dialect: every implementation in the first, then driver and ours."""
     run = DialectRun(dialect, "")
     for number in range(max(1, repeat)):
-        impls = implementations if number == 0 else tuple(
-            i for i in implementations if i in EVERY_ROUND
+        impls = (
+            implementations
+            if number == 0
+            else tuple(i for i in implementations if i in EVERY_ROUND)
         )
         echo(f"-- {dialect}, round {number + 1} of {repeat}: {', '.join(impls)}")
         run_round(

@@ -80,7 +80,7 @@ class SQLiteDriverWorkload:
                     ),
                 ).fetchone()
                 ex(track, (n.prompt, now)).fetchone()
-                out.append(_gen(dict(zip(cols, row))))
+                out.append(_gen(dict(zip(cols, row, strict=True))))
         except BaseException:
             ex("ROLLBACK")
             raise
@@ -122,7 +122,7 @@ class SQLiteDriverWorkload:
         try:
             for id in ids:
                 row = ex(sql, (str(id),)).fetchone()
-                out.append(None if row is None else _gen(dict(zip(cols, row))))
+                out.append(None if row is None else _gen(dict(zip(cols, row, strict=True))))
         finally:
             ex("COMMIT")
         return out
@@ -148,7 +148,7 @@ class SQLiteDriverWorkload:
                     rows = ex(SQLITE["list"], (status, None, limit, 0)).fetchall()
                 if not rows:
                     break
-                out += [_gen(dict(zip(cols, r))) for r in rows]
+                out += [_gen(dict(zip(cols, r, strict=True))) for r in rows]
         finally:
             ex("COMMIT")
         return out
@@ -164,7 +164,7 @@ class SQLiteDriverWorkload:
                 row = ex(sql, ("processing", None, now, str(id), allowed)).fetchone()
                 if row is None:
                     raise LookupError(f"generation {id} is not pending")
-                out.append(_gen(dict(zip(cols, row))))
+                out.append(_gen(dict(zip(cols, row, strict=True))))
         except BaseException:
             ex("ROLLBACK")
             raise
@@ -178,7 +178,7 @@ class SQLiteDriverWorkload:
         try:
             for text in texts:
                 row = ex(sql, (text, _now(UTC).isoformat(timespec="microseconds"))).fetchone()
-                out.append(_prompt(dict(zip(cols, row))))
+                out.append(_prompt(dict(zip(cols, row, strict=True))))
         except BaseException:
             ex("ROLLBACK")
             raise
@@ -197,7 +197,7 @@ class SQLiteDriverWorkload:
                 ex("ROLLBACK")
                 raise
             ex("COMMIT")
-            out += sorted([_task(dict(zip(cols, r))) for r in rows], key=_claim_order)
+            out += sorted([_task(dict(zip(cols, r, strict=True))) for r in rows], key=_claim_order)
         return out
 
 
@@ -247,7 +247,7 @@ class PostgresDriverWorkload:
                         prepare=True,
                     )
                     usage.execute(track, (n.prompt, now, now), prepare=True)
-                out.append(_gen(dict(zip(cols, cur.fetchone()))))  # type: ignore[arg-type]
+                out.append(_gen(dict(zip(cols, cur.fetchone(), strict=True))))  # type: ignore[arg-type]
         return out
 
     def insert_bulk(self, news: list[GenerationCreate]) -> int:
@@ -281,7 +281,7 @@ class PostgresDriverWorkload:
             for id in ids:
                 ex(sql, (id,), prepare=True)
                 row = one()
-                out.append(None if row is None else _gen(dict(zip(cols, row))))
+                out.append(None if row is None else _gen(dict(zip(cols, row, strict=True))))
         return out
 
     def list(self, status: str, n: int, page: int) -> list[Generation]:
@@ -304,7 +304,7 @@ class PostgresDriverWorkload:
                 rows = cur.fetchall()
                 if not rows:
                     break
-                out += [_gen(dict(zip(cols, r))) for r in rows]
+                out += [_gen(dict(zip(cols, r, strict=True))) for r in rows]
         return out
 
     def update_status(self, ids: list[UUID]) -> list[Generation]:
@@ -318,7 +318,7 @@ class PostgresDriverWorkload:
                 row = cur.fetchone()
                 if row is None:
                     raise LookupError(f"generation {id} is not pending")
-                out.append(_gen(dict(zip(cols, row))))
+                out.append(_gen(dict(zip(cols, row, strict=True))))
         return out
 
     def track_usage(self, texts: list[str]) -> list[Prompt]:
@@ -328,7 +328,7 @@ class PostgresDriverWorkload:
             for text in texts:
                 now = _now(UTC)
                 cur.execute(sql, (text, now, now), prepare=True)
-                out.append(_prompt(dict(zip(cols, cur.fetchone()))))  # type: ignore[arg-type]
+                out.append(_prompt(dict(zip(cols, cur.fetchone(), strict=True))))  # type: ignore[arg-type]
         return out
 
     def claim(self, batches: int, size: int) -> list[Task]:
@@ -349,7 +349,7 @@ def claim_loop(conn: psycopg.Connection[Any], batches: int, size: int) -> list[T
             rows = cur.fetchall()
             if not rows:
                 break
-            out += sorted([_task(dict(zip(cols, r))) for r in rows], key=_claim_order)
+            out += sorted([_task(dict(zip(cols, r, strict=True))) for r in rows], key=_claim_order)
     return out
 
 
