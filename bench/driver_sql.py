@@ -8,39 +8,13 @@ same with another file, so neither side does here.
 
 from __future__ import annotations
 
-GEN_COLS = (
-    "id",
-    "prompt",
-    "model_name",
-    "model_version",
-    "status",
-    "duration_seconds",
-    "sample_rate",
-    "channels",
-    "file_path",
-    "file_size_bytes",
-    "generation_time_seconds",
-    "error_message",
-    "metadata",
-    "created_at",
-    "completed_at",
-)
-PROMPT_COLS = ("id", "text", "used_count", "first_used_at", "last_used_at")
-TASK_COLS = (
-    "id",
-    "endpoint",
-    "data",
-    "status",
-    "priority",
-    "progress",
-    "result",
-    "num_retries",
-    "user_id",
-    "assigned_at",
-    "completed_at",
-    "created_at",
-    "updated_at",
-)
+from sqlstore.models import Generation, Prompt
+from sqlstore.models.tasks import Task
+
+# The columns each statement returns, in the order the models declare their fields.
+GEN_COLS = tuple(Generation.model_fields)
+PROMPT_COLS = tuple(Prompt.model_fields)
+TASK_COLS = tuple(Task.model_fields)
 _GEN = ", ".join(GEN_COLS)
 _PROMPT = ", ".join(PROMPT_COLS)
 _TASK = ", ".join(TASK_COLS)

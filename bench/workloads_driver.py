@@ -37,6 +37,22 @@ _task = Task.model_validate
 _now = datetime.now
 
 
+def _values(n: GenerationCreate, id: Any, now: Any) -> tuple[Any, ...]:
+    """A new job's parameters in column order: the id and the time as the driver takes them."""
+    return (
+        id,
+        n.prompt,
+        n.model_name,
+        n.model_version,
+        n.duration_seconds,
+        n.sample_rate,
+        n.channels,
+        n.file_path,
+        _dumps(n.metadata),
+        now,
+    )
+
+
 def _claim_order(t: Task) -> tuple[int, datetime, str]:
     return (-t.priority, t.created_at, str(t.id))
 
@@ -57,81 +73,43 @@ class SQLiteDriverWorkload:
     def close(self) -> None:
         self.conn.close()
 
+    def _begin(self, how: str = "IMMEDIATE") -> sqlite3.Connection:
+        """Begin a transaction; the connection, used as a context, commits it or rolls it back."""
+        self.conn.execute(f"BEGIN {how}")
+        return self.conn
+
     def insert(self, news: list[GenerationCreate]) -> list[Generation]:
         ex, insert, track, cols = self.conn.execute, SQLITE["insert"], SQLITE["track"], GEN_COLS
         out = []
-        ex("BEGIN IMMEDIATE")
-        try:
+        with self._begin():
             for n in news:
                 now = _now(UTC).isoformat(timespec="microseconds")
-                row = ex(
-                    insert,
-                    (
-                        str(n.id),
-                        n.prompt,
-                        n.model_name,
-                        n.model_version,
-                        n.duration_seconds,
-                        n.sample_rate,
-                        n.channels,
-                        n.file_path,
-                        _dumps(n.metadata),
-                        now,
-                    ),
-                ).fetchone()
+                row = ex(insert, _values(n, str(n.id), now)).fetchone()
                 ex(track, (n.prompt, now)).fetchone()
                 out.append(_gen(dict(zip(cols, row, strict=True))))
-        except BaseException:
-            ex("ROLLBACK")
-            raise
-        ex("COMMIT")
         return out
 
     def insert_bulk(self, news: list[GenerationCreate]) -> int:
-        conn = self.conn
         now = _now(UTC).isoformat(timespec="microseconds")
-        rows = [
-            (
-                str(n.id),
-                n.prompt,
-                n.model_name,
-                n.model_version,
-                n.duration_seconds,
-                n.sample_rate,
-                n.channels,
-                n.file_path,
-                _dumps(n.metadata),
-                now,
-            )
-            for n in news
-        ]
-        conn.execute("BEGIN IMMEDIATE")
-        try:
+        rows = [_values(n, str(n.id), now) for n in news]
+        with self._begin() as conn:
             count = conn.executemany(SQLITE["copy_in"], rows).rowcount
             conn.execute(SQLITE["record_prompts"], (_dumps([n.prompt for n in news]), now))
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
-        conn.execute("COMMIT")
         return int(count)
 
     def get(self, ids: list[UUID]) -> list[Generation | None]:
         ex, sql, cols = self.conn.execute, SQLITE["get"], GEN_COLS
         out: list[Generation | None] = []
-        ex("BEGIN")
-        try:
+        with self._begin(""):
             for id in ids:
                 row = ex(sql, (str(id),)).fetchone()
                 out.append(None if row is None else _gen(dict(zip(cols, row, strict=True))))
-        finally:
-            ex("COMMIT")
         return out
 
     def list(self, status: str, n: int, page: int) -> list[Generation]:
         ex, cols = self.conn.execute, GEN_COLS
         out: list[Generation] = []
-        ex("BEGIN")
-        try:
+        with self._begin(""):
             while len(out) < n:
                 limit = min(page, n - len(out))
                 if out:
@@ -149,54 +127,37 @@ class SQLiteDriverWorkload:
                 if not rows:
                     break
                 out += [_gen(dict(zip(cols, r, strict=True))) for r in rows]
-        finally:
-            ex("COMMIT")
         return out
 
     def update_status(self, ids: list[UUID]) -> list[Generation]:
         ex, sql, cols = self.conn.execute, SQLITE["set_status"], GEN_COLS
         allowed = _dumps(["pending"])
         out = []
-        ex("BEGIN IMMEDIATE")
-        try:
+        with self._begin():
             for id in ids:
                 now = _now(UTC).isoformat(timespec="microseconds")
                 row = ex(sql, ("processing", None, now, str(id), allowed)).fetchone()
                 if row is None:
                     raise LookupError(f"generation {id} is not pending")
                 out.append(_gen(dict(zip(cols, row, strict=True))))
-        except BaseException:
-            ex("ROLLBACK")
-            raise
-        ex("COMMIT")
         return out
 
     def track_usage(self, texts: list[str]) -> list[Prompt]:
         ex, sql, cols = self.conn.execute, SQLITE["track"], PROMPT_COLS
         out = []
-        ex("BEGIN IMMEDIATE")
-        try:
+        with self._begin():
             for text in texts:
                 row = ex(sql, (text, _now(UTC).isoformat(timespec="microseconds"))).fetchone()
                 out.append(_prompt(dict(zip(cols, row, strict=True))))
-        except BaseException:
-            ex("ROLLBACK")
-            raise
-        ex("COMMIT")
         return out
 
     def claim(self, batches: int, size: int) -> list[Task]:
         ex, sql, cols = self.conn.execute, SQLITE["claim"], TASK_COLS
         out: list[Task] = []
         for _ in range(batches):
-            ex("BEGIN IMMEDIATE")
-            try:
+            with self._begin():
                 now = _now(UTC).isoformat(timespec="microseconds")
                 rows = ex(sql, (now, 1, "[]", size)).fetchall()
-            except BaseException:
-                ex("ROLLBACK")
-                raise
-            ex("COMMIT")
             out += sorted([_task(dict(zip(cols, r, strict=True))) for r in rows], key=_claim_order)
         return out
 
@@ -232,18 +193,7 @@ class PostgresDriverWorkload:
                 with conn.pipeline():
                     cur.execute(
                         insert,
-                        (
-                            n.id,
-                            n.prompt,
-                            n.model_name,
-                            n.model_version,
-                            n.duration_seconds,
-                            n.sample_rate,
-                            n.channels,
-                            n.file_path,
-                            _dumps(n.metadata),
-                            now,
-                        ),
+                        _values(n, n.id, now),
                         prepare=True,
                     )
                     usage.execute(track, (n.prompt, now, now), prepare=True)
@@ -256,20 +206,7 @@ class PostgresDriverWorkload:
             with cur.copy(POSTGRESQL["copy_in"]) as copy:
                 write = copy.write_row
                 for n in news:
-                    write(
-                        (
-                            n.id,
-                            n.prompt,
-                            n.model_name,
-                            n.model_version,
-                            n.duration_seconds,
-                            n.sample_rate,
-                            n.channels,
-                            n.file_path,
-                            _dumps(n.metadata),
-                            now,
-                        )
-                    )
+                    write(_values(n, n.id, now))
             cur.execute(POSTGRESQL["record_prompts"], (now, now, [n.prompt for n in news]))
         return len(news)
 
