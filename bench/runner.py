@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import sqlstore
-from bench.checks import compare_one_database, compare_timed
+from bench.checks import compare_one_database, compare_timed, digest
 from bench.common import (
     CLAIM_BATCH,
     IMPLEMENTATIONS,
@@ -199,7 +199,7 @@ def run_round(
             for impl in implementations[shift:] + implementations[:shift]:
                 timed = _timed(workloads[impl], operation, inputs, sizes, orm_share, impl)
                 if impl in EVERY_ROUND:
-                    results[impl] = timed.result
+                    results[impl] = digest(operation, timed.result)
                 timed.result = None
                 measured[operation][impl] = timed
                 rows = f" (measured on {timed.rows})" if timed.rows else ""
