@@ -9,13 +9,17 @@ import tempfile
 import time
 from pathlib import Path
 
+from bench.claims import claim_throughput
+from bench.coldstart import cold_start
 from bench.common import IMPLEMENTATIONS, Inputs, Sizes
 from bench.extras import run_extras
 from bench.report import print_targets, table, write_json
-from bench.runner import DialectRun, merge_fastest, run_dialect
+from bench.runner import DialectRun, run_dialect
 from sqlstore.errors import SqlstoreError
 
 DEFAULT_POSTGRES = "postgresql://postgres@127.0.0.1:5432/test"
+#: The sections of a run: the operations, cold start (SQLite), claim throughput (PostgreSQL).
+SECTIONS = ("operations", "cold-start", "claim-throughput")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -34,11 +38,30 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--repeat",
         type=int,
-        default=3,
-        help="rounds of the bare driver and sqlstore, each figure the fastest round "
-        "(default %(default)s; the ORMs, far slower, run one round)",
+        default=5,
+        help="rounds of the bare driver and sqlstore, in rotating order; the ratios are the "
+        "median and the least of the rounds' (default %(default)s; the ORMs, far slower, run "
+        "in the first round only)",
+    )
+    p.add_argument(
+        "--only",
+        choices=SECTIONS,
+        action="append",
+        help="run only these sections (repeatable; default all of them)",
     )
     p.add_argument("--no-extras", action="store_true", help="skip streaming and deep pages")
+    p.add_argument(
+        "--claim-tasks",
+        type=int,
+        default=20_000,
+        help="tasks the claim-throughput workers drain (default %(default)s)",
+    )
+    p.add_argument(
+        "--claim-workers", type=int, default=8, help="claim-throughput worker processes (default 8)"
+    )
+    p.add_argument(
+        "--cold-runs", type=int, default=7, help="fresh processes timed for cold start (default 7)"
+    )
     p.add_argument(
         "--orm-share",
         type=float,
@@ -98,6 +121,7 @@ def main(argv: list[str] | None = None) -> int:
     inputs = Inputs.build(sizes)
     servers = {"sqlite": "sqlite:///bench.db", "postgresql": args.postgres_url}
     wanted = ("sqlite", "postgresql") if args.dialect == "both" else (args.dialect,)
+    sections = set(args.only or SECTIONS)
     runs: list[DialectRun] = []
     skipped: dict[str, str] = {}
     for dialect in wanted:
@@ -108,32 +132,35 @@ def main(argv: list[str] | None = None) -> int:
                 print(skipped[dialect])
                 continue
         print(f"\n== {dialect}")
-        run = run_dialect(
-            dialect,
-            servers[dialect],
-            sizes,
-            inputs,
-            implementations=impls,
-            profile=tuple(args.profile),
-            orm_share=orm_share,
-        )
-        for round_ in range(2, max(1, args.repeat) + 1):
-            print(f"-- {dialect}, round {round_} of {args.repeat}: the bare driver and sqlstore")
-            again = run_dialect(
+        if "operations" in sections:
+            run = run_dialect(
                 dialect,
                 servers[dialect],
                 sizes,
                 inputs,
-                implementations=tuple(i for i in impls if i in ("driver", "sqlstore")),
+                implementations=impls,
+                repeat=max(1, args.repeat),
+                profile=tuple(args.profile),
                 orm_share=orm_share,
             )
-            merge_fastest(run, again)
-        if not args.no_extras:
-            run.extras = run_extras(servers[dialect], sizes)
+            if not args.no_extras:
+                run.extras = run_extras(servers[dialect], sizes)
+        else:
+            run = DialectRun(dialect, dialect)
+        if dialect == "sqlite" and "cold-start" in sections:
+            run.extras["cold_start"] = cold_start(args.cold_runs)
+        if dialect == "postgresql" and "claim-throughput" in sections:
+            run.extras["claim_throughput"] = claim_throughput(
+                servers[dialect],
+                tasks=max(10, round(args.claim_tasks * min(1.0, scale))),
+                workers=args.claim_workers,
+                rounds=max(1, min(3, args.repeat)),
+            )
         runs.append(run)
     for run in runs:
         print()
-        print(table(run, sizes))
+        if run.rounds:
+            print(table(run, sizes))
         print()
         print(print_targets(run))
         for key, text in run.profiles.items():

@@ -15,7 +15,16 @@ from typing import Any
 from sqlstore.models import GenerationCreate
 
 #: The operations, in the order they run (each one sees what the earlier ones left).
-OPERATIONS = ("insert", "insert_bulk", "get", "list", "update_status", "track_usage", "claim")
+OPERATIONS = (
+    "insert",
+    "insert_bulk",
+    "get",
+    "list",
+    "update_status",
+    "track_usage",
+    "claim_one",
+    "claim",
+)
 
 LABELS = {
     "insert": "insert, one tx",
@@ -23,7 +32,8 @@ LABELS = {
     "get": "get by id",
     "list": "list by status",
     "update_status": "update status",
-    "track_usage": "track prompt",
+    "track_usage": "prompt upsert",
+    "claim_one": "claim tasks x1",
     "claim": "claim tasks x10",
 }
 
@@ -45,6 +55,7 @@ class Sizes:
     list: int = 20_000
     update_status: int = 5_000
     track_usage: int = 5_000
+    claim_one: int = 2_000
     claim: int = 5_000
     stream: int = 100_000
 
@@ -148,9 +159,10 @@ def _reset_peak() -> bool:
 
 @dataclass
 class Measure:
-    """One timed call: wall seconds and the memory it took at its peak (MiB)."""
+    """One timed call: wall seconds, process CPU seconds, and its peak memory (MiB)."""
 
     seconds: float
+    cpu: float
     peak_mib: float | None
     result: Any = None
     #: Set when only this many rows were run and the seconds scaled up to the full size.
@@ -158,7 +170,11 @@ class Measure:
 
 
 def measure(call: Callable[[], Any]) -> Measure:
-    """Time ``call`` once; its peak memory is the resident-set growth while it ran.
+    """Time ``call`` once, wall and process CPU; its peak memory is the resident-set growth.
+
+    CPU time (every thread of this process: the client's own work) is what a
+    busy shared machine disturbs least; wall time adds the server's work and
+    the waits.
 
     The kernel's peak mark is reset first, so the figure is this call's own
     peak above what the process held when it began (tracemalloc would slow the
@@ -167,13 +183,15 @@ def measure(call: Callable[[], Any]) -> Measure:
     gc.collect()
     exact = _reset_peak()
     before = _status_kib("VmRSS")
-    start = time.perf_counter()
+    cpu_start = time.process_time_ns()
+    start = time.perf_counter_ns()
     result = call()
-    seconds = time.perf_counter() - start
+    seconds = (time.perf_counter_ns() - start) / 1e9
+    cpu = (time.process_time_ns() - cpu_start) / 1e9
     peak: float | None = None
     if exact and before is not None:
         hwm = _status_kib("VmHWM")
         peak = None if hwm is None else max(0.0, (hwm - before) / 1024)
     elif os.name == "posix":
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    return Measure(seconds, peak, result)
+    return Measure(seconds, cpu, peak, result)

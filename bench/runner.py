@@ -1,16 +1,19 @@
-"""Run every operation with every implementation on one dialect, interleaved."""
+"""Run every operation with every implementation on one dialect, in rounds, interleaved."""
 
 from __future__ import annotations
 
 import cProfile
 import io
 import pstats
+import random
+import uuid
 from collections.abc import Callable
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from typing import Any
 
 import sqlstore
+from bench.checks import compare_one_database, compare_timed, digest
 from bench.common import (
     CLAIM_BATCH,
     IMPLEMENTATIONS,
@@ -34,61 +37,62 @@ FACTORIES: dict[str, Callable[[str, str], Any]] = {
     "sqlmodel": SQLModelWorkload,
 }
 
+#: The implementations run in every round; the ORMs, far slower, run in the first only.
+EVERY_ROUND = ("driver", "sqlstore")
+
+Round = dict[str, dict[str, Measure]]
+
 
 @dataclass
 class DialectRun:
-    """What one dialect's run measured and checked."""
+    """What one dialect's rounds measured and checked."""
 
     dialect: str
     version: str
-    results: dict[str, dict[str, Measure]] = field(default_factory=dict)
+    rounds: list[Round] = field(default_factory=list)
     skipped: dict[str, str] = field(default_factory=dict)
     checks: dict[str, bool] = field(default_factory=dict)
     extras: dict[str, Any] = field(default_factory=dict)
     profiles: dict[str, str] = field(default_factory=dict)
 
 
-def merge_fastest(run: DialectRun, again: DialectRun) -> None:
-    """Keep each operation's fastest figure per implementation; every check must hold in both.
-
-    The fastest of several rounds is the least disturbed by the rest of the
-    machine (the figure timeit reports for the same reason).
-    """
-    for operation, by_impl in again.results.items():
-        mine = run.results.setdefault(operation, {})
-        for impl, measured in by_impl.items():
-            if impl not in mine or measured.seconds < mine[impl].seconds:
-                mine[impl] = measured
-    for name, ok in again.checks.items():
-        run.checks[name] = run.checks.get(name, True) and ok
-
-
-def _add_tasks(url: str, n: int) -> None:
+def add_tasks(url: str, n: int, seed: int) -> None:
+    """Queue ``n`` tasks with ids from ``seed``: every implementation claims the same tasks."""
     from sqlstore.dao.tasks import TaskDAO
     from sqlstore.models.tasks import TaskCreate
 
+    rng = random.Random(seed)
     tasks = [
-        TaskCreate(endpoint="/generate", data={"n": i}, priority=i % 3, user_id=f"user{i % 50}")
+        TaskCreate(
+            id=uuid.UUID(int=rng.getrandbits(128), version=4),
+            endpoint="/generate",
+            data={"n": i},
+            priority=i % 3,
+            user_id=f"user{i % 50}",
+        )
         for i in range(n)
     ]
     with sqlstore.connect(url) as store, store.session() as session:
-        TaskDAO(session).add_many(tasks)
+        for start in range(0, n, 5000):
+            TaskDAO(session).add_many(tasks[start : start + 5000])
 
 
-def _arguments(operation: str, inputs: Inputs, sizes: Sizes) -> tuple[Any, ...]:
+def _call(operation: str, inputs: Inputs, sizes: Sizes) -> tuple[str, tuple[Any, ...]]:
+    """The workload method an operation calls, and its arguments."""
     return {
-        "insert": (inputs.first,),
-        "insert_bulk": (inputs.bulk,),
-        "get": (inputs.get_ids,),
-        "list": ("pending", inputs.list_rows, PAGE),
-        "update_status": (inputs.update_ids,),
-        "track_usage": (inputs.texts,),
-        "claim": (sizes.claim // CLAIM_BATCH, CLAIM_BATCH),
+        "insert": ("insert", (inputs.first,)),
+        "insert_bulk": ("insert_bulk", (inputs.bulk,)),
+        "get": ("get", (inputs.get_ids,)),
+        "list": ("list", ("pending", inputs.list_rows, PAGE)),
+        "update_status": ("update_status", (inputs.update_ids,)),
+        "track_usage": ("track_usage", (inputs.texts,)),
+        "claim_one": ("claim", (sizes.claim_one, 1)),
+        "claim": ("claim", (sizes.claim // CLAIM_BATCH, CLAIM_BATCH)),
     }[operation]
 
 
 #: Row-at-a-time operations on which the ORMs, far slower, run a share of the rows.
-SAMPLED = ("insert", "get", "update_status", "track_usage", "claim")
+SAMPLED = ("insert", "get", "update_status", "track_usage", "claim_one", "claim")
 
 
 def _timed(
@@ -101,12 +105,12 @@ def _timed(
     anything, too kind to the ORM. The rest of an insert is loaded untimed, so
     every database holds the same rows afterwards.
     """
-    args = _arguments(operation, inputs, sizes)
+    name, args = _call(operation, inputs, sizes)
     wanted = sizes.rows(operation)
     share = orm_share if impl in ("sqlalchemy", "sqlmodel") and operation in SAMPLED else 1.0
     rest: list[Any] = []
     if share < 1.0:
-        if operation == "claim":
+        if name == "claim":
             args = (max(1, round(args[0] * share)), args[1])
             measured = args[0] * args[1]
         else:
@@ -114,7 +118,7 @@ def _timed(
             args, rest = (args[0][:measured],), args[0][measured:]
     else:
         measured = wanted
-    method = getattr(workload, operation)
+    method = getattr(workload, name)
     timed = measure(lambda: method(*args))
     if _count(timed.result) != measured:
         raise AssertionError(f"{operation} {impl}: {_count(timed.result)} rows, not {measured}")
@@ -122,6 +126,7 @@ def _timed(
         workload.insert_bulk(rest)
     if measured != wanted:
         timed.seconds *= wanted / measured
+        timed.cpu *= wanted / measured
         timed.rows = measured
     return timed
 
@@ -152,6 +157,70 @@ def _profile(call: Callable[[], Any]) -> str:
     return out.getvalue()
 
 
+def run_round(
+    run: DialectRun,
+    server_url: str,
+    sizes: Sizes,
+    inputs: Inputs,
+    implementations: tuple[str, ...],
+    *,
+    number: int = 0,
+    orm_share: float = 1.0,
+    profile: tuple[str, ...] = (),
+    echo: Callable[[str], None] = print,
+) -> None:
+    """One round: every operation, each implementation on its own freshly migrated database.
+
+    The order rotates with the operation and the round, so no implementation
+    always runs first (or right after another's garbage). The bare driver's
+    and sqlstore's results are compared after each operation: they must be
+    equal models, or the round raises.
+    """
+    dialect = run.dialect
+    with ExitStack() as stack:
+        urls: dict[str, str] = {}
+        for impl in implementations:
+            urls[impl] = stack.enter_context(scratch_database(server_url, "sqlstore_bench"))
+            with sqlstore.connect(urls[impl]) as store:
+                store.migrate()
+        if not run.version:
+            run.version = _version(dialect, urls[implementations[0]])
+        workloads = {impl: FACTORIES[impl](dialect, urls[impl]) for impl in implementations}
+        for workload in workloads.values():
+            stack.callback(workload.close)
+        measured: Round = {}
+        for k, operation in enumerate(OPERATIONS):
+            if operation.startswith("claim"):
+                for impl in implementations:
+                    add_tasks(urls[impl], sizes.rows(operation), seed=k)
+            measured[operation] = {}
+            shift = (k + number) % len(implementations)
+            results: dict[str, Any] = {}
+            for impl in implementations[shift:] + implementations[:shift]:
+                timed = _timed(workloads[impl], operation, inputs, sizes, orm_share, impl)
+                if impl in EVERY_ROUND:
+                    results[impl] = digest(operation, timed.result)
+                timed.result = None
+                measured[operation][impl] = timed
+                rows = f" (measured on {timed.rows})" if timed.rows else ""
+                echo(
+                    f"  {operation:14s} {impl:11s} {timed.seconds:8.3f} s wall "
+                    f"{timed.cpu:8.3f} s CPU{rows}"
+                )
+            if set(EVERY_ROUND) <= set(results):
+                name = f"{operation}: equal models, timed runs"
+                run.checks[name] = compare_timed(operation, results["driver"], results["sqlstore"])
+        run.rounds.append(measured)
+        if number == 0 and set(EVERY_ROUND) <= set(urls):
+            run.checks.update(compare_one_database(dialect, urls["sqlstore"], inputs))
+        for key in profile:
+            operation, _, impl = key.partition(":")
+            if impl in workloads and operation in ("get", "list"):
+                name, args = _call(operation, inputs, sizes)
+                method = getattr(workloads[impl], name)
+                run.profiles[key] = _profile(lambda m=method, a=args: m(*a))
+
+
 def run_dialect(
     dialect: str,
     server_url: str,
@@ -159,83 +228,29 @@ def run_dialect(
     inputs: Inputs,
     *,
     implementations: tuple[str, ...] = IMPLEMENTATIONS,
+    repeat: int = 1,
     profile: tuple[str, ...] = (),
     orm_share: float = 1.0,
     echo: Callable[[str], None] = print,
 ) -> DialectRun:
-    """Every operation, each implementation in turn on its own freshly migrated database."""
-    with ExitStack() as stack:
-        urls: dict[str, str] = {}
-        for impl in implementations:
-            urls[impl] = stack.enter_context(scratch_database(server_url, "sqlstore_bench"))
-            with sqlstore.connect(urls[impl]) as store:
-                store.migrate()
-        run = DialectRun(dialect, _version(dialect, urls[implementations[0]]))
-        workloads = {impl: FACTORIES[impl](dialect, urls[impl]) for impl in implementations}
-        for workload in workloads.values():
-            stack.callback(workload.close)
-        kept: dict[str, dict[str, Any]] = {}
-        for k, operation in enumerate(OPERATIONS):
-            if operation == "claim":
-                for impl in implementations:
-                    _add_tasks(urls[impl], sizes.claim)
-            run.results[operation] = {}
-            # Each operation starts with a different implementation, so none is
-            # always the one that runs first (or right after another's garbage).
-            shift = k % len(implementations)
-            for impl in implementations[shift:] + implementations[:shift]:
-                timed = _timed(workloads[impl], operation, inputs, sizes, orm_share, impl)
-                if impl in ("driver", "sqlstore") and operation in ("insert", "get", "list"):
-                    kept.setdefault(operation, {})[impl] = timed.result
-                timed.result = None
-                run.results[operation][impl] = timed
-                rows = f" (measured on {timed.rows})" if timed.rows else ""
-                echo(f"  {operation:14s} {impl:11s} {timed.seconds:8.3f} s{rows}")
-        if "driver" in workloads and "sqlstore" in workloads:
-            run.checks = verify(dialect, urls["sqlstore"], inputs, kept)
-        for key in profile:
-            operation, _, impl = key.partition(":")
-            if impl in workloads and operation in ("get", "list"):
-                args = _arguments(operation, inputs, sizes)
-                method = getattr(workloads[impl], operation)
-                run.profiles[key] = _profile(lambda m=method, a=args: m(*a))
-    return run
-
-
-def _without_times(models: list[Any]) -> list[dict[str, Any]]:
-    return [m.model_dump(exclude={"created_at", "completed_at"}) for m in models]
-
-
-def verify(
-    dialect: str, url: str, inputs: Inputs, kept: dict[str, dict[str, Any]]
-) -> dict[str, bool]:
-    """The bare driver and sqlstore build equal models, and COPY stored what it was given."""
-    checks: dict[str, bool] = {}
-    # The timed runs wrote their own databases at other times: equal but for the times.
-    for operation, by_impl in kept.items():
-        if {"driver", "sqlstore"} <= set(by_impl):
-            a, b = by_impl["driver"], by_impl["sqlstore"]
-            checks[f"{operation}: same models, timed runs"] = _without_times(a) == _without_times(b)
-    # Read the same database both ways: the models must be equal, times and all.
-    sample = inputs.get_ids[:50] + [g.id for g in inputs.bulk[:50]]
-    bare = driver_workload(dialect, url)
-    ours = SqlstoreWorkload(dialect, url)
-    try:
-        ours_got = ours.get(sample)
-        checks["get: equal models, one database"] = bare.get(sample) == ours_got
-        for status in ("pending", "processing"):
-            checks[f"list {status}: equal models, one database"] = bare.list(
-                status, 300, 120
-            ) == ours.list(status, 300, 120)
-        stored = {g.id: g for g in ours_got if g is not None}
-        given = [g for g in inputs.bulk[:50]]
-        checks["bulk insert stored what it was given"] = all(
-            g.id in stored
-            and stored[g.id].model_dump(include=set(type(g).model_fields)) == g.model_dump()
-            and stored[g.id].status == "pending"
-            for g in given
+    """``repeat`` rounds on one dialect: every implementation in the first, then driver and ours."""
+    run = DialectRun(dialect, "")
+    for number in range(max(1, repeat)):
+        impls = (
+            implementations
+            if number == 0
+            else tuple(i for i in implementations if i in EVERY_ROUND)
         )
-    finally:
-        bare.close()
-        ours.close()
-    return checks
+        echo(f"-- {dialect}, round {number + 1} of {repeat}: {', '.join(impls)}")
+        run_round(
+            run,
+            server_url,
+            sizes,
+            inputs,
+            impls,
+            number=number,
+            orm_share=orm_share,
+            profile=profile if number == 0 else (),
+            echo=echo,
+        )
+    return run

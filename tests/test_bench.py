@@ -8,7 +8,12 @@ from pathlib import Path
 import pytest
 
 from bench.__main__ import main
-from bench.common import IMPLEMENTATIONS, OPERATIONS, Sizes
+from bench.checks import ModelsDiffer, same
+from bench.claims import claim_throughput
+from bench.coldstart import cold_start
+from bench.common import IMPLEMENTATIONS, OPERATIONS, Sizes, generations
+from bench.report import targets
+from bench.runner import DialectRun
 
 
 @pytest.mark.parametrize("dialect", ["sqlite", "postgresql"])
@@ -17,33 +22,69 @@ def test_benchmark_runs_and_sqlstore_builds_the_bare_drivers_models(
 ) -> None:
     output = tmp_path / "bench-results.json"
     args = ["--scale", "0.001", "--repeat", "2", "--dialect", dialect, "--output", str(output)]
+    args += ["--only", "operations"]
     if dialect == "postgresql":
         args += ["--postgres-url", request.getfixturevalue("sqlstore_postgres_server")]
     assert main(args) == 0
 
     doc = json.loads(output.read_text())
     results = doc["results"][dialect]
-    assert set(results) == set(OPERATIONS)  # the task queue exists: claim runs too
+    assert set(results) == set(OPERATIONS)  # the task queue exists: both claims run too
     for operation in OPERATIONS:
         assert set(results[operation]) == set(IMPLEMENTATIONS), operation
-        assert all(seconds > 0 for seconds in results[operation].values()), operation
-    # Read through both on the same database, the models are equal (times
-    # included); the timed runs built equal models but for their times.
+        # Two rounds of the driver and sqlstore, one of each ORM; wall and CPU both taken.
+        assert len(results[operation]["driver"]["wall"]) == 2
+        assert len(results[operation]["sqlstore"]["cpu"]) == 2
+        assert len(results[operation]["sqlalchemy"]["wall"]) == 1
+        for figures in results[operation].values():
+            assert all(s > 0 for s in figures["wall"]) and all(s >= 0 for s in figures["cpu"])
+        ratio = doc["ratios"][dialect][operation]["sqlstore"]
+        assert 0 < ratio["cpu_min"] <= ratio["cpu_median"]
+        assert 0 < ratio["wall_min"] <= ratio["wall_median"]
+    # Every operation's models were compared (a difference would have raised),
+    # and one database read both ways gave equal models, times included.
     checks = doc["checks"][dialect]
+    for operation in OPERATIONS:
+        assert checks[f"{operation}: equal models, timed runs"] is True
     assert checks["get: equal models, one database"] is True
     assert checks["list pending: equal models, one database"] is True
-    assert checks["list processing: equal models, one database"] is True
     assert checks["bulk insert stored what it was given"] is True
-    assert checks and all(checks.values()), checks
     extras = doc["extras"][dialect]
     assert extras["keyset_equals_offset"] is True
     assert extras["stream"]["seconds"] > 0 and extras["list_all"]["traced_peak_mib"] > 0
-    targets = doc["targets"][dialect]
-    assert any(t["target"].startswith("list: faster") for t in targets)
+    names = [t["target"] for t in doc["targets"][dialect]]
+    assert any("at most 1.10x the baseline" in n for n in names)
+    assert any("2.5x faster than the SQLAlchemy ORM" in n for n in names)
 
     out = capsys.readouterr().out
-    assert "seconds (ratio to the bare driver)" in out
-    assert "targets on" in out
+    assert "ratios to the bare driver, per round" in out
+    assert "| target | held | figure |" in out
+
+
+def test_a_model_that_differs_fails_the_run() -> None:
+    a, b = generations(3, seed=1), generations(3, seed=1)
+    same("insert", a, b)
+    with pytest.raises(ModelsDiffer, match="model 2"):
+        same("insert", a, [*b[:2], b[2].model_copy(update={"channels": 3 - b[2].channels})])
+    with pytest.raises(ModelsDiffer, match="3 models against 2"):
+        same("get", a, b[:2])
+    with pytest.raises(ModelsDiffer):
+        same("insert_bulk", 3, 2)
+
+
+def test_cold_start_is_measured_in_a_fresh_process(tmp_path: Path) -> None:
+    got = cold_start(runs=1, echo=lambda _: None)
+    assert got["queries"] > 0
+    assert 0 < got["import_ms"] < got["total_ms"] < got["process_ms"]
+    run = DialectRun("sqlite", "SQLite", extras={"cold_start": got})
+    assert any(t["target"].startswith("cold start") for t in targets(run))
+
+
+def test_claim_throughput_drains_the_queue_exactly_once(sqlstore_postgres_server: str) -> None:
+    got = claim_throughput(
+        sqlstore_postgres_server, tasks=60, workers=2, rounds=1, echo=lambda _: None
+    )
+    assert got["driver_tasks_per_s"] > 0 and got["sqlstore_tasks_per_s"] > 0 and got["ratio"] > 0
 
 
 def test_sizes_scale_and_stay_consistent() -> None:

@@ -1,0 +1,91 @@
+"""Claim throughput on PostgreSQL: worker processes drain one queue, sqlstore against by hand."""
+
+from __future__ import annotations
+
+import multiprocessing
+import statistics
+import time
+from collections.abc import Callable
+from typing import Any
+
+import sqlstore
+from bench.runner import add_tasks
+from sqlstore.dialects import scratch_database
+
+
+def _worker(impl: str, url: str, batch: int, barrier: Any, results: Any) -> None:
+    """Claim batches until the queue is empty; report the ids and when it began and ended."""
+    from sqlstore.dao.tasks import TaskDAO
+
+    ids: list[str] = []
+    if impl == "sqlstore":
+        store = sqlstore.connect(url)
+        barrier.wait()
+        start = time.monotonic()
+        while True:
+            with store.session() as session:
+                got = TaskDAO(session).claim(batch)
+            if not got:
+                break
+            ids += [str(t.id) for t in got]
+        store.close()
+    else:
+        from bench.workloads_driver import claim_loop, pg_connect
+
+        conn = pg_connect(url, autocommit=True)
+        barrier.wait()
+        start = time.monotonic()
+        ids = [str(t.id) for t in claim_loop(conn, 10**9, batch)]
+        conn.close()
+    results.put((ids, start, time.monotonic()))
+
+
+def _drain(impl: str, server_url: str, tasks: int, workers: int, batch: int) -> float:
+    """Seconds for ``workers`` processes to claim ``tasks`` tasks, each exactly once."""
+    ctx = multiprocessing.get_context("spawn")
+    with scratch_database(server_url, "sqlstore_claims") as url:
+        with sqlstore.connect(url) as store:
+            store.migrate()
+        add_tasks(url, tasks, seed=7)
+        barrier, results = ctx.Barrier(workers), ctx.Queue()
+        procs = [
+            ctx.Process(target=_worker, args=(impl, url, batch, barrier, results))
+            for _ in range(workers)
+        ]
+        for p in procs:
+            p.start()
+        got = [results.get(timeout=600) for _ in procs]
+        for p in procs:
+            p.join()
+    ids = [i for g in got for i in g[0]]
+    if len(ids) != tasks or len(set(ids)) != tasks:
+        raise AssertionError(f"claims by {impl}: {len(ids)} claims of {len(set(ids))} tasks")
+    return max(g[2] for g in got) - min(g[1] for g in got)
+
+
+def claim_throughput(
+    server_url: str,
+    *,
+    tasks: int = 20_000,
+    workers: int = 8,
+    batch: int = 10,
+    rounds: int = 3,
+    echo: Callable[[str], None] = print,
+) -> dict[str, Any]:
+    """Median seconds over ``rounds`` (order alternating) for each side, and the ratio."""
+    seconds: dict[str, list[float]] = {"driver": [], "sqlstore": []}
+    for n in range(max(1, rounds)):
+        for impl in ("driver", "sqlstore") if n % 2 == 0 else ("sqlstore", "driver"):
+            seconds[impl].append(_drain(impl, server_url, tasks, workers, batch))
+            echo(f"  claim throughput {impl:9s} {seconds[impl][-1]:.3f} s for {tasks} tasks")
+    mid = {impl: statistics.median(s) for impl, s in seconds.items()}
+    return {
+        "tasks": tasks,
+        "workers": workers,
+        "batch": batch,
+        "rounds": max(1, rounds),
+        "seconds": seconds,
+        "driver_tasks_per_s": tasks / mid["driver"],
+        "sqlstore_tasks_per_s": tasks / mid["sqlstore"],
+        "ratio": mid["sqlstore"] / mid["driver"],
+    }
