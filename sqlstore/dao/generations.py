@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from datetime import datetime
 from typing import Any
 from uuid import UUID
 
@@ -22,6 +23,7 @@ from sqlstore.models.generations import (
     Prompt,
     prompt_too_long,
 )
+from sqlstore.session import Session
 from sqlstore.types import utcnow
 
 __all__ = ["GenerationDAO", "PromptDAO"]
@@ -50,20 +52,20 @@ def _checked_prompt(text: str) -> str:
     return text
 
 
+def _record_use(session: Session, text: str, now: datetime) -> dict[str, Any]:
+    """Add one use of a prompt already checked (creating it at 1); its row."""
+    row = session._row("generations.prompts.track_usage", {"text": text, "now": now})
+    assert row is not None  # an upsert with RETURNING always returns its row
+    return row
+
+
 class PromptDAO(BaseDAO):
     """Prompt usage analytics."""
 
     @checked
     def track_usage(self, text: str) -> Prompt:
         """Record one use of ``text``: create it with a count of 1 or add 1, atomically."""
-        return Prompt.model_validate(self._record_use(text))
-
-    def _record_use(self, text: str) -> dict[str, Any]:
-        row = self.session.fetch_one(
-            "generations.prompts.track_usage", text=_checked_prompt(text), now=utcnow()
-        )
-        assert row is not None  # an upsert with RETURNING always returns its row
-        return row
+        return Prompt.model_validate(_record_use(self.session, _checked_prompt(text), utcnow()))
 
     @checked
     def get_by_text(self, text: str) -> Prompt | None:
@@ -84,13 +86,16 @@ class GenerationDAO(BaseDAO):
     @atomic
     def create(self, new: GenerationCreate) -> Generation:
         """Store a pending job and record its prompt's usage, in this session's transaction."""
-        new = GenerationCreate.model_validate(new)
-        # dict(new), not model_dump(): the fields are flat, so it is the same dict, built faster.
-        row = self.session.fetch_one(
-            "generations.generations.insert", **dict(new), created_at=utcnow()
+        if type(new) is not GenerationCreate:
+            new = GenerationCreate.model_validate(new)
+        now = utcnow()
+        # The fields as stored, not model_dump(): they are flat, so it is the same dict, faster.
+        row = self.session._row(
+            "generations.generations.insert", {**new.__dict__, "created_at": now}
         )
-        # The usage is recorded; its Prompt model would be thrown away, so none is built.
-        PromptDAO(self.session)._record_use(new.prompt)
+        # The usage is recorded (the model checked the prompt); its Prompt model
+        # would be thrown away, so none is built.
+        _record_use(self.session, new.prompt, now)
         return Generation.model_validate(row)
 
     @atomic

@@ -23,6 +23,19 @@ __all__ = ["SQLiteConnection", "connection", "strict_calls"]
 _first = operator.itemgetter(0)
 
 
+class _Savepoints(dict[int, tuple[str, str, str]]):
+    """A call's savepoint at each depth of nesting: its SAVEPOINT, RELEASE and ROLLBACK TO."""
+
+    def __missing__(self, depth: int) -> tuple[str, str, str]:
+        name = f"sqlstore_call{depth}"
+        texts = (f"SAVEPOINT {name}", f"RELEASE SAVEPOINT {name}", f"ROLLBACK TO SAVEPOINT {name}")
+        self[depth] = texts
+        return texts
+
+
+_CALL_SAVEPOINTS = _Savepoints()
+
+
 def strict_calls() -> bool:
     """``SQLSTORE_STRICT_CALLS=1`` (the test suites set it): catch unmarked multi-write calls.
 
@@ -50,7 +63,7 @@ class SQLiteConnection(Inspection, Connection):
         # total_changes when it began.
         self._scopes: list[tuple[str | None, int]] = [(None, raw.total_changes)]
         self._call_changes = raw.total_changes
-        self._call_savepoint: str | None = None
+        self._call_savepoint: tuple[str, str, str] | None = None
         # A read-only transaction changes nothing: no call needs bracketing.
         self.brackets = begin == "BEGIN IMMEDIATE"
 
@@ -58,9 +71,12 @@ class SQLiteConnection(Inspection, Connection):
         """Take a savepoint only for a call that may write twice into a transaction with work."""
         changes = self._call_changes = self.raw.total_changes
         if multi and changes != self._scopes[-1][1]:
-            name = f"sqlstore_call{len(self._scopes)}"
-            with _mapped(None):
-                self.raw.execute(f"SAVEPOINT {name}")
+            name = _CALL_SAVEPOINTS[len(self._scopes)]
+            # try/except, not _mapped: a context manager costs more than the statement.
+            try:
+                self.raw.execute(name[0])
+            except _DRIVER_ERRORS as exc:
+                _raise_mapped(exc, None)
             self._call_savepoint = name
         else:
             self._call_savepoint = None
@@ -69,8 +85,10 @@ class SQLiteConnection(Inspection, Connection):
         """Release the call's savepoint, if it took one."""
         if self._call_savepoint is not None:
             name, self._call_savepoint = self._call_savepoint, None
-            with _mapped(None):
-                self.raw.execute(f"RELEASE SAVEPOINT {name}")
+            try:
+                self.raw.execute(name[1])
+            except _DRIVER_ERRORS as exc:
+                _raise_mapped(exc, None)
 
     def undo_call(self, exc: BaseException) -> bool:
         """Undo what the failed call wrote; False if SQLite rolled the transaction back."""
@@ -82,8 +100,8 @@ class SQLiteConnection(Inspection, Connection):
         name, self._call_savepoint = self._call_savepoint, None
         try:
             if name is not None:
-                raw.execute(f"ROLLBACK TO SAVEPOINT {name}")
-                raw.execute(f"RELEASE SAVEPOINT {name}")
+                raw.execute(name[2])
+                raw.execute(name[1])
             elif raw.total_changes == self._call_changes:
                 pass  # a failed statement leaves nothing behind in SQLite
             elif self._call_changes == self._scopes[-1][1]:

@@ -111,6 +111,7 @@ class SQLitePlan(Plan):
         if len(params) != self.width:
             self.query.check_params(params)
         out = []
+        name = ""
         try:
             for name in self.names:
                 value = params[name]
@@ -118,14 +119,15 @@ class SQLitePlan(Plan):
                 if kind is str:
                     if "\x00" in value:
                         raise sqlite3.DataError(f"{NUL_IN_TEXT} (parameter :{name})")
-                elif kind is UUID:
-                    value = str(value)
                 elif kind not in _SCALAR_TYPES:
-                    value = _adapt_value(value, name)
+                    convert = _CONVERT.get(kind)
+                    value = _adapt_value(value, name) if convert is None else convert(value)
                 out.append(value)
         except KeyError:
             self.query.check_params(params)
             raise
+        except ValueError as exc:
+            raise sqlite3.DataError(f"{exc} (parameter :{name})") from exc
         return out
 
 
