@@ -44,6 +44,7 @@ from sqlstore._yoyo_backend import RECORD_TABLE
 from sqlstore.config import redact
 from sqlstore.dialects._migrations import HeldLock, MigrationDriver, migration_driver
 from sqlstore.errors import MigrationError
+from sqlstore.paths import migration_dirs
 
 __all__ = ["RECORD_TABLE", "MigrationState", "Migrator"]
 
@@ -55,11 +56,8 @@ class Migrator:
 
     def __init__(self, yoyo_url: str, dirs: Sequence[Path], *, lock_timeout: float = 60.0):
         self._url = yoyo_url
-        self.dirs = [Path(d) for d in dirs]
+        self.dirs = migration_dirs(dirs)
         self.lock_timeout = lock_timeout
-        for d in self.dirs:
-            if not d.is_dir():
-                raise MigrationError(f"migration folder {d} does not exist")
         self._driver: MigrationDriver = migration_driver(yoyo_url)
 
     def _locked(self, backend: Any, doing: str) -> AbstractContextManager[HeldLock]:

@@ -5,15 +5,20 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
+from functools import cached_property
 from pathlib import Path
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 from sqlstore.config import Settings, resolve
 from sqlstore.dialects import Dialect, open_dialect
-from sqlstore.migrate import MigrationState, Migrator
 from sqlstore.paths import builtin_dir
+from sqlstore.paths import migration_dirs as migration_dirs_of
 from sqlstore.queries import Registry
 from sqlstore.session import Session
+
+if TYPE_CHECKING:
+    from sqlstore.migrate import MigrationState, Migrator
 
 __all__ = ["Store", "connect", "default_store", "get_session"]
 
@@ -36,13 +41,19 @@ class Store:
         try:
             self.sql_dirs = [builtin_dir("sql"), *(Path(d) for d in sql_dirs)]
             self.registry = Registry.load(self.sql_dirs, name, self.dialect.render)
-            self.migration_dirs = [
+            self.migration_dirs = migration_dirs_of(
                 Path(d) / name for d in (builtin_dir("migrations"), *migration_dirs)
-            ]
-            self.migrator = Migrator(self.dialect.yoyo_url(), self.migration_dirs)
+            )
         except BaseException:
             self.dialect.close()
             raise
+
+    @cached_property
+    def migrator(self) -> Migrator:
+        """The store's migrations (yoyo is imported only when they are asked for)."""
+        from sqlstore.migrate import Migrator
+
+        return Migrator(self.dialect.yoyo_url(), self.migration_dirs)
 
     @property
     def url(self) -> str:

@@ -367,8 +367,7 @@ def _configure(conn: psycopg.Connection[Any]) -> None:
 @contextmanager
 def transaction(pool: Pool, settings: Settings, readonly: bool) -> Iterator[Connection]:
     """A pooled connection in a new transaction: committed on success, else rolled back."""
-    with _mapped(None), pool.working_connection(settings.connect_timeout) as raw:
-        raw.read_only = readonly
+    with _mapped(None), pool.working_connection(settings.connect_timeout, readonly) as raw:
         conn = PGConnection(raw, readonly)
         try:
             yield conn

@@ -1,90 +1,98 @@
-"""Pydantic models: ``Thing`` (a row), ``ThingCreate``, ``ThingUpdate``, status enums."""
+"""Pydantic models: ``Thing`` (a row), ``ThingCreate``, ``ThingUpdate``, status enums.
 
-from sqlstore.models._types import (
-    JsonList,
-    JsonObject,
-    UtcDateTime,
-)
-from sqlstore.models.agent_auth import (
-    AuthState,
-    AuthStateCreate,
-    AuthStateUpdate,
-    AuthToken,
-    AuthTokenCreate,
-    AuthTokenUpdate,
-)
-from sqlstore.models.agent_projects import (
-    Message,
-    MessageCreate,
-    MessageStatus,
-    MessageUpdate,
-    Project,
-    ProjectCreate,
-    ProjectUpdate,
-)
-from sqlstore.models.agent_tools import (
-    Tool,
-    ToolCreate,
-    ToolUpdate,
-)
-from sqlstore.models.agent_trees import (
-    Node,
-    NodeCreate,
-    NodeUpdate,
-    RepoNode,
-    RepoNodeCreate,
-    RepoNodeUpdate,
-)
-from sqlstore.models.agents import (
-    AgentUpdate,
-    Client,
-    ClientCreate,
-    ClientUpdate,
-    Log,
-    LogCreate,
-    LogUpdate,
-    Operator,
-    OperatorCreate,
-    OperatorUpdate,
-    Orchestrator,
-    OrchestratorCreate,
-    OrchestratorUpdate,
-    User,
-    UserCreate,
-    UserUpdate,
-)
-from sqlstore.models.generations import (
-    Generation,
-    GenerationCreate,
-    GenerationStatus,
-    GenerationUpdate,
-    Prompt,
-)
-from sqlstore.models.media import (
-    Caption,
-    CaptionCreate,
-    Media,
-    MediaId,
-    Transcript,
-    TranscriptCreate,
-    TranscriptSegment,
-    Video,
-    VideoCreate,
-    VideoMetadata,
-    VideoUpdate,
-)
-from sqlstore.models.tasks import (
-    Task,
-    TaskCreate,
-    TaskStatus,
-    TaskUpdate,
-)
-from sqlstore.models.webhooks import (
-    Webhook,
-    WebhookCreate,
-    WebhookEvent,
-    WebhookUpdate,
-)
+Each name is imported from its module on first use (``sqlstore._lazy``).
+"""
+
+from typing import TYPE_CHECKING
+
+from sqlstore._lazy import exports
+
+if TYPE_CHECKING:
+    from sqlstore.models._types import (
+        JsonList,
+        JsonObject,
+        UtcDateTime,
+    )
+    from sqlstore.models.agent_auth import (
+        AuthState,
+        AuthStateCreate,
+        AuthStateUpdate,
+        AuthToken,
+        AuthTokenCreate,
+        AuthTokenUpdate,
+    )
+    from sqlstore.models.agent_projects import (
+        Message,
+        MessageCreate,
+        MessageStatus,
+        MessageUpdate,
+        Project,
+        ProjectCreate,
+        ProjectUpdate,
+    )
+    from sqlstore.models.agent_tools import (
+        Tool,
+        ToolCreate,
+        ToolUpdate,
+    )
+    from sqlstore.models.agent_trees import (
+        Node,
+        NodeCreate,
+        NodeUpdate,
+        RepoNode,
+        RepoNodeCreate,
+        RepoNodeUpdate,
+    )
+    from sqlstore.models.agents import (
+        AgentUpdate,
+        Client,
+        ClientCreate,
+        ClientUpdate,
+        Log,
+        LogCreate,
+        LogUpdate,
+        Operator,
+        OperatorCreate,
+        OperatorUpdate,
+        Orchestrator,
+        OrchestratorCreate,
+        OrchestratorUpdate,
+        User,
+        UserCreate,
+        UserUpdate,
+    )
+    from sqlstore.models.generations import (
+        Generation,
+        GenerationCreate,
+        GenerationStatus,
+        GenerationUpdate,
+        Prompt,
+    )
+    from sqlstore.models.media import (
+        Caption,
+        CaptionCreate,
+        Media,
+        MediaId,
+        Transcript,
+        TranscriptCreate,
+        TranscriptSegment,
+        Video,
+        VideoCreate,
+        VideoMetadata,
+        VideoUpdate,
+    )
+    from sqlstore.models.tasks import (
+        Task,
+        TaskCreate,
+        TaskStatus,
+        TaskUpdate,
+    )
+    from sqlstore.models.webhooks import (
+        Webhook,
+        WebhookCreate,
+        WebhookEvent,
+        WebhookUpdate,
+    )
 
 __all__ = [
     "AgentUpdate",
@@ -153,3 +161,5 @@ __all__ = [
     "WebhookEvent",
     "WebhookUpdate",
 ]
+
+__getattr__, __dir__ = exports(__name__)
