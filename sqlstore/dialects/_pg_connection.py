@@ -166,7 +166,7 @@ class PGConnection(Inspection, Connection):
         # code keeps one: creating and closing one per statement costs more
         # than the statement's own Python work.
         if self._small is None or self._small.closed:
-            self._small = self.raw.cursor()
+            self._small = self.raw.cursor(binary=True)
         return self._small
 
     def execute(self, query: Query, params: Mapping[str, Any]) -> int:
@@ -183,7 +183,7 @@ class PGConnection(Inspection, Connection):
     def fetch_all(self, query: Query, params: Mapping[str, Any]) -> list[Row]:
         """Run a statement and return every row."""
         plan = query.plan or _plan_of(query)
-        with _mapped(query), self.raw.cursor() as cur:
+        with _mapped(query), self.raw.cursor(binary=True) as cur:
             cur.execute(plan.sql, plan.values(params))
             rows = plan.rows(cur, cur.fetchall())
         self._dirty = self._writes
@@ -207,7 +207,7 @@ class PGConnection(Inspection, Connection):
         """Yield rows in batches from a server-side cursor."""
         plan = query.plan or _plan_of(query)
         name = f"sqlstore_cur{next(self._names)}"
-        with _mapped(query), self.raw.cursor(name) as cur:
+        with _mapped(query), self.raw.cursor(name, binary=True) as cur:
             cur.itersize = batch_size
             cur.execute(plan.sql, plan.values(params))
             self._dirty = self._writes
