@@ -1,5 +1,6 @@
 """DAOs: one class per table, each built on a session (``GenerationDAO(session)``)."""
 
+from sqlstore.dao._args import checked
 from sqlstore.dao.agent_auth import AuthStateDAO, AuthTokenDAO
 from sqlstore.dao.agent_projects import MessageDAO, ProjectDAO
 from sqlstore.dao.agent_tools import ToolDAO
@@ -43,4 +44,5 @@ __all__ = [
     "VideoDAO",
     "WebhookDAO",
     "atomic",
+    "checked",
 ]
