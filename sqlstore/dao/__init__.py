@@ -1,6 +1,10 @@
 """DAOs: one class per table, each built on a session (``GenerationDAO(session)``)."""
 
+# First, so that a domain's DAO module may import these from sqlstore.dao, whatever its name.
 from sqlstore.dao._args import checked
+from sqlstore.dao.base import MAX_PAGE, BaseDAO, atomic
+
+# isort: split
 from sqlstore.dao.agent_auth import AuthStateDAO, AuthTokenDAO
 from sqlstore.dao.agent_projects import MessageDAO, ProjectDAO
 from sqlstore.dao.agent_tools import ToolDAO
@@ -13,7 +17,6 @@ from sqlstore.dao.agents import (
     OrchestratorDAO,
     UserDAO,
 )
-from sqlstore.dao.base import MAX_PAGE, BaseDAO, atomic
 from sqlstore.dao.generations import GenerationDAO, PromptDAO
 from sqlstore.dao.media import CaptionDAO, MediaDAO, TranscriptDAO, VideoDAO
 from sqlstore.dao.tasks import TaskDAO
