@@ -1,4 +1,4 @@
-"""What several test modules share besides builders: the test app's folder and the CLI runner."""
+"""What test modules share besides builders: the test app, the built-in migrations, the CLI."""
 
 from __future__ import annotations
 
@@ -8,12 +8,25 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from sqlstore.cli import main
+from sqlstore.paths import builtin_dir
 
 APP = Path(__file__).parent / "app"
 """The small test app: a notes table (with a foreign key) and a few queries."""
 
 RAW_SQL = Path(__file__).parent / "sql"
 """SQL the tests run past the DAOs (``raw.*``): hand-written updates and timestamp reads."""
+
+
+def builtin_migrations(dialect: str) -> list[str]:
+    """The ids of the built-in forward migrations of a dialect, in order (read from the folder).
+
+    Tests count and name the built-in migrations through this, so that a new
+    table's migration breaks none of them.
+    """
+    folder = builtin_dir("migrations") / dialect
+    return sorted(
+        p.name.removesuffix(".sql") for p in folder.glob("*.sql") if ".rollback." not in p.name
+    )
 
 
 @dataclass

@@ -15,9 +15,8 @@ from sqlstore.cli import cli
 from sqlstore.cli.queries import parse_params, parse_value
 from sqlstore.dao import GenerationDAO, TaskDAO
 from sqlstore.models import TaskCreate
-from sqlstore.paths import builtin_dir
 from tests.factories import new_generation
-from tests.helpers import APP, Result, invoke, one_line_error
+from tests.helpers import APP, Result, builtin_migrations, invoke, one_line_error
 
 SCRIPT = Path(sys.executable).with_name("sqlstore")
 ROOT = Path(__file__).resolve().parent.parent
@@ -106,11 +105,7 @@ def test_new_creates_paired_files_with_the_next_version(tmp_path: Path) -> None:
         text = forward.read_text()
         assert text.startswith("-- ")
         # An app's first migration depends on the last built-in one of its dialect.
-        last = sorted(
-            p.name
-            for p in (builtin_dir("migrations") / dialect).glob("*.sql")
-            if ".rollback." not in p.name
-        )[-1].removesuffix(".sql")
+        last = builtin_migrations(dialect)[-1]
         assert f"-- depends: {last}\n" in text
         assert (folder / dialect / f"0001_add_labels.{dialect}.rollback.sql").exists()
     assert invoke("new", "more_labels", "--dir", str(folder)).code == 0

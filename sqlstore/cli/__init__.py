@@ -1,8 +1,9 @@
 """The ``sqlstore`` command (also ``python -m sqlstore``).
 
 Subcommands live in ``migrations`` (migrate, rollback, status, new,
-break-lock), ``queries`` (queries, show, check, explain) and ``data`` (stats,
-demo); importing them registers them on the group.
+break-lock, accept-changed), ``queries`` (queries, show, check, explain) and
+``data`` (stats, demo); importing them registers them on the group. A new
+module's commands are listed here too.
 """
 
 from __future__ import annotations

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from sqlstore._lazy import exports
 
 if TYPE_CHECKING:
+    from sqlstore.dao._args import checked
     from sqlstore.dao.agent_auth import AuthStateDAO, AuthTokenDAO
     from sqlstore.dao.agent_projects import MessageDAO, ProjectDAO
     from sqlstore.dao.agent_tools import ToolDAO
@@ -51,6 +52,7 @@ __all__ = [
     "VideoDAO",
     "WebhookDAO",
     "atomic",
+    "checked",
 ]
 
 __getattr__, __dir__ = exports(__name__)
