@@ -18,11 +18,17 @@ T = TypeVar("T")
 class _Refusing:
     """Stands in for the connection of a session that may run nothing more."""
 
-    def __init__(self, error: SqlstoreError):
+    def __init__(self, error: SqlstoreError | Callable[[], SqlstoreError]):
         self.error = error
 
     def __getattr__(self, name: str) -> NoReturn:
-        raise self.error
+        error = self.error
+        raise error if isinstance(error, SqlstoreError) else error()
+
+
+def _closed() -> SessionClosed:
+    # Made when a closed session is used, not each time one closes.
+    return SessionClosed("this session's block has ended; open a new session")
 
 
 class Session:
@@ -89,9 +95,7 @@ class Session:
     def _close(self) -> None:
         """End the session: from now on every call raises ``SessionClosed``."""
         self._conn.closed = True
-        self._conn = _Refusing(  # type: ignore[assignment]
-            SessionClosed("this session's block has ended; open a new session")
-        )
+        self._conn = _Refusing(_closed)  # type: ignore[assignment]
 
     def fetch_all(self, name: str, /, **params: Any) -> list[Row]:
         """Run the named query and return all rows as dicts."""

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator, Sequence
-from contextlib import AbstractContextManager, contextmanager
+from collections.abc import Sequence
+from contextlib import AbstractContextManager
 from functools import cached_property
 from pathlib import Path
 from types import TracebackType
@@ -63,15 +63,9 @@ class Store:
     def __repr__(self) -> str:
         return f"Store({self.url!r})"
 
-    @contextmanager
-    def session(self, *, readonly: bool = False) -> Iterator[Session]:
+    def session(self, *, readonly: bool = False) -> AbstractContextManager[Session]:
         """One transaction: committed when the block ends, rolled back if it raises."""
-        with self.dialect.transaction(readonly=readonly) as conn:
-            session = Session(conn, self.registry, self.dialect.name)
-            try:
-                yield session
-            finally:
-                session._close()
+        return _SessionBlock(self, readonly)
 
     def migrate(self) -> list[str]:
         """Apply every pending migration; return the ids applied."""
@@ -104,6 +98,33 @@ class Store:
         tb: TracebackType | None,
     ) -> None:
         self.close()
+
+
+class _SessionBlock:
+    """``with store.session():``, a class: one generator-based context manager less per session."""
+
+    __slots__ = ("_readonly", "_session", "_store", "_transaction")
+
+    def __init__(self, store: Store, readonly: bool):
+        self._store = store
+        self._readonly = readonly
+
+    def __enter__(self) -> Session:
+        store = self._store
+        self._transaction = store.dialect.transaction(readonly=self._readonly)
+        conn = self._transaction.__enter__()
+        self._session = Session(conn, store.registry, store.dialect.name)
+        return self._session
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> bool | None:
+        # The session is closed first: the transaction then commits or rolls back.
+        self._session._close()
+        return self._transaction.__exit__(kind, error, traceback)
 
 
 def connect(

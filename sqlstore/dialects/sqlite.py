@@ -15,7 +15,6 @@ import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from queue import Empty, LifoQueue
 from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
@@ -23,7 +22,8 @@ from sqlstore.config import Settings
 from sqlstore.dialects import register
 from sqlstore.dialects._migrations import MigrationDriver
 from sqlstore.dialects._sqlite_connection import connection, strict_calls
-from sqlstore.dialects._sqlite_errors import mapped as _mapped
+from sqlstore.dialects._sqlite_errors import DRIVER_ERRORS as _DRIVER_ERRORS
+from sqlstore.dialects._sqlite_errors import raise_mapped as _raise_mapped
 from sqlstore.dialects._sqlite_files import (
     DatabaseFile,
     check_before_commit,
@@ -68,14 +68,17 @@ class SQLiteDialect(Dialect):
             except OSError as exc:
                 raise ConfigError(f"cannot create the folder for {url}: {exc}") from None
             self._file = DatabaseFile(path)
-        self._idle: LifoQueue[sqlite3.Connection] = LifoQueue()
+        # Idle connections for write sessions ([False]) and read-only ones ([True]),
+        # the last used on top. A read-only one keeps query_only on for good: no
+        # PRAGMA per session. list.append and list.pop need no lock of their own.
+        self._idle: dict[bool, list[sqlite3.Connection]] = {False: [], True: []}
         self._lock = threading.Lock()
         self._all: list[sqlite3.Connection] = []
-        self._pinned = self._connect()
+        self._pinned = self._connect(readonly=False)
         if not url.is_memory:
-            self._idle.put(self._pinned)
+            self._idle[False].append(self._pinned)
 
-    def _connect(self) -> sqlite3.Connection:
+    def _connect(self, *, readonly: bool) -> sqlite3.Connection:
         options: dict[str, Any] = {
             "isolation_level": None,
             "check_same_thread": False,
@@ -90,6 +93,8 @@ class SQLiteDialect(Dialect):
                 raw = sqlite3.connect(self._memory, uri=True, **options)
                 raw.execute("PRAGMA foreign_keys = ON")
                 write_ahead(raw)
+            if readonly:
+                raw.execute("PRAGMA query_only = ON")
         except sqlite3.Error as exc:
             raise ConfigError(f"cannot open SQLite database {self.settings.url}: {exc}") from exc
         with self._lock:
@@ -124,19 +129,38 @@ class SQLiteDialect(Dialect):
         with tempfile.TemporaryDirectory(prefix=prefix) as folder:
             yield f"{cls.schemes[0]}:///{Path(folder) / 'scratch.db'}"
 
+    def _other_kind(self, readonly: bool) -> sqlite3.Connection:
+        """An idle connection of the other kind, switched; else a new one.
+
+        A connection already open goes on reading the file the store opened,
+        also after that file was deleted or replaced (a new one would not).
+        """
+        try:
+            raw = self._idle[not readonly].pop()
+        except IndexError:
+            return self._connect(readonly=readonly)
+        try:
+            raw.execute("PRAGMA query_only = ON" if readonly else "PRAGMA query_only = OFF")
+        except _DRIVER_ERRORS as exc:
+            self._idle[not readonly].append(raw)
+            _raise_mapped(exc, None)
+        return raw
+
     @contextmanager
     def transaction(self, *, readonly: bool = False) -> Iterator[Connection]:
         """A connection in a new transaction: committed on success, else rolled back."""
+        idle = self._idle[readonly]
         try:
-            raw = self._idle.get_nowait()
-        except Empty:
-            raw = self._connect()
+            raw = idle.pop()
+        except IndexError:
+            raw = self._other_kind(readonly)
         begin = "BEGIN" if readonly else "BEGIN IMMEDIATE"
+        # try/except, not _mapped: a context manager costs more than the statement.
         try:
-            with _mapped(None):
-                if readonly:
-                    raw.execute("PRAGMA query_only = ON")
+            try:
                 raw.execute(begin)
+            except _DRIVER_ERRORS as exc:
+                _raise_mapped(exc, None)
             conn = connection(raw, begin, strict=self._strict)
             try:
                 yield conn
@@ -151,14 +175,14 @@ class SQLiteDialect(Dialect):
                 # the statements after it ran outside it, one by one.
                 raise TransactionAborted(conn.failure or DatabaseUnavailable("transaction lost"))
             check_before_commit(self._file, raw, readonly)
-            with _mapped(None):
+            try:
                 raw.execute("COMMIT")
+            except _DRIVER_ERRORS as exc:
+                _raise_mapped(exc, None)
         finally:
             if raw.in_transaction:
                 raw.execute("ROLLBACK")
-            if readonly:
-                raw.execute("PRAGMA query_only = OFF")
-            self._idle.put(raw)
+            idle.append(raw)
 
     def close(self) -> None:
         """Close every connection."""
@@ -166,4 +190,4 @@ class SQLiteDialect(Dialect):
             conns, self._all = self._all, []
         for raw in conns:
             raw.close()
-        self._idle = LifoQueue()
+        self._idle = {False: [], True: []}
