@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from typing import Annotated, Any
 
 import pytest
-from pydantic import AfterValidator, ValidationError
+from pydantic import AfterValidator, Field, ValidationError
 
 from sqlstore.dao._args import checked
 from sqlstore.models import GenerationStatus
@@ -95,3 +95,61 @@ def test_an_annotated_constraint_is_always_checked() -> None:
     with pytest.raises(ValidationError, match="no x"):
         calls.constrained("x marks the spot")
     assert calls.seen == [("fine",), (None,)]
+
+
+Count = Annotated[int, Field(strict=True, ge=0, le=10)]
+Seconds = Annotated[float, Field(gt=0, allow_inf_nan=False)]
+
+
+def bounded() -> Any:
+    """A fresh class (its validator not built yet) with numeric bounds and a container."""
+
+    class Bounded:
+        def __init__(self) -> None:
+            self.seen: list[tuple[Any, ...]] = []
+
+        @checked
+        def count(self, n: Count, wait: Seconds | None = None, tags: list[NoX] = []) -> None:  # noqa: B006
+            self.seen.append((n, wait, tags))
+
+    return Bounded()
+
+
+def test_numbers_within_their_bounds_skip_validation(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls = bounded()
+    # The fast path builds no validator: make building one fail, to see it is not used.
+    monkeypatch.setattr("sqlstore.dao._args.validate_call", _no_validation)
+    calls.count(3)
+    calls.count(0, 1.5)
+    calls.count(n=10, wait=None)
+    assert calls.seen == [(3, None, []), (0, 1.5, []), (10, None, [])]
+
+
+def _no_validation(fn: Any) -> Any:
+    raise AssertionError("validate_call was used")
+
+
+@pytest.mark.parametrize(
+    ("args", "kwargs"),
+    [
+        ((11,), {}),  # above le
+        ((-1,), {}),  # below ge
+        ((True,), {}),  # a bool is not a strict int
+        ((1, 0.0), {}),  # not gt 0
+        ((1, float("inf")), {}),  # not finite
+        ((1,), {"tags": ["x"]}),  # a container is validated: no x allowed
+    ],
+)
+def test_numbers_out_of_bounds_and_containers_go_to_pydantic(
+    args: tuple[Any, ...], kwargs: dict[str, Any]
+) -> None:
+    calls = bounded()
+    with pytest.raises(ValidationError):
+        calls.count(*args, **kwargs)
+    assert calls.seen == []
+
+
+def test_a_container_given_is_validated_and_passed_on() -> None:
+    calls = bounded()
+    calls.count(1, tags=["fine"])
+    assert calls.seen == [(1, None, ["fine"])]
