@@ -13,8 +13,9 @@ import sqlite3
 import tempfile
 import threading
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
+from types import TracebackType
 from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
@@ -146,43 +147,14 @@ class SQLiteDialect(Dialect):
             _raise_mapped(exc, None)
         return raw
 
-    @contextmanager
-    def transaction(self, *, readonly: bool = False) -> Iterator[Connection]:
+    def transaction(self, *, readonly: bool = False) -> AbstractContextManager[Connection]:
         """A connection in a new transaction: committed on success, else rolled back."""
         idle = self._idle[readonly]
         try:
             raw = idle.pop()
         except IndexError:
             raw = self._other_kind(readonly)
-        begin = "BEGIN" if readonly else "BEGIN IMMEDIATE"
-        # try/except, not _mapped: a context manager costs more than the statement.
-        try:
-            try:
-                raw.execute(begin)
-            except _DRIVER_ERRORS as exc:
-                _raise_mapped(exc, None)
-            conn = connection(raw, begin, strict=self._strict)
-            try:
-                yield conn
-            except BaseException:
-                if raw.in_transaction:
-                    raw.execute("ROLLBACK")
-                raise
-            finally:
-                conn.closed = True
-            if conn.failure is not None or not raw.in_transaction:
-                # Never commit what is left of a transaction SQLite ended by itself:
-                # the statements after it ran outside it, one by one.
-                raise TransactionAborted(conn.failure or DatabaseUnavailable("transaction lost"))
-            check_before_commit(self._file, raw, readonly)
-            try:
-                raw.execute("COMMIT")
-            except _DRIVER_ERRORS as exc:
-                _raise_mapped(exc, None)
-        finally:
-            if raw.in_transaction:
-                raw.execute("ROLLBACK")
-            idle.append(raw)
+        return _Transaction(self, raw, readonly, idle)
 
     def close(self) -> None:
         """Close every connection."""
@@ -191,3 +163,62 @@ class SQLiteDialect(Dialect):
         for raw in conns:
             raw.close()
         self._idle = {False: [], True: []}
+
+
+class _Transaction:
+    """One session's transaction on one connection (a class: cheaper than a generator)."""
+
+    __slots__ = ("_conn", "_dialect", "_idle", "_raw", "_readonly")
+
+    def __init__(
+        self,
+        dialect: SQLiteDialect,
+        raw: sqlite3.Connection,
+        readonly: bool,
+        idle: list[sqlite3.Connection],
+    ):
+        self._dialect, self._raw, self._readonly, self._idle = dialect, raw, readonly, idle
+
+    def __enter__(self) -> Connection:
+        raw = self._raw
+        begin = "BEGIN" if self._readonly else "BEGIN IMMEDIATE"
+        # try/except, not _mapped: a context manager costs more than the statement.
+        try:
+            raw.execute(begin)
+        except _DRIVER_ERRORS as exc:
+            self._give_back()
+            _raise_mapped(exc, None)
+        self._conn = connection(raw, begin, strict=self._dialect._strict)
+        return self._conn
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        raw, conn = self._raw, self._conn
+        conn.closed = True
+        try:
+            if kind is not None:
+                return
+            if conn.failure is not None or not raw.in_transaction:
+                # Never commit what is left of a transaction SQLite ended by itself:
+                # the statements after it ran outside it, one by one.
+                raise TransactionAborted(conn.failure or DatabaseUnavailable("transaction lost"))
+            check_before_commit(self._dialect._file, raw, self._readonly)
+            try:
+                raw.execute("COMMIT")
+            except _DRIVER_ERRORS as exc:
+                _raise_mapped(exc, None)
+        finally:
+            self._give_back()
+
+    def _give_back(self) -> None:
+        """Roll back what is left open, and put the connection back in the pool."""
+        raw = self._raw
+        try:
+            if raw.in_transaction:
+                raw.execute("ROLLBACK")
+        finally:
+            self._idle.append(raw)
