@@ -167,6 +167,16 @@ def test_any_of_a_list_of_ids(files_store: Store) -> None:
         assert _texts(session, "p.any_ids", ids=[]) == []
 
 
+@pytest.mark.parametrize("kind", [tuple, set, frozenset])
+def test_a_tuple_or_set_serves_as_a_list_on_both_dialects(files_store: Store, kind: type) -> None:
+    # SQLite's adapter always took them; psycopg has no array form for them.
+    with files_store.session() as session:
+        ids = _ids(session)
+        assert _texts(session, "p.any_ids", ids=kind([ids["b"], ids["c"]])) == ["b", "c"]
+        assert _texts(session, "p.any_ids", ids=kind()) == []
+        assert _texts(session, "p.any_plain", texts=kind(["a", "zz"])) == ["a"]
+
+
 @pytest.mark.parametrize(
     ("x", "xs", "any_of", "none_of"),
     [

@@ -279,8 +279,34 @@ class PGConnection(Inspection, Connection):
         self._control(b"RELEASE SAVEPOINT " + name)
 
 
+class _PGPlan(Plan):
+    """A query's plan on psycopg: ``%s`` placeholders; a tuple or set for a list, a list.
+
+    psycopg sends a list as an array, which ``= ANY(:p)`` wants, but has no
+    array form for a tuple or a set; SQLite's adapter takes all three.
+    """
+
+    __slots__ = ("_lists",)
+
+    def __init__(self, query: Query):
+        super().__init__(query, *query.statement.positional_pyformat())
+        listed = query.list_params
+        self._lists = tuple(i for i, name in enumerate(self.names) if name in listed)
+
+    def values(self, params: Mapping[str, Any]) -> Sequence[Any]:
+        """The parameters in placeholder order, each list-like value of a list as a list."""
+        got = super().values(params)
+        if not self._lists:
+            return got
+        out = list(got)
+        for i in self._lists:
+            if isinstance(out[i], tuple | set | frozenset):
+                out[i] = list(out[i])
+        return out
+
+
 def _pg_plan(query: Query) -> Plan:
-    return Plan(query, *query.statement.positional_pyformat())
+    return _PGPlan(query)
 
 
 def _plan_of(query: Query) -> Plan:
