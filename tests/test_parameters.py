@@ -233,3 +233,13 @@ def test_array_parameters_and_slices(files_store: Store) -> None:
     else:
         assert json.loads(row["pair"]) == [1, 2]
         assert (row["quoted"], row["ticked"]) == (3, 5)
+
+
+def test_execute_many_counts_the_rows_changed_on_both_dialects(files_store: Store) -> None:
+    with files_store.session() as session:
+        ids = _ids(session)
+        changed = session.execute_many(
+            "p.touch", [{"a": ids["a"], "b": ids["b"]}, {"a": ids["c"], "b": ids["c"]}]
+        )
+        assert changed == 3
+        assert session.execute_many("p.touch", []) == 0

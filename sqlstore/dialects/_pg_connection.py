@@ -219,8 +219,10 @@ class PGConnection(Inspection, Connection):
         plan = query.plan or _plan_of(query)
         with _mapped(query), self.raw.cursor() as cur:
             cur.executemany(plan.sql, (plan.values(row) for row in rows))
+            # Read before the cursor closes: closing resets it to -1.
+            count = cur.rowcount
         self._dirty = self._writes
-        return cur.rowcount
+        return count
 
     def copy_in(self, query: Query, rows: Iterable[Sequence[Any]]) -> int:
         """Stream rows through the query's ``COPY ... FROM STDIN``, each row its columns in order.
