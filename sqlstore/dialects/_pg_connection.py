@@ -12,11 +12,13 @@ import itertools
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
+from types import TracebackType
 from typing import Any
 
 import psycopg
 from psycopg import pq
 from psycopg.types.json import set_json_loads
+from psycopg_pool import PoolTimeout
 from pydantic_core import from_json
 
 from sqlstore.config import Settings, redact
@@ -43,7 +45,7 @@ from sqlstore.errors import (
 from sqlstore.queries import Query
 from sqlstore.sqltext import Code, Literal_, Statement
 
-__all__ = ["PGConnection", "open_pool", "transaction"]
+__all__ = ["PGConnection", "Transaction", "open_pool"]
 
 
 class PGConnection(Inspection, Connection):
@@ -392,16 +394,40 @@ def _configure(conn: psycopg.Connection[Any]) -> None:
     set_json_loads(from_json, conn)
 
 
-@contextmanager
-def transaction(pool: Pool, settings: Settings, readonly: bool) -> Iterator[Connection]:
-    """A pooled connection in a new transaction: committed on success, else rolled back."""
-    with _mapped(None), pool.working_connection(settings.connect_timeout, readonly) as raw:
-        conn = PGConnection(raw, readonly)
+class Transaction:
+    """One session's transaction on a pooled connection (a class: cheaper than a generator)."""
+
+    __slots__ = ("_conn", "_pool", "_raw", "_readonly", "_timeout")
+
+    def __init__(self, pool: Pool, settings: Settings, readonly: bool):
+        self._pool, self._timeout, self._readonly = pool, settings.connect_timeout, readonly
+
+    def __enter__(self) -> Connection:
         try:
-            yield conn
-        except BaseException:
-            _rollback_quietly(raw)
-            raise
+            self._raw = self._pool.begin(self._timeout, self._readonly)
+        except (psycopg.Error, PoolTimeout) as exc:
+            _raise_mapped(exc, None)
+        self._conn = PGConnection(self._raw, self._readonly)
+        return self._conn
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        raw = self._raw
+        self._conn.closed = True
+        try:
+            if error is not None:
+                _rollback_quietly(raw)
+                if isinstance(error, psycopg.Error | PoolTimeout):
+                    # What escaped the block from the driver, as sqlstore's error.
+                    _raise_mapped(error, None)
+                return
+            try:
+                self._conn.commit()
+            except (psycopg.Error, PoolTimeout) as exc:
+                _raise_mapped(exc, None)
         finally:
-            conn.closed = True
-        conn.commit()
+            self._pool.putconn(raw)

@@ -12,8 +12,6 @@ are lent out. The first is ``ServerUnreachable`` (sqlstore's
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 import psycopg
@@ -78,11 +76,8 @@ class Pool(ConnectionPool[psycopg.Connection[Any]]):
             f"no connection in {waited:.1f} s ({size - idle} of {self.max_size} in use)"
         )
 
-    @contextmanager
-    def working_connection(
-        self, timeout: float, readonly: bool
-    ) -> Iterator[psycopg.Connection[Any]]:
-        """A pooled connection that answers, in a transaction it has begun.
+    def begin(self, timeout: float, readonly: bool) -> psycopg.Connection[Any]:
+        """A pooled connection that answers, in a transaction it has begun; ``putconn`` it after.
 
         The ``BEGIN`` is the check: a round trip the transaction needs anyway,
         so a session pays none for it. (A check of the idle socket alone was
@@ -111,9 +106,5 @@ class Pool(ConnectionPool[psycopg.Connection[Any]]):
             except psycopg.Error:
                 self.putconn(raw)
                 continue
-            try:
-                yield raw
-            finally:
-                self.putconn(raw)
-            return
+            return raw
         raise PoolTimeout(f"no working connection after {self.max_size + 1} tries")

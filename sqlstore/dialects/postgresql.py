@@ -119,7 +119,7 @@ class PostgreSQLDialect(Dialect):
 
     def transaction(self, *, readonly: bool = False) -> AbstractContextManager[Connection]:
         """A pooled connection in a new transaction: committed on success, else rolled back."""
-        return self._driver.transaction(self.pool, self.settings, readonly)
+        return self._driver.Transaction(self.pool, self.settings, readonly)
 
     def close(self) -> None:
         """Close the pool."""
