@@ -127,6 +127,8 @@ class Session:
     def iterate(self, name: str, /, batch_size: int = 1000, **params: Any) -> Iterator[list[Row]]:
         """Run the named query and yield its rows in batches, in bounded memory."""
         query = self._query(name)
+        # Checked now, not when the first batch is asked for.
+        query.check_params(params)
         return self._batches(self._conn.iterate(query, params, batch_size))
 
     def _batches(self, batches: Iterator[list[Row]]) -> Iterator[list[Row]]:

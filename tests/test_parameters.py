@@ -243,3 +243,9 @@ def test_execute_many_counts_the_rows_changed_on_both_dialects(files_store: Stor
         )
         assert changed == 3
         assert session.execute_many("p.touch", []) == 0
+
+
+def test_a_stream_refuses_bad_parameters_when_it_is_asked_for(files_store: Store) -> None:
+    with files_store.session() as session:
+        with pytest.raises(ParameterError, match="texts"):
+            session.iterate("p.any_plain", wrong=1)
