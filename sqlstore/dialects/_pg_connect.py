@@ -1,12 +1,20 @@
-"""How sqlstore reaches a PostgreSQL server: libpq's arguments from the settings."""
+"""How sqlstore reaches a PostgreSQL server: libpq's arguments from the settings, and the pool."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlstore.config import Settings
+import psycopg
+from psycopg.types.json import set_json_loads
+from pydantic_core import from_json
 
-__all__ = ["connect_kwargs"]
+from sqlstore.config import Settings, redact
+from sqlstore.dialects._pg_errors import quiet_refused_batches
+from sqlstore.dialects._pg_pool import Pool
+from sqlstore.dialects._pg_values import register_dumpers
+from sqlstore.errors import ConfigError
+
+__all__ = ["connect_kwargs", "open_pool"]
 
 
 def connect_kwargs(settings: Settings) -> dict[str, Any]:
@@ -23,3 +31,40 @@ def connect_kwargs(settings: Settings) -> dict[str, Any]:
         if value is not None:
             kwargs[key] = value
     return kwargs
+
+
+def open_pool(settings: Settings) -> Pool:
+    """A pool of UTC sessions on ``settings.url``, opened after one direct connection."""
+    kwargs = connect_kwargs(settings)
+    # Set in the startup packet: no round trip per connection.
+    options = "-c TimeZone=UTC"
+    if settings.statement_timeout > 0:
+        options += f" -c statement_timeout={round(settings.statement_timeout * 1000)}"
+    kwargs["options"] = options
+    # One direct connection first: a wrong host or password is a clear
+    # ConfigError now, not a pool timeout later.
+    try:
+        psycopg.connect(**kwargs).close()
+    except psycopg.Error as exc:
+        detail = redact(" ".join(str(exc).split()))
+        raise ConfigError(f"cannot connect to {settings.url}: {detail}") from exc
+    pool = Pool(
+        kwargs=kwargs,
+        min_size=1,
+        max_size=max(1, settings.pool_size + settings.max_overflow),
+        max_lifetime=settings.pool_recycle,
+        timeout=settings.connect_timeout,
+        configure=_configure,
+        name="sqlstore",
+        open=False,
+    )
+    pool.open(wait=True, timeout=settings.connect_timeout)
+    return pool
+
+
+def _configure(conn: psycopg.Connection[Any]) -> None:
+    register_dumpers(conn.adapters)
+    quiet_refused_batches(conn)
+    # pydantic's own JSON parser, several times faster than the json module:
+    # parsing JSONB was most of the cost of listing rows into models.
+    set_json_loads(from_json, conn)

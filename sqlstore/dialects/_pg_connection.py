@@ -17,25 +17,19 @@ from typing import Any
 
 import psycopg
 from psycopg import pq
-from psycopg.types.json import set_json_loads
 from psycopg_pool import PoolTimeout
-from pydantic_core import from_json
 
-from sqlstore.config import Settings, redact
-from sqlstore.dialects._pg_connect import connect_kwargs
+from sqlstore.config import Settings
 from sqlstore.dialects._pg_errors import ABORTING as _ABORTING
 from sqlstore.dialects._pg_errors import STATEMENT_ERRORS as _STATEMENT_ERRORS
 from sqlstore.dialects._pg_errors import mapped as _mapped
-from sqlstore.dialects._pg_errors import quiet_refused_batches
 from sqlstore.dialects._pg_errors import raise_mapped as _raise_mapped
 from sqlstore.dialects._pg_errors import result_error as _result_error
 from sqlstore.dialects._pg_inspect import Inspection
 from sqlstore.dialects._pg_pool import Pool
-from sqlstore.dialects._pg_values import register_dumpers
 from sqlstore.dialects._plans import Plan, plan_of
 from sqlstore.dialects.base import Connection, Row
 from sqlstore.errors import (
-    ConfigError,
     DatabaseUnavailable,
     ParameterError,
     QueryError,
@@ -45,7 +39,7 @@ from sqlstore.errors import (
 from sqlstore.queries import Query
 from sqlstore.sqltext import Code, Literal_, Statement
 
-__all__ = ["PGConnection", "Transaction", "open_pool"]
+__all__ = ["PGConnection", "Transaction"]
 
 
 class PGConnection(Inspection, Connection):
@@ -355,43 +349,6 @@ def _copy_columns(statement: Statement) -> tuple[str, ...] | None:
     if found is None:
         return None
     return tuple(name.strip() for name in found.group(1).split(","))
-
-
-def open_pool(settings: Settings) -> Pool:
-    """A pool of UTC sessions on ``settings.url``, opened after one direct connection."""
-    kwargs = connect_kwargs(settings)
-    # Set in the startup packet: no round trip per connection.
-    options = "-c TimeZone=UTC"
-    if settings.statement_timeout > 0:
-        options += f" -c statement_timeout={round(settings.statement_timeout * 1000)}"
-    kwargs["options"] = options
-    # One direct connection first: a wrong host or password is a clear
-    # ConfigError now, not a pool timeout later.
-    try:
-        psycopg.connect(**kwargs).close()
-    except psycopg.Error as exc:
-        detail = redact(" ".join(str(exc).split()))
-        raise ConfigError(f"cannot connect to {settings.url}: {detail}") from exc
-    pool = Pool(
-        kwargs=kwargs,
-        min_size=1,
-        max_size=max(1, settings.pool_size + settings.max_overflow),
-        max_lifetime=settings.pool_recycle,
-        timeout=settings.connect_timeout,
-        configure=_configure,
-        name="sqlstore",
-        open=False,
-    )
-    pool.open(wait=True, timeout=settings.connect_timeout)
-    return pool
-
-
-def _configure(conn: psycopg.Connection[Any]) -> None:
-    register_dumpers(conn.adapters)
-    quiet_refused_batches(conn)
-    # pydantic's own JSON parser, several times faster than the json module:
-    # parsing JSONB was most of the cost of listing rows into models.
-    set_json_loads(from_json, conn)
 
 
 class Transaction:

@@ -52,10 +52,10 @@ class PostgreSQLDialect(Dialect):
 
     def __init__(self, settings: Settings):
         super().__init__(settings)
-        from sqlstore.dialects import _pg_connection
+        from sqlstore.dialects import _pg_connect, _pg_connection
 
         self._driver = _pg_connection
-        self.pool: Pool = _pg_connection.open_pool(settings)
+        self.pool: Pool = _pg_connect.open_pool(settings)
 
     @staticmethod
     def render(statement: Statement) -> str:
