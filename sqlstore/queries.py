@@ -23,16 +23,6 @@ __all__ = ["Query", "Registry", "query_name"]
 _LIST_TYPES = (list, tuple, set, frozenset)
 
 
-class _CheckValues:
-    """Stands in ``Query.fast_names`` for no name, so no call passes the fast check."""
-
-    def __repr__(self) -> str:
-        return "<check values>"
-
-
-_CHECK_VALUES = _CheckValues()
-
-
 @dataclass(frozen=True)
 class Query:
     """One named statement, already rendered for one dialect."""
@@ -42,21 +32,9 @@ class Query:
     header: str
     statement: Statement
     sql: str
-    #: The names a call's parameters must be exactly, for ``check_params``'s
-    #: fast path (``len`` and membership, no Python loop). A query with an
-    #: ``IN (:p)`` item has one more entry that is no name, so every call to it
-    #: misses that path and takes the full check, which also refuses a list
-    #: there; the other queries pay nothing for that.
-    fast_names: tuple[object, ...] = field(init=False, repr=False, compare=False)
     #: How the dialect runs the query, worked out on its first run and kept
     #: (the positional text, the parameter order, the result's column names).
     plan: Any = field(default=None, init=False, repr=False, compare=False)
-
-    def __post_init__(self) -> None:
-        names: tuple[object, ...] = self.statement.params
-        if self.statement.in_params:
-            names = (*names, _CHECK_VALUES)
-        object.__setattr__(self, "fast_names", names)
 
     @property
     def params(self) -> tuple[str, ...]:
@@ -80,11 +58,8 @@ class Query:
         would be compared whole with each row's value and silently match
         nothing; ``= ANY(:p)`` is the form that takes a list.
         """
-        wanted = self.fast_names
-        # Every statement comes through here: the usual case, exactly the query's
-        # names, is checked without a Python-level loop.
-        if len(params) == len(wanted) and all(map(params.__contains__, wanted)):
-            return
+        # Statements come here only when the dialect's plan cannot vouch for them:
+        # names that do not match, or a query with IN-list items to look at.
         given, names = set(params), set(self.statement.params)
         if given != names:
             raise ParameterError(

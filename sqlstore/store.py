@@ -121,10 +121,10 @@ class _SessionBlock:
         kind: type[BaseException] | None,
         error: BaseException | None,
         traceback: TracebackType | None,
-    ) -> bool | None:
+    ) -> None:
         # The session is closed first: the transaction then commits or rolls back.
         self._session._close()
-        return self._transaction.__exit__(kind, error, traceback)
+        self._transaction.__exit__(kind, error, traceback)
 
 
 def connect(

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -9,6 +12,7 @@ from click.testing import CliRunner
 
 from sqlstore.cli import main
 from sqlstore.paths import builtin_dir
+from sqlstore.store import Store
 
 APP = Path(__file__).parent / "app"
 """The small test app: a notes table (with a foreign key) and a few queries."""
@@ -50,3 +54,23 @@ def one_line_error(result: Result) -> str:
     lines = result.err.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("error: "), result.err
     return lines[0]
+
+
+@contextmanager
+def session_held_elsewhere(store: Store, *, readonly: bool = False) -> Iterator[None]:
+    """For the block, another thread holds a session of ``store`` open (its connection taken)."""
+    holding, release = threading.Event(), threading.Event()
+
+    def hold() -> None:
+        with store.session(readonly=readonly):
+            holding.set()
+            release.wait(10)
+
+    worker = threading.Thread(target=hold)
+    worker.start()
+    try:
+        assert holding.wait(10)
+        yield
+    finally:
+        release.set()
+        worker.join()

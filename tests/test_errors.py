@@ -8,7 +8,6 @@ import secrets
 import shutil
 import subprocess
 import tempfile
-import threading
 import time
 import uuid
 from collections.abc import Iterator
@@ -33,6 +32,7 @@ from sqlstore.errors import (
     SqlstoreError,
 )
 from tests.factories import new_generation, raw_generation
+from tests.helpers import session_held_elsewhere
 
 
 def _count(store: Store) -> int:
@@ -96,22 +96,9 @@ def test_sqlite_write_lock_timeout_is_concurrency_error(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'busy.db'}?busy_timeout=0.1"
     with connect(url) as store:
         store.migrate()
-        holding, release = threading.Event(), threading.Event()
-
-        def hold_lock() -> None:
-            with store.session():
-                holding.set()
-                release.wait(5)
-
-        worker = threading.Thread(target=hold_lock)
-        worker.start()
-        holding.wait(5)
-        try:
+        with session_held_elsewhere(store):
             with pytest.raises(ConcurrencyError), store.session():
                 pass
-        finally:
-            release.set()
-            worker.join()
 
 
 @pytest.mark.postgresql_only
@@ -294,22 +281,9 @@ def test_an_exhausted_pool_says_so_with_its_size_and_wait(sqlstore_url: str) -> 
     """ConcurrencyError: the server is fine, the app holds every connection (SQLite has no pool)."""
     tuned = f"{sqlstore_url}{'&' if '?' in sqlstore_url else '?'}"
     with connect(f"{tuned}pool_size=1&max_overflow=0&connect_timeout=1") as store:
-        holding, release = threading.Event(), threading.Event()
-
-        def hold() -> None:
-            with store.session():
-                holding.set()
-                release.wait(10)
-
-        worker = threading.Thread(target=hold)
-        worker.start()
-        try:
-            assert holding.wait(10)
+        with session_held_elsewhere(store):
             with pytest.raises(ConcurrencyError) as info, store.session():
                 pass
-        finally:
-            release.set()
-            worker.join()
         message = str(info.value)
         assert "pool is exhausted" in message
         assert "all 1 connections" in message

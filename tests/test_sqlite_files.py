@@ -22,7 +22,6 @@ import os
 import shutil
 import stat
 import subprocess
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -34,6 +33,7 @@ from sqlstore.dao import GenerationDAO
 from sqlstore.errors import DatabaseUnavailable
 from sqlstore.models import Generation
 from tests.factories import new_generation
+from tests.helpers import session_held_elsewhere
 
 pytestmark = pytest.mark.sqlite_only
 
@@ -110,24 +110,11 @@ def test_a_new_connection_to_a_deleted_file_is_refused_and_creates_none(path: Pa
     """A second connection (two sessions at once) must not open a new, empty file."""
     with connect(f"sqlite:///{path}") as store:
         _create(store)
-        holding, release = threading.Event(), threading.Event()
-
-        def hold() -> None:
-            with store.session(readonly=True):
-                holding.set()
-                release.wait(10)
-
-        worker = threading.Thread(target=hold)
-        worker.start()
-        try:
-            assert holding.wait(10)
+        with session_held_elsewhere(store, readonly=True):
             path.unlink()
             with pytest.raises(DatabaseUnavailable, match="deleted or replaced"):
                 with store.session(readonly=True):
                     pass
-        finally:
-            release.set()
-            worker.join()
     assert not path.exists()
 
 

@@ -64,6 +64,25 @@ def test_readonly_session_refuses_writes(store: Store) -> None:
         GenerationDAO(session).create(new_generation())
 
 
+def test_read_and_write_sessions_take_turns_on_the_pool(store: Store) -> None:
+    """Each kind of session keeps its kind, whichever idle connection it was lent."""
+    written = []
+    for _ in range(3):
+        with store.session() as session:
+            written.append(GenerationDAO(session).create(new_generation()).id)
+        with pytest.raises(QueryError), store.session(readonly=True) as session:
+            GenerationDAO(session).create(new_generation())
+        with store.session(readonly=True) as outer:
+            # Two at once: the second is lent a connection of the other kind.
+            with store.session() as inner:
+                written.append(GenerationDAO(inner).create(new_generation()).id)
+            assert GenerationDAO(outer).count() == len(written)
+    with store.session(readonly=True) as session:
+        dao = GenerationDAO(session)
+        assert all(dao.get(id) is not None for id in written)
+        assert dao.count() == len(written) == 6
+
+
 def test_get_session_uses_the_default_store(
     monkeypatch: pytest.MonkeyPatch, sqlstore_url: str
 ) -> None:

@@ -12,7 +12,6 @@ import itertools
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
-from types import TracebackType
 from typing import Any
 
 import psycopg
@@ -28,7 +27,7 @@ from sqlstore.dialects._pg_errors import result_error as _result_error
 from sqlstore.dialects._pg_inspect import Inspection
 from sqlstore.dialects._pg_pool import Pool
 from sqlstore.dialects._plans import Plan, plan_of
-from sqlstore.dialects.base import Connection, Row
+from sqlstore.dialects.base import Connection, Row, Transaction
 from sqlstore.errors import (
     DatabaseUnavailable,
     ParameterError,
@@ -39,7 +38,7 @@ from sqlstore.errors import (
 from sqlstore.queries import Query
 from sqlstore.sqltext import Code, Literal_, Statement
 
-__all__ = ["PGConnection", "Transaction"]
+__all__ = ["PGConnection", "PGTransaction"]
 
 
 class PGConnection(Inspection, Connection):
@@ -351,40 +350,36 @@ def _copy_columns(statement: Statement) -> tuple[str, ...] | None:
     return tuple(name.strip() for name in found.group(1).split(","))
 
 
-class Transaction:
-    """One session's transaction on a pooled connection (a class: cheaper than a generator)."""
+class PGTransaction(Transaction):
+    """One session's transaction on a pooled psycopg connection."""
 
-    __slots__ = ("_conn", "_pool", "_raw", "_readonly", "_timeout")
+    __slots__ = ("_pg", "_pool", "_raw", "_readonly", "_timeout")
 
     def __init__(self, pool: Pool, settings: Settings, readonly: bool):
         self._pool, self._timeout, self._readonly = pool, settings.connect_timeout, readonly
 
-    def __enter__(self) -> Connection:
+    def begin(self) -> Connection:
+        """A pooled connection that answers, in a transaction (``Pool.begin``)."""
         try:
             self._raw = self._pool.begin(self._timeout, self._readonly)
         except (psycopg.Error, PoolTimeout) as exc:
             _raise_mapped(exc, None)
-        self._conn = PGConnection(self._raw, self._readonly)
-        return self._conn
+        self._pg = PGConnection(self._raw, self._readonly)
+        return self._pg
 
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        error: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        raw = self._raw
-        self._conn.closed = True
+    def commit(self) -> None:
+        """``COMMIT``, refusing what the server aborted (``PGConnection.commit``)."""
         try:
-            if error is not None:
-                _rollback_quietly(raw)
-                if isinstance(error, psycopg.Error | PoolTimeout):
-                    # What escaped the block from the driver, as sqlstore's error.
-                    _raise_mapped(error, None)
-                return
-            try:
-                self._conn.commit()
-            except (psycopg.Error, PoolTimeout) as exc:
-                _raise_mapped(exc, None)
-        finally:
-            self._pool.putconn(raw)
+            self._pg.commit()
+        except (psycopg.Error, PoolTimeout) as exc:
+            _raise_mapped(exc, None)
+
+    def abandon(self, error: BaseException) -> None:
+        """Roll back; what escaped the block from the driver is raised as sqlstore's error."""
+        _rollback_quietly(self._raw)
+        if isinstance(error, psycopg.Error | PoolTimeout):
+            _raise_mapped(error, None)
+
+    def give_back(self) -> None:
+        """Return the connection to the pool."""
+        self._pool.putconn(self._raw)

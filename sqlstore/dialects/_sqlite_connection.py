@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import itertools
-import operator
 import os
 import sqlite3
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -19,8 +18,6 @@ from sqlstore.dialects.base import Connection, Row
 from sqlstore.queries import Query
 
 __all__ = ["SQLiteConnection", "connection", "strict_calls"]
-
-_first = operator.itemgetter(0)
 
 
 class _Savepoints(dict[int, tuple[str, str, str]]):

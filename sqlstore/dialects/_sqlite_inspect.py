@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlstore.dialects._sqlite_errors import mapped as _mapped
 from sqlstore.dialects._sqlite_errors import raise_mapped as _raise_mapped
-from sqlstore.dialects._sqlite_params import adapt_params
+from sqlstore.dialects._sqlite_params import plan_of
 from sqlstore.dialects.base import Indexes, StatementProblem
 from sqlstore.queries import Query
 
@@ -41,9 +41,10 @@ class Inspection:
         prefer_indexes: bool = False,
     ) -> list[str]:
         """``EXPLAIN QUERY PLAN`` as an indented tree; SQLite prefers indexes already."""
-        values = dict.fromkeys(query.params) if params is None else adapt_params(params)
+        plan = plan_of(query)
+        values = [None] * len(plan.names) if params is None else plan.bind(params)
         with _mapped(query):
-            rows = self.raw.execute("EXPLAIN QUERY PLAN " + query.sql, values).fetchall()
+            rows = self.raw.execute("EXPLAIN QUERY PLAN " + plan.sql, values).fetchall()
         depth: dict[int, int] = {}
         lines = []
         for node, parent, _, detail in rows:

@@ -25,7 +25,7 @@ from sqlstore.queries import Query
 from sqlstore.sqltext import parse
 from sqlstore.types import DATETIME_RANGE, Json, format_utc
 
-__all__ = ["SQLitePlan", "adapt", "adapt_params", "adapted_rows", "plan_of", "positional"]
+__all__ = ["SQLitePlan", "adapt", "adapted_rows", "plan_of", "positional"]
 
 _PASSTHROUGH = (str, int, float, type(None))
 # Exact types sqlite3 binds as they are.
@@ -82,22 +82,6 @@ def adapt(value: Any) -> Any:
     return value
 
 
-def adapt_params(params: Mapping[str, Any]) -> dict[str, Any]:
-    """Adapt every parameter; refuse what PostgreSQL refuses (NUL in text, non-JSON).
-
-    Raised as ``sqlite3.DataError`` so that ``_mapped`` names the query.
-    """
-    adapted = dict(params)
-    for key, value in params.items():
-        kind = type(value)
-        if kind is str:
-            if "\x00" in value:
-                raise sqlite3.DataError(f"{NUL_IN_TEXT} (parameter :{key})")
-        elif kind not in _SCALAR_TYPES:
-            adapted[key] = _adapt_value(value, key)
-    return adapted
-
-
 class SQLitePlan(Plan):
     """A query's plan on SQLite: ``?N`` placeholders, each parameter adapted as it is bound."""
 
@@ -107,7 +91,12 @@ class SQLitePlan(Plan):
         super().__init__(query, *positional(query.sql))
 
     def bind(self, params: Mapping[str, Any]) -> list[Any]:
-        """The parameters in ``names`` order, adapted as ``adapt_params`` adapts them."""
+        """The parameters in ``names`` order, each adapted by its type, as the module doc says.
+
+        NUL in text and values with no JSON form are raised as
+        ``sqlite3.DataError`` naming the parameter, so the dialect maps them to
+        ``DataError`` with the query's name.
+        """
         if len(params) != self.width:
             self.query.check_params(params)
         out = []
@@ -148,7 +137,7 @@ def positional(sql: str) -> tuple[str, tuple[str, ...]]:
 def adapted_rows(
     query: Query, names: tuple[str, ...], rows: Iterable[Sequence[Any]]
 ) -> Iterator[list[Any]]:
-    """Rows adapted as ``adapt_params`` adapts a mapping; a row of another length is refused."""
+    """Rows adapted as ``SQLitePlan.bind`` adapts a mapping; a row of another length is refused."""
     width = len(names)
     # One value repeated down a column (the batch's timestamp) is adapted once.
     last: list[Any] = [None] * width
@@ -174,7 +163,7 @@ def adapted_rows(
 
 
 def _adapt_value(value: Any, name: str) -> Any:
-    """One value as ``adapt_params`` adapts it."""
+    """One value as ``SQLitePlan.bind`` adapts it, when its exact type has no converter."""
     if isinstance(value, str):
         if "\x00" in value:
             raise sqlite3.DataError(f"{NUL_IN_TEXT} (parameter :{name})")

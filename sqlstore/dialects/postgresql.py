@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import secrets
 from collections.abc import Iterator, Sequence
-from contextlib import AbstractContextManager, ExitStack, contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import replace
 from typing import TYPE_CHECKING, ClassVar
 
@@ -17,7 +17,7 @@ from sqlstore.config import Settings
 from sqlstore.dialects import register
 from sqlstore.dialects._migrations import MigrationDriver
 from sqlstore.dialects._pg_migrations import PostgreSQLMigrationDriver
-from sqlstore.dialects.base import Connection, Dialect, Indexes
+from sqlstore.dialects.base import Dialect, Indexes, Transaction
 from sqlstore.sqltext import Statement
 
 if TYPE_CHECKING:
@@ -117,9 +117,9 @@ class PostgreSQLDialect(Dialect):
         container = stack.enter_context(PostgresContainer("postgres:16-alpine", driver=None))
         return str(container.get_connection_url())
 
-    def transaction(self, *, readonly: bool = False) -> AbstractContextManager[Connection]:
+    def transaction(self, *, readonly: bool = False) -> Transaction:
         """A pooled connection in a new transaction: committed on success, else rolled back."""
-        return self._driver.Transaction(self.pool, self.settings, readonly)
+        return self._driver.PGTransaction(self.pool, self.settings, readonly)
 
     def close(self) -> None:
         """Close the pool."""

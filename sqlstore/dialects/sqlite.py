@@ -13,9 +13,8 @@ import sqlite3
 import tempfile
 import threading
 from collections.abc import Iterator, Sequence
-from contextlib import AbstractContextManager, contextmanager
+from contextlib import contextmanager
 from pathlib import Path
-from types import TracebackType
 from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
@@ -32,7 +31,7 @@ from sqlstore.dialects._sqlite_files import (
 )
 from sqlstore.dialects._sqlite_inspect import whole_scans
 from sqlstore.dialects._sqlite_migrations import SQLiteMigrationDriver
-from sqlstore.dialects.base import Connection, Dialect, Indexes
+from sqlstore.dialects.base import Connection, Dialect, Indexes, Transaction
 from sqlstore.errors import (
     ConfigError,
     DatabaseUnavailable,
@@ -147,7 +146,7 @@ class SQLiteDialect(Dialect):
             _raise_mapped(exc, None)
         return raw
 
-    def transaction(self, *, readonly: bool = False) -> AbstractContextManager[Connection]:
+    def transaction(self, *, readonly: bool = False) -> Transaction:
         """A connection in a new transaction: committed on success, else rolled back."""
         idle = self._idle[readonly]
         try:
@@ -165,10 +164,10 @@ class SQLiteDialect(Dialect):
         self._idle = {False: [], True: []}
 
 
-class _Transaction:
-    """One session's transaction on one connection (a class: cheaper than a generator)."""
+class _Transaction(Transaction):
+    """One session's transaction on a pooled sqlite3 connection."""
 
-    __slots__ = ("_conn", "_dialect", "_idle", "_raw", "_readonly")
+    __slots__ = ("_dialect", "_idle", "_raw", "_readonly")
 
     def __init__(
         self,
@@ -179,42 +178,34 @@ class _Transaction:
     ):
         self._dialect, self._raw, self._readonly, self._idle = dialect, raw, readonly, idle
 
-    def __enter__(self) -> Connection:
-        raw = self._raw
+    def begin(self) -> Connection:
+        """``BEGIN IMMEDIATE`` for a write session (the write lock up front), else ``BEGIN``."""
         begin = "BEGIN" if self._readonly else "BEGIN IMMEDIATE"
         # try/except, not _mapped: a context manager costs more than the statement.
         try:
-            raw.execute(begin)
+            self._raw.execute(begin)
         except _DRIVER_ERRORS as exc:
-            self._give_back()
+            self.give_back()
             _raise_mapped(exc, None)
-        self._conn = connection(raw, begin, strict=self._dialect._strict)
-        return self._conn
+        return connection(self._raw, begin, strict=self._dialect._strict)
 
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        error: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        raw, conn = self._raw, self._conn
-        conn.closed = True
+    def commit(self) -> None:
+        """``COMMIT``, unless SQLite ended the transaction or the file was replaced."""
+        raw, conn = self._raw, self.conn
+        if conn.failure is not None or not raw.in_transaction:
+            # Never commit what is left of a transaction SQLite ended by itself:
+            # the statements after it ran outside it, one by one.
+            raise TransactionAborted(conn.failure or DatabaseUnavailable("transaction lost"))
+        check_before_commit(self._dialect._file, raw, self._readonly)
         try:
-            if kind is not None:
-                return
-            if conn.failure is not None or not raw.in_transaction:
-                # Never commit what is left of a transaction SQLite ended by itself:
-                # the statements after it ran outside it, one by one.
-                raise TransactionAborted(conn.failure or DatabaseUnavailable("transaction lost"))
-            check_before_commit(self._dialect._file, raw, self._readonly)
-            try:
-                raw.execute("COMMIT")
-            except _DRIVER_ERRORS as exc:
-                _raise_mapped(exc, None)
-        finally:
-            self._give_back()
+            raw.execute("COMMIT")
+        except _DRIVER_ERRORS as exc:
+            _raise_mapped(exc, None)
 
-    def _give_back(self) -> None:
+    def abandon(self, error: BaseException) -> None:
+        """Nothing more to do: ``give_back`` rolls back what is open."""
+
+    def give_back(self) -> None:
         """Roll back what is left open, and put the connection back in the pool."""
         raw = self._raw
         try:
