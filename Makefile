@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 SQL_ROOTS := sql migrations tests/app tests/sql tests/migration_sql examples stress
 
-.PHONY: run test lint sqllint docs bench stress clean venv
+.PHONY: run test lint sqllint docs bench stress clean venv generate
 
 venv: $(STAMP)
 
@@ -22,9 +22,14 @@ test: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: $(STAMP) sqllint
-	$(BIN)/ruff check sqlstore tests bench stress examples
-	$(BIN)/ruff format --check sqlstore tests bench stress examples
+	$(BIN)/ruff check sqlstore tests bench stress examples tools
+	$(BIN)/ruff format --check sqlstore tests bench stress examples tools
 	$(BIN)/mypy
+	$(BIN)/python -m tools.unasync --check
+
+# The blocking session and DAOs, written from their async sources in sqlstore/aio/.
+generate: $(STAMP)
+	$(BIN)/python -m tools.unasync
 
 # Portable files are linted as both dialects; a dialect file as its own.
 sqllint: $(STAMP)

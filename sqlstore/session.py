@@ -1,3 +1,4 @@
+# Generated from sqlstore/aio/session.py (`make generate`): edit that file, not this one.
 """A session: one transaction, running named queries."""
 
 from __future__ import annotations
@@ -66,7 +67,11 @@ class Session:
         return self._call(fn, True, args, kwargs)
 
     def _call(
-        self, fn: Callable[..., T], multi: bool, args: Sequence[Any], kwargs: Mapping[str, Any]
+        self,
+        fn: Callable[..., T],
+        multi: bool,
+        args: Sequence[Any],
+        kwargs: Mapping[str, Any],
     ) -> T:
         # multi=False: fn writes with one statement at most, which SQLite undoes by itself.
         if self._depth:

@@ -11,7 +11,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING
 
 from sqlstore.config import Settings, resolve
-from sqlstore.dialects import Dialect, open_dialect
+from sqlstore.dialects import Dialect, dialect_class, open_dialect
 from sqlstore.paths import builtin_dir
 from sqlstore.paths import migration_dirs as migration_dirs_of
 from sqlstore.queries import Registry
@@ -20,12 +20,45 @@ from sqlstore.session import Session
 if TYPE_CHECKING:
     from sqlstore.migrate import MigrationState, Migrator
 
-__all__ = ["Store", "connect", "default_store", "get_session"]
+__all__ = ["BaseStore", "Store", "connect", "default_store", "get_session"]
 
 PathLike = str | Path
 
 
-class Store:
+class BaseStore:
+    """What ``Store`` and ``sqlstore.aio.AsyncStore`` share: settings, queries, migrations."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        sql_dirs: Sequence[PathLike],
+        migration_dirs: Sequence[PathLike],
+    ):
+        self.settings = settings
+        self._dialect_class = kind = dialect_class(settings.url.dialect)
+        self.sql_dirs = [builtin_dir("sql"), *(Path(d) for d in sql_dirs)]
+        self.registry = Registry.load(self.sql_dirs, kind.name, kind.render)
+        self.migration_dirs = migration_dirs_of(
+            Path(d) / kind.name for d in (builtin_dir("migrations"), *migration_dirs)
+        )
+
+    @cached_property
+    def migrator(self) -> Migrator:
+        """The store's migrations (yoyo is imported only when they are asked for)."""
+        from sqlstore.migrate import Migrator
+
+        return Migrator(self._dialect_class.yoyo_url_of(self.settings), self.migration_dirs)
+
+    @property
+    def url(self) -> str:
+        """The database URL, password hidden."""
+        return str(self.settings.url)
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.url!r})"
+
+
+class Store(BaseStore):
     """One database: a connection pool, the query registry and the migrations."""
 
     def __init__(
@@ -35,33 +68,12 @@ class Store:
         sql_dirs: Sequence[PathLike] = (),
         migration_dirs: Sequence[PathLike] = (),
     ):
-        self.settings = settings
         self.dialect: Dialect = open_dialect(settings)
-        name = self.dialect.name
         try:
-            self.sql_dirs = [builtin_dir("sql"), *(Path(d) for d in sql_dirs)]
-            self.registry = Registry.load(self.sql_dirs, name, self.dialect.render)
-            self.migration_dirs = migration_dirs_of(
-                Path(d) / name for d in (builtin_dir("migrations"), *migration_dirs)
-            )
+            super().__init__(settings, sql_dirs, migration_dirs)
         except BaseException:
             self.dialect.close()
             raise
-
-    @cached_property
-    def migrator(self) -> Migrator:
-        """The store's migrations (yoyo is imported only when they are asked for)."""
-        from sqlstore.migrate import Migrator
-
-        return Migrator(self.dialect.yoyo_url(), self.migration_dirs)
-
-    @property
-    def url(self) -> str:
-        """The database URL, password hidden."""
-        return str(self.settings.url)
-
-    def __repr__(self) -> str:
-        return f"Store({self.url!r})"
 
     def session(self, *, readonly: bool = False) -> AbstractContextManager[Session]:
         """One transaction: committed when the block ends, rolled back if it raises."""

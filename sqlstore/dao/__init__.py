@@ -1,3 +1,4 @@
+# Generated from sqlstore/aio/dao/__init__.py (`make generate`): edit that file, not this one.
 """DAOs: one class per table, each built on a session (``GenerationDAO(session)``).
 
 Each name is imported from its module on first use (``sqlstore._lazy``).
@@ -21,7 +22,7 @@ if TYPE_CHECKING:
         OrchestratorDAO,
         UserDAO,
     )
-    from sqlstore.dao.base import MAX_PAGE, BaseDAO, atomic
+    from sqlstore.dao.base import MAX_PAGE, BaseDAO, atomic, streaming
     from sqlstore.dao.generations import GenerationDAO, PromptDAO
     from sqlstore.dao.media import CaptionDAO, MediaDAO, TranscriptDAO, VideoDAO
     from sqlstore.dao.tasks import TaskDAO
@@ -53,6 +54,7 @@ __all__ = [
     "WebhookDAO",
     "atomic",
     "checked",
+    "streaming",
 ]
 
 __getattr__, __dir__ = exports(__name__)

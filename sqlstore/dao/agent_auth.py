@@ -1,3 +1,4 @@
+# Generated from sqlstore/aio/dao/agent_auth.py (`make generate`): edit that file, not this one.
 """DAOs of the agent framework's auth: OAuth states and users' refresh tokens."""
 
 from __future__ import annotations

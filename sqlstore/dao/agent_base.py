@@ -1,3 +1,4 @@
+# Generated from sqlstore/aio/dao/agent_base.py (`make generate`): edit that file, not this one.
 """What the agent store's DAOs share: insert a Create model, apply an Update model."""
 
 from __future__ import annotations

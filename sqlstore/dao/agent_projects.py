@@ -1,3 +1,4 @@
+# Generated from sqlstore/aio/dao/agent_projects.py (`make generate`): edit that file, not this one.
 """DAOs of the agent framework: projects and the messages in them."""
 
 from __future__ import annotations

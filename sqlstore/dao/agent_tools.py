@@ -1,3 +1,4 @@
+# Generated from sqlstore/aio/dao/agent_tools.py (`make generate`): edit that file, not this one.
 """DAO of the agent framework's tools and their links to users, orchestrators and operators.
 
 A tool is shared: deleting a user, orchestrator or operator removes only its

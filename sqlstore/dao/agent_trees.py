@@ -1,3 +1,4 @@
+# Generated from sqlstore/aio/dao/agent_trees.py (`make generate`): edit that file, not this one.
 """DAOs of the agent framework's trees: plain nodes and repository nodes.
 
 Deleting a node deletes its whole subtree (the parent foreign key cascades).

@@ -1,3 +1,4 @@
+# Generated from sqlstore/aio/dao/agents.py (`make generate`): edit that file, not this one.
 """DAOs of the agent framework: users, orchestrators, operators, their clients, and logs.
 
 Getters are scoped by owner as the framework scopes them: an operator is

@@ -1,3 +1,4 @@
+# Generated from sqlstore/aio/dao/base.py (`make generate`): edit that file, not this one.
 """The few helpers every DAO shares."""
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from sqlstore.dao._args import Exact
 from sqlstore.errors import InvalidInput, NotFound
 from sqlstore.session import Session
 
-__all__ = ["MAX_PAGE", "BaseDAO", "atomic"]
+__all__ = ["MAX_PAGE", "BaseDAO", "atomic", "streaming"]
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -39,6 +40,16 @@ def atomic(fn: F) -> F:
     for this one.
     """
     fn.__sqlstore_multi__ = True  # type: ignore[attr-defined]
+    return fn
+
+
+def streaming(fn: F) -> F:
+    """Mark a DAO method that returns a stream of models: it is not run as one call.
+
+    It sends nothing itself; each batch of the stream is fetched as a call of
+    its own when the stream is read.
+    """
+    fn.__sqlstore_stream__ = True  # type: ignore[attr-defined]
     return fn
 
 
@@ -95,6 +106,7 @@ class BaseDAO:
             if (
                 name.startswith("_")
                 or not inspect.isfunction(attr)
+                or getattr(attr, "__sqlstore_stream__", False)
                 or inspect.isgeneratorfunction(inspect.unwrap(attr))
             ):
                 continue

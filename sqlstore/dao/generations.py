@@ -1,3 +1,4 @@
+# Generated from sqlstore/aio/dao/generations.py (`make generate`): edit that file, not this one.
 """DAOs of the music-generation service: generation jobs and prompt analytics."""
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from pydantic import TypeAdapter
 
 from sqlstore.dao._args import checked
 from sqlstore.dao._types import List
-from sqlstore.dao.base import BaseDAO, atomic
+from sqlstore.dao.base import BaseDAO, atomic, streaming
 from sqlstore.errors import InvalidInput, InvalidTransition, NotFound
 from sqlstore.models.generations import (
     PROMPT_MAX_BYTES,
@@ -65,7 +66,8 @@ class PromptDAO(BaseDAO):
     @checked
     def track_usage(self, text: str) -> Prompt:
         """Record one use of ``text``: create it with a count of 1 or add 1, atomically."""
-        return Prompt.model_validate(_record_use(self.session, _checked_prompt(text), utcnow()))
+        row = _record_use(self.session, _checked_prompt(text), utcnow())
+        return Prompt.model_validate(row)
 
     @checked
     def get_by_text(self, text: str) -> Prompt | None:
@@ -171,6 +173,7 @@ class GenerationDAO(BaseDAO):
             after_id=after.id,
         )
 
+    @streaming
     @checked
     def iter_all(
         self,

@@ -1,3 +1,4 @@
+# Generated from sqlstore/aio/dao/media.py (`make generate`): edit that file, not this one.
 """DAOs of the media-AI store: media, video, transcripts and captions."""
 
 from __future__ import annotations

@@ -1,3 +1,4 @@
+# Generated from sqlstore/aio/dao/tasks.py (`make generate`): edit that file, not this one.
 """The media-AI task queue: add, claim exactly once, report, expire, retry."""
 
 from __future__ import annotations

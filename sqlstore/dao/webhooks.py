@@ -1,3 +1,4 @@
+# Generated from sqlstore/aio/dao/webhooks.py (`make generate`): edit that file, not this one.
 """The DAO of webhooks: who to call when a task event happens."""
 
 from __future__ import annotations

@@ -38,7 +38,7 @@ D = TypeVar("D", bound=type[Dialect])
 _BY_NAME: dict[str, type[Dialect]] = {}
 _BY_SCHEME: dict[str, type[Dialect]] = {}
 # Modules of this package that are not dialects.
-_NOT_DIALECTS = frozenset({"base"})
+_NOT_DIALECTS = frozenset({"base", "base_async"})
 _loaded = False
 
 

@@ -7,12 +7,15 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, ExitStack
 from dataclasses import dataclass, field
 from types import TracebackType
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from sqlstore.config import Settings
 from sqlstore.dialects._migrations import MigrationDriver
 from sqlstore.queries import Query
 from sqlstore.sqltext import Statement
+
+if TYPE_CHECKING:
+    from sqlstore.dialects.base_async import AsyncDialect
 
 __all__ = ["Connection", "Dialect", "Indexes", "Row", "StatementProblem", "Transaction"]
 
@@ -252,6 +255,18 @@ class Dialect(ABC):
         """A throwaway server for the test fixtures (testcontainers), or None if there is none."""
         return None
 
+    @classmethod
+    def open_async(cls, settings: Settings) -> AsyncDialect:
+        """The dialect's async side, not yet connected (``sqlstore.aio``).
+
+        By default the dialect's own blocking connections run each on a
+        worker thread of its own, so that the event loop never waits on them;
+        a dialect with an async driver returns its native side instead.
+        """
+        from sqlstore.dialects._threaded import ThreadedDialect
+
+        return ThreadedDialect(cls, settings)
+
     @abstractmethod
     def transaction(self, *, readonly: bool = False) -> Transaction:
         """A connection in a new transaction: committed on success, else rolled back."""
@@ -262,4 +277,9 @@ class Dialect(ABC):
 
     def yoyo_url(self) -> str:
         """The URL yoyo takes for this database, password included (never log it)."""
-        return self.settings.url.render(scheme=self.yoyo_scheme, hide_password=False)
+        return self.yoyo_url_of(self.settings)
+
+    @classmethod
+    def yoyo_url_of(cls, settings: Settings) -> str:
+        """The URL yoyo takes for ``settings``' database, password included (never log it)."""
+        return settings.url.render(scheme=cls.yoyo_scheme, hide_password=False)

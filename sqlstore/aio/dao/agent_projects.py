@@ -1,0 +1,173 @@
+"""DAOs of the agent framework: projects and the messages in them."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from uuid import UUID
+
+from sqlstore.aio.dao.agent_base import AgentDAO
+from sqlstore.aio.dao.base import atomic
+from sqlstore.dao._args import checked
+from sqlstore.dao._types import List
+from sqlstore.errors import InvalidInput
+from sqlstore.models.agent_projects import (
+    Message,
+    MessageCreate,
+    MessageUpdate,
+    Project,
+    ProjectCreate,
+    ProjectUpdate,
+)
+from sqlstore.types import utcnow
+
+__all__ = ["MessageDAO", "ProjectDAO"]
+
+
+class ProjectDAO(AgentDAO):
+    """Projects of an orchestrator; an operator's direct-message project comes with the operator."""
+
+    queries, what = "agent_projects.projects", "project"
+
+    async def create(self, new: ProjectCreate) -> Project:
+        """Store a project; a name the orchestrator already uses is ``AlreadyExists``.
+
+        The executive and developer must be operators of the same
+        orchestrator (``InvalidInput``); a missing one is ``ForeignKeyError``.
+        """
+        new = ProjectCreate.model_validate(new)
+        await self._check_operators(new.orchestrator_id, new.executive_id, new.developer_id)
+        return await self._insert(Project, new)
+
+    @checked
+    async def get(self, id: UUID, orchestrator_id: UUID) -> Project | None:
+        """The orchestrator's project with this id (direct-message ones too), or ``None``."""
+        return await self._find(Project, id=id, orchestrator_id=orchestrator_id)
+
+    @checked
+    async def get_by_name(self, name: str, orchestrator_id: UUID) -> Project | None:
+        """The orchestrator's project (not a direct-message one) with this name, or ``None``."""
+        return await self.fetch_model(
+            Project,
+            "agent_projects.projects.get_by_name",
+            name=name,
+            orchestrator_id=orchestrator_id,
+        )
+
+    @checked
+    async def get_direct_message(self, operator_id: UUID) -> Project | None:
+        """The direct-message project of this operator, or ``None``."""
+        return await self.fetch_model(
+            Project, "agent_projects.projects.get_direct_message", operator_id=operator_id
+        )
+
+    @checked
+    async def list(
+        self,
+        orchestrator_id: UUID | None = None,
+        *,
+        include_direct_messages: bool = False,
+        limit: int = 100,
+        offset: int = 0,
+    ) -> List[Project]:
+        """Projects in the order they were created; direct-message projects only if asked."""
+        return await self.fetch_models(
+            Project,
+            "agent_projects.projects.list",
+            orchestrator_id=orchestrator_id,
+            include_direct_messages=include_direct_messages,
+            **self.page_params(limit, offset),
+        )
+
+    @checked
+    async def update(self, id: UUID, orchestrator_id: UUID, changes: ProjectUpdate) -> Project:
+        """Change the fields given in ``changes``; executive and developer may be set to None."""
+        given = changes.given()
+        await self._check_operators(
+            orchestrator_id, given.get("executive_id"), given.get("developer_id")
+        )
+        return await self._change(Project, changes, id=id, orchestrator_id=orchestrator_id)
+
+    @checked
+    async def delete(self, id: UUID, orchestrator_id: UUID) -> bool:
+        """Delete a project and its messages; True if there was one."""
+        return await self._remove(id=id, orchestrator_id=orchestrator_id)
+
+    async def _check_operators(self, orchestrator_id: UUID, *operator_ids: UUID | None) -> None:
+        ids = [i for i in operator_ids if i is not None]
+        if ids and await self.session.fetch_value(
+            "agent_projects.projects.foreign_operators",
+            operator_ids=ids,
+            orchestrator_id=orchestrator_id,
+        ):
+            raise InvalidInput(
+                "a project's executive and developer must be operators of its orchestrator "
+                f"{orchestrator_id}"
+            )
+
+
+class MessageDAO(AgentDAO):
+    """Messages of a project, read back in the order they were appended."""
+
+    queries, what = "agent_projects.messages", "message"
+
+    async def append(self, new: MessageCreate) -> Message:
+        """Append one message; its sender is exactly one of a user or an operator."""
+        return await self._insert(Message, MessageCreate.model_validate(new))
+
+    @atomic
+    async def append_many(self, messages: Sequence[MessageCreate]) -> List[Message]:
+        """Append a conversation in one batch, every message or none; return them in order."""
+        news = [MessageCreate.model_validate(m) for m in messages]
+        if not news:
+            return []
+        now = utcnow()
+        await self.session.execute_many(
+            "agent_projects.messages.insert", [{**m.model_dump(), "now": now} for m in news]
+        )
+        return await self.fetch_models(
+            Message, "agent_projects.messages.get_many", ids=[m.id for m in news]
+        )
+
+    @checked
+    async def get(self, id: UUID) -> Message | None:
+        """The message with this id, or ``None``."""
+        return await self._find(Message, id=id)
+
+    @checked
+    async def list(
+        self,
+        project_id: UUID,
+        *,
+        prompt: str | None = None,
+        limit: int = 100,
+        after: Message | None = None,
+    ) -> List[Message]:
+        """A project's messages in the order they were appended, optionally of one prompt.
+
+        Page by keyset: pass the last message of the previous page as ``after``.
+        """
+        return await self.fetch_models(
+            Message,
+            "agent_projects.messages.list",
+            project_id=project_id,
+            prompt=prompt,
+            after_seq=0 if after is None else after.seq,
+            limit=self.page_params(limit)["limit"],
+        )
+
+    @checked
+    async def count(self, project_id: UUID) -> int:
+        """How many messages the project has."""
+        return int(
+            await self.session.fetch_value("agent_projects.messages.count", project_id=project_id)
+        )
+
+    @checked
+    async def update(self, id: UUID, changes: MessageUpdate) -> Message:
+        """Change the status or prompt of a message; ``NotFound`` if there is no such message."""
+        return await self._change(Message, changes, id=id)
+
+    @checked
+    async def delete(self, id: UUID) -> bool:
+        """Delete a message; True if there was one."""
+        return await self._remove(id=id)

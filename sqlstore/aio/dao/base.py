@@ -1,0 +1,152 @@
+"""The few helpers every DAO shares."""
+
+from __future__ import annotations
+
+import functools
+import inspect
+from collections.abc import AsyncIterator, Callable
+from functools import cache
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, TypeAdapter
+
+from sqlstore.aio.session import AsyncSession
+from sqlstore.dao._args import Exact
+from sqlstore.errors import InvalidInput, NotFound
+
+__all__ = ["MAX_PAGE", "BaseDAO", "atomic", "streaming"]
+
+M = TypeVar("M", bound=BaseModel)
+
+#: The largest page a list call returns; ask for more with keyset paging.
+MAX_PAGE = 10_000
+
+
+@cache
+def _list_adapter(model: type[BaseModel]) -> TypeAdapter[list[Any]]:
+    # One validator call for a whole result set is much faster than one per row.
+    return TypeAdapter(list[model])  # type: ignore[valid-type]
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def atomic(fn: F) -> F:
+    """Mark a DAO method that may write with more than one statement.
+
+    Every public DAO method is all or nothing already; this tells SQLite,
+    which undoes a single failed statement by itself, to take a savepoint
+    for this one.
+    """
+    fn.__sqlstore_multi__ = True  # type: ignore[attr-defined]
+    return fn
+
+
+def streaming(fn: F) -> F:
+    """Mark a DAO method that returns a stream of models: it is not run as one call.
+
+    It sends nothing itself; each batch of the stream is fetched as a call of
+    its own when the stream is read.
+    """
+    fn.__sqlstore_stream__ = True  # type: ignore[attr-defined]
+    return fn
+
+
+def _as_call(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """``fn`` run as one call of its session: if it raises, nothing it did is kept."""
+    multi = getattr(fn, "__sqlstore_multi__", False)
+    exact: Exact | None = getattr(fn, "__sqlstore_exact__", None)
+    if exact is None:
+
+        @functools.wraps(fn)
+        def call(self: BaseDAO, /, *args: Any, **kwargs: Any) -> Any:
+            session = self.session
+            if session._depth:
+                return fn(self, *args, **kwargs)
+            return session._call(fn, multi, (self, *args), kwargs)
+
+        return call
+
+    method = exact.fn
+
+    @functools.wraps(fn)
+    def checked_call(self: BaseDAO, /, *args: Any, **kwargs: Any) -> Any:
+        # Arguments already exactly of their classes skip the ``checked`` wrapper
+        # as well: one frame less on every DAO call.
+        table = exact.table if exact.table is not None else exact.resolve()
+        run = method if not kwargs and tuple(map(type, args)) == table.get(len(args)) else fn
+        session = self.session
+        if session._depth:
+            return run(self, *args, **kwargs)
+        return session._call(run, multi, (self, *args), kwargs)
+
+    return checked_call
+
+
+class BaseDAO:
+    """A DAO runs named queries on one session and maps rows to models.
+
+    Each public method of a subclass runs as one call of the session (see
+    ``AsyncSession.call``): a method that raises leaves the transaction as it was.
+
+    A subclass (one of ours or an app's) reads rows into models with
+    ``fetch_model``, ``require_model``, ``fetch_models`` and ``stream_models``,
+    checks paging with ``page_params``, and runs other statements on
+    ``self.session`` (``execute``, ``execute_many``, ``fetch_value``, ...).
+    """
+
+    def __init__(self, session: AsyncSession):
+        self.session = session
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        for name, attr in list(vars(cls).items()):
+            # A generator runs its statements later, each as a call of its own.
+            if (
+                name.startswith("_")
+                or not inspect.isfunction(attr)
+                or getattr(attr, "__sqlstore_stream__", False)
+                or inspect.isasyncgenfunction(inspect.unwrap(attr))
+            ):
+                continue
+            setattr(cls, name, _as_call(attr))
+
+    # Defined here, not on a subclass, so that __init_subclass__ does not wrap them:
+    # they run inside the public method that uses them, as part of its call.
+
+    async def fetch_model(self, model: type[M], query: str, /, **params: Any) -> M | None:
+        """The named query's first row as a ``model``, or ``None`` if it returns no row."""
+        row = await self.session._row(query, params)
+        return None if row is None else model.model_validate(row)
+
+    async def require_model(self, model: type[M], query: str, what: str, /, **params: Any) -> M:
+        """The named query's first row as a ``model``; ``NotFound`` if there is none."""
+        found = await self.fetch_model(model, query, **params)
+        if found is None:
+            key = ", ".join(f"{k}={v}" for k, v in params.items())
+            raise NotFound(f"no {what} with {key}")
+        return found
+
+    async def fetch_models(self, model: type[M], query: str, /, **params: Any) -> list[M]:
+        """All rows of the named query as ``model`` instances, validated in one pass."""
+        rows = await self.session._rows(query, params)
+        result: list[M] = _list_adapter(model).validate_python(rows)
+        return result
+
+    async def stream_models(
+        self, model: type[M], query: str, /, batch_size: int = 1000, **params: Any
+    ) -> AsyncIterator[M]:
+        """The named query's rows as ``model`` instances, fetched in batches (bounded memory)."""
+        adapter = _list_adapter(model)
+        async for rows in self.session.iterate(query, batch_size=batch_size, **params):
+            for row in adapter.validate_python(rows):
+                yield row
+
+    @staticmethod
+    def page_params(limit: int, offset: int = 0) -> dict[str, int]:
+        """Checked ``limit``/``offset`` parameters: 1..MAX_PAGE rows from offset 0 or more."""
+        if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= MAX_PAGE:
+            raise InvalidInput(f"limit must be an integer from 1 to {MAX_PAGE}, not {limit!r}")
+        if isinstance(offset, bool) or not isinstance(offset, int) or offset < 0:
+            raise InvalidInput(f"offset must be a non-negative integer, not {offset!r}")
+        return {"limit": limit, "offset": offset}

@@ -1,0 +1,226 @@
+"""DAOs of the media-AI store: media, video, transcripts and captions."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from datetime import datetime
+from typing import Annotated, ClassVar
+
+from pydantic import Field
+
+from sqlstore.aio.dao.base import BaseDAO, atomic
+from sqlstore.dao._args import checked
+from sqlstore.dao._types import List
+from sqlstore.errors import AlreadyExists, ForeignKeyError, InvalidInput, NotFound
+from sqlstore.models.media import (
+    Caption,
+    CaptionCreate,
+    Media,
+    MediaId,
+    Transcript,
+    TranscriptCreate,
+    Video,
+    VideoCreate,
+    VideoMetadata,
+    VideoUpdate,
+)
+from sqlstore.types import Json, utcnow
+
+__all__ = ["CaptionDAO", "MediaDAO", "TranscriptDAO", "VideoDAO"]
+
+
+@contextmanager
+def _media_must_exist(media_id: str) -> Iterator[None]:
+    """Name the missing media when a row's foreign key to it fails."""
+    try:
+        yield
+    except ForeignKeyError as exc:
+        raise ForeignKeyError(
+            f"no media with id {media_id!r}", query=exc.query, path=exc.path
+        ) from exc
+
+
+class MediaDAO(BaseDAO):
+    """Media of every type: existence checks, reads and deletes by id."""
+
+    #: The ``media_type`` a subclass writes for the media it saves.
+    media_type: ClassVar[str] = "media"
+
+    @checked
+    async def check_media_exists(self, media_id: MediaId) -> bool:
+        """True if a media (of any type) has this id."""
+        return await self.session.fetch_value("media.media.exists", id=media_id) is not None
+
+    @checked
+    async def get(self, media_id: MediaId) -> Media | None:
+        """The media row with this id, or ``None``."""
+        return await self.fetch_model(Media, "media.media.get", id=media_id)
+
+    @checked
+    async def delete(self, media_id: MediaId) -> bool:
+        """Delete a media with everything that hangs off it; True if there was one."""
+        return await self.session.execute("media.media.delete", id=media_id) > 0
+
+    async def insert_media(self, media_id: str, now: datetime) -> None:
+        """Insert the media row, as ``media_type``: an extension point for a subclass's ``save``.
+
+        ``save`` writes more rows after it: mark it ``@atomic``, so that a
+        failed save leaves nothing behind even when the caller goes on with
+        the session after catching the error. A taken id is ``AlreadyExists``.
+        """
+        try:
+            await self.session.execute(
+                "media.media.insert", id=media_id, media_type=self.media_type, now=now
+            )
+        except AlreadyExists as exc:
+            err = AlreadyExists(
+                f"media id {media_id!r} already exists", query=exc.query, path=exc.path
+            )
+            err.constraint = exc.constraint
+            raise err from exc
+
+
+class VideoDAO(MediaDAO):
+    """Videos: a media row and a video row with the same id, written and read together."""
+
+    media_type: ClassVar[str] = "video"
+
+    @atomic
+    async def save(self, video: VideoCreate) -> Video:
+        """Store a video (media and video rows) in one step; a taken id is ``AlreadyExists``."""
+        video = VideoCreate.model_validate(video)
+        now = utcnow()
+        await self.insert_media(video.id, now)
+        await self.insert_video(video, now)
+        return await self._saved(video.id)
+
+    async def insert_video(self, video: VideoCreate, now: datetime) -> None:
+        """Insert the video row after ``insert_media``: an extension point of ``save``."""
+        await self.session.execute(
+            "media.video.insert",
+            id=video.id,
+            path=video.path,
+            url=video.url,
+            title=video.title,
+            description=video.description,
+            now=now,
+        )
+
+    async def _saved(self, media_id: str) -> Video:
+        found = await self.get(media_id)
+        assert found is not None  # written in this transaction
+        return found
+
+    @checked
+    async def get(self, media_id: MediaId) -> Video | None:
+        """The video with this id (media and video rows joined), or ``None``."""
+        return await self.fetch_model(Video, "media.video.get", id=media_id)
+
+    @checked
+    async def get_metadata(self, media_id: MediaId) -> VideoMetadata:
+        """The title and description of a video; ``NotFound`` if there is none."""
+        return await self.require_model(
+            VideoMetadata, "media.video.get_metadata", "video", id=media_id
+        )
+
+    @checked
+    async def update(self, media_id: MediaId, changes: VideoUpdate) -> Video:
+        """Change the fields given in ``changes`` (``None``: to NULL); the others stay as they are.
+
+        With no field given nothing is written (updated_at stays) and the video
+        comes back as it is.
+        """
+        if changes.given():
+            await self.session.execute("media.video.update", id=media_id, **changes.params())
+        found = await self.get(media_id)  # a subclass's get: its own model
+        if found is None:
+            raise NotFound(f"no video with id={media_id}")
+        return found
+
+    @checked
+    async def delete(self, media_id: MediaId) -> bool:
+        """Delete a video with its transcripts and captions; True if there was one."""
+        return await self.session.execute("media.video.delete", id=media_id) > 0
+
+
+class TranscriptDAO(BaseDAO):
+    """Transcripts of a media, one per model run."""
+
+    async def save(self, new: TranscriptCreate) -> Transcript:
+        """Store a transcript; its media must exist (``ForeignKeyError`` otherwise)."""
+        new = TranscriptCreate.model_validate(new)
+        with _media_must_exist(new.media_id):
+            row = await self.session.fetch_one(
+                "media.transcripts.insert",
+                model=new.model,
+                media_id=new.media_id,
+                transcript=new.transcript,
+                segments=Json([s.model_dump() for s in new.segments]),
+                language=new.language,
+                language_confidence=new.language_confidence,
+                now=utcnow(),
+            )
+        return Transcript.model_validate(row)
+
+    @checked
+    async def get(self, model_name: str, media_id: MediaId) -> Transcript | None:
+        """The latest transcript of a media by a model, or ``None``."""
+        return await self.fetch_model(
+            Transcript, "media.transcripts.get", model=model_name, media_id=media_id
+        )
+
+
+FrameId = Annotated[int, Field(ge=0)]
+Seconds = Annotated[float, Field(ge=0, allow_inf_nan=False)]
+
+
+class CaptionDAO(BaseDAO):
+    """Captions of the frames of a media, saved in batches."""
+
+    @atomic
+    @checked
+    async def save_all(
+        self,
+        model_name: str,
+        media_id: MediaId,
+        captions: Sequence[str],
+        timestamps: Sequence[Seconds],
+        frame_ids: Sequence[FrameId],
+    ) -> int:
+        """Store one caption per frame in one batch; return how many.
+
+        The three lists go together item by item: unequal lengths are
+        ``InvalidInput`` and nothing is written. The batch is all or nothing.
+        """
+        if not len(captions) == len(timestamps) == len(frame_ids):
+            raise InvalidInput(
+                f"captions, timestamps and frame_ids must have the same length, not "
+                f"{len(captions)}, {len(timestamps)} and {len(frame_ids)}"
+            )
+        now = utcnow()
+        rows = [
+            {
+                **CaptionCreate(
+                    model=model_name,
+                    media_id=media_id,
+                    caption=caption,
+                    frame_id=frame_id,
+                    timestamp=timestamp,
+                ).model_dump(),
+                "now": now,
+            }
+            for caption, timestamp, frame_id in zip(captions, timestamps, frame_ids, strict=True)
+        ]
+        if not rows:
+            return 0
+        with _media_must_exist(media_id):
+            await self.session.execute_many("media.captions.insert", rows)
+        return len(rows)
+
+    @checked
+    async def get(self, model_name: str, media_id: MediaId) -> List[Caption]:
+        """The captions of a media by a model, in frame order."""
+        return await self.fetch_models(
+            Caption, "media.captions.get", model=model_name, media_id=media_id
+        )

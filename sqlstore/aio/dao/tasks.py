@@ -1,0 +1,220 @@
+"""The media-AI task queue: add, claim exactly once, report, expire, retry."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import timedelta
+from typing import Annotated, Any
+from uuid import UUID
+
+from pydantic import Field
+
+from sqlstore.aio.dao.base import BaseDAO, atomic
+from sqlstore.dao._args import checked
+from sqlstore.dao._types import List
+from sqlstore.errors import InvalidTransition, NotFound
+from sqlstore.models.tasks import Task, TaskCreate, TaskStatus, TaskUpdate, Text
+from sqlstore.types import utcnow
+
+__all__ = ["TaskDAO"]
+
+# Strict: True is not 1, and "5" is not 5.
+NonNegativeInt = Annotated[int, Field(strict=True, ge=0, le=2**31 - 1)]
+Limit = Annotated[int, Field(strict=True)]
+#: Timeouts in seconds: positive, finite, at most ten years.
+Seconds = Annotated[float, Field(gt=0, le=10 * 365 * 86_400, allow_inf_nan=False)]
+ErrorName = Annotated[Text, Field(min_length=1, max_length=1000)]
+
+
+def _claim_order(task: Task) -> tuple[int, Any, str]:
+    return (-task.priority, task.created_at, str(task.id))
+
+
+class TaskDAO(BaseDAO):
+    """The task queue (the media-AI SDK's task repository, exactly-once on both dialects)."""
+
+    async def add(self, new: TaskCreate) -> Task:
+        """Queue one task as created; return the stored row."""
+        new = TaskCreate.model_validate(new)
+        row = await self.session.fetch_one("tasks.insert", **new.model_dump(), now=utcnow())
+        return Task.model_validate(row)
+
+    @atomic
+    async def add_many(self, tasks: Iterable[TaskCreate]) -> int:
+        """Queue many tasks in one batch; return how many were added."""
+        rows = [
+            {**TaskCreate.model_validate(t).model_dump(), "now": utcnow()}
+            for t in tasks  # validated in full before the first is sent
+        ]
+        if not rows:
+            return 0
+        await self.session.execute_many("tasks.insert_many", rows)
+        return len(rows)
+
+    @checked
+    async def get(self, id: UUID) -> Task | None:
+        """The task with this id, or ``None``."""
+        return await self.fetch_model(Task, "tasks.get", id=id)
+
+    @checked
+    async def claim(
+        self,
+        limit: Limit = 1,
+        max_retries: NonNegativeInt = 1,
+        retryable_errors: List[ErrorName] | tuple[ErrorName, ...] | set[ErrorName] = (),
+        max_active_per_user: NonNegativeInt | None = None,
+    ) -> List[Task]:
+        """Claim up to ``limit`` tasks for a worker, each exactly once; see the README.
+
+        Candidates are created and not_finished tasks, and failed tasks whose
+        ``result["error"]`` is in ``retryable_errors`` with fewer than
+        ``max_retries`` retries; highest priority first, then oldest. They
+        become assigned (progress 0, no result, assigned_at now, one more
+        retry) in one statement. With ``max_active_per_user``, no user ends
+        up with more tasks assigned or running than that (tasks without a
+        user are not limited). Returned in claim order.
+        """
+        params: dict[str, Any] = {
+            "limit": self.page_params(limit)["limit"],
+            "max_retries": max_retries,
+            "retryable_errors": sorted(retryable_errors),
+            "now": utcnow(),
+        }
+        if max_active_per_user is None:
+            tasks = await self.fetch_models(Task, "tasks.claim", **params)
+        else:
+            await self.session.execute("tasks.claim_lock")
+            tasks = await self.fetch_models(
+                Task, "tasks.claim_per_user", **params, max_active_per_user=max_active_per_user
+            )
+        return sorted(tasks, key=_claim_order)
+
+    @checked
+    async def update_status(
+        self,
+        id: UUID,
+        status: TaskStatus,
+        progress: float | None = None,
+        result: dict[str, Any] | None = None,
+    ) -> Task:
+        """Set a task's status and result (``None`` clears it) and, if given, its progress.
+
+        completed and failed stamp completed_at; assigned stamps assigned_at
+        and counts a retry, as the SDK does. ``NotFound`` if there is no task.
+        """
+        changes = TaskUpdate(status=status, progress=progress, result=result)
+        row = await self.session.fetch_one(
+            "tasks.set_status",
+            id=id,
+            status=status.value,
+            progress=changes.progress,
+            result=changes.result,
+            now=utcnow(),
+        )
+        if row is None:
+            raise NotFound(f"no task with id={id}")
+        return Task.model_validate(row)
+
+    @checked
+    async def heartbeat(self, ids: List[UUID] | set[UUID] | tuple[UUID, ...]) -> int:
+        """Touch updated_at of the given tasks (their worker is alive); return how many."""
+        if not ids:
+            return 0
+        return await self.session.execute("tasks.heartbeat", ids=sorted(set(ids)), now=utcnow())
+
+    @checked
+    async def expire(
+        self, execution_timeout: Seconds, heartbeat_timeout: Seconds, max_retries: NonNegativeInt
+    ) -> List[Task]:
+        """Time out held tasks assigned too long ago or with no recent heartbeat.
+
+        A task with ``num_retries >= max_retries`` becomes failed with the
+        SDK's ``{"error": "TimeoutError" | "HeartbeatTimeoutError", "message": ...}``
+        result; any other becomes not_finished, to be claimed again. Returns
+        the expired tasks.
+        """
+        now = utcnow()
+        rows = await self.session.fetch_all(
+            "tasks.expire",
+            execution_cutoff=now - timedelta(seconds=execution_timeout),
+            heartbeat_cutoff=now - timedelta(seconds=heartbeat_timeout),
+            max_retries=max_retries,
+            timeout_result={
+                "error": "TimeoutError",
+                "message": (
+                    f"Task execution timed out after {execution_timeout:g} seconds and "
+                    f"exceeded the maximum number of retries ({max_retries})"
+                ),
+            },
+            heartbeat_result={
+                "error": "HeartbeatTimeoutError",
+                "message": (
+                    f"The task has not received a heartbeat for {heartbeat_timeout:g} seconds "
+                    f"and exceeded the maximum number of retries ({max_retries})"
+                ),
+            },
+            now=now,
+        )
+        return sorted((Task.model_validate(r) for r in rows), key=_claim_order)
+
+    @checked
+    async def retry(self, id: UUID) -> Task:
+        """Reset a failed task to created (progress 0, no result, no retries, times cleared).
+
+        Only a failed task can be retried: any other raises ``InvalidTransition``.
+        """
+        row = await self.session.fetch_one("tasks.retry", id=id, now=utcnow())
+        if row is None:
+            current = await self.require_model(Task, "tasks.get", "task", id=id)
+            raise InvalidTransition("task", id, current.status.value, TaskStatus.CREATED.value)
+        return Task.model_validate(row)
+
+    async def active(self) -> List[Task]:
+        """The tasks workers hold (assigned or running), oldest first."""
+        return await self.fetch_models(Task, "tasks.active")
+
+    @checked
+    async def incomplete_among(self, ids: List[UUID] | set[UUID] | tuple[UUID, ...]) -> List[UUID]:
+        """Of ``ids``, those still created, assigned or running, in the order given."""
+        if not ids:
+            return []
+        wanted = list(dict.fromkeys(ids))
+        rows = await self.session.fetch_all("tasks.incomplete_among", ids=wanted)
+        found = {UUID(str(r["id"])) for r in rows}
+        return [i for i in wanted if i in found]
+
+    @checked
+    async def list(
+        self,
+        user_id: Text | None = None,
+        status: TaskStatus | None = None,
+        limit: int = 100,
+        offset: int = 0,
+    ) -> List[Task]:
+        """Tasks newest first, optionally of one user and one status."""
+        return await self.fetch_models(
+            Task,
+            "tasks.list",
+            user_id=user_id,
+            status=None if status is None else status.value,
+            **self.page_params(limit, offset),
+        )
+
+    @checked
+    async def count(self, user_id: Text | None = None) -> dict[str, int]:
+        """Tasks by status, optionally of one user: every status (0 if none) and "total"."""
+        counts = {s.value: 0 for s in TaskStatus}
+        for row in await self.session.fetch_all("tasks.count_by_status", user_id=user_id):
+            counts[str(row["status"])] = int(row["n"])
+        counts["total"] = sum(counts.values())
+        return counts
+
+    @checked
+    async def delete(self, id: UUID) -> bool:
+        """Delete a task; True if there was one. A held (assigned or running) one is refused."""
+        if await self.session.execute("tasks.delete", id=id) > 0:
+            return True
+        current = await self.get(id)
+        if current is None:
+            return False
+        raise InvalidTransition("task", id, current.status.value, "deleted")

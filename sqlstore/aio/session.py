@@ -1,0 +1,176 @@
+"""A session: one transaction, running named queries."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping, Sequence
+from contextlib import AbstractAsyncContextManager
+from typing import Any, NoReturn, TypeVar
+
+from sqlstore.dialects.base import Row
+from sqlstore.dialects.base_async import AsyncConnection
+from sqlstore.errors import SessionClosed, SqlstoreError, TransactionAborted
+from sqlstore.queries import Query, Registry
+
+__all__ = ["AsyncSession"]
+
+T = TypeVar("T")
+
+
+class _Refusing:
+    """Stands in for the connection of a session that may run nothing more."""
+
+    def __init__(self, error: SqlstoreError | Callable[[], SqlstoreError]):
+        self.error = error
+
+    def __getattr__(self, name: str) -> NoReturn:
+        error = self.error
+        raise error if isinstance(error, SqlstoreError) else error()
+
+
+def _closed() -> SessionClosed:
+    # Made when a closed session is used, not each time one closes.
+    return SessionClosed("this session's block has ended; open a new session")
+
+
+class AsyncSession:
+    """One transaction on one connection; every statement is a named query.
+
+    Parameters are checked against the query before anything is sent: a
+    missing or unexpected one is a ``ParameterError``. Every call is all or
+    nothing: one that raises leaves the transaction as it was before it, so
+    the caller may catch the error and go on (see the transaction rules in
+    the docs). A session is usable only inside its block.
+    """
+
+    def __init__(self, connection: AsyncConnection, registry: Registry, dialect: str):
+        self._conn: AsyncConnection = connection
+        self._registry = registry
+        # The registry's own mapping: one dict lookup per statement (the registry
+        # explains a name that is not there).
+        self._queries = registry.queries
+        self._depth = 0
+        self.dialect = dialect
+
+    # The statements below look their query up in place (one frame less per
+    # statement), and leave the parameters to the connection: each dialect's
+    # plan checks the names as it binds them, before anything is sent.
+
+    def _query(self, name: str) -> Query:
+        return self._queries.get(name) or self._registry.get(name)
+
+    async def call(self, fn: Callable[..., Awaitable[T]], /, *args: Any, **kwargs: Any) -> T:
+        """Run ``fn(*args, **kwargs)`` as one call: if it raises, nothing it did is kept.
+
+        Every public DAO method runs this way already; use it for a function
+        of your own that runs several statements on this session.
+        """
+        return await self._call(fn, True, args, kwargs)
+
+    async def _call(
+        self,
+        fn: Callable[..., Awaitable[T]],
+        multi: bool,
+        args: Sequence[Any],
+        kwargs: Mapping[str, Any],
+    ) -> T:
+        # multi=False: fn writes with one statement at most, which SQLite undoes by itself.
+        if self._depth:
+            return await fn(*args, **kwargs)
+        conn = self._conn
+        brackets = conn.brackets
+        self._depth = 1
+        try:
+            if brackets:
+                await conn.begin_call(multi)
+            result = await fn(*args, **kwargs)
+        except BaseException as exc:
+            await self._failed(conn, exc)
+            raise
+        finally:
+            self._depth = 0
+        if brackets:
+            await conn.end_call()
+        return result
+
+    async def _failed(self, conn: AsyncConnection, exc: BaseException) -> None:
+        if not await conn.undo_call(exc):
+            first = conn.failure or exc
+            self._conn = _Refusing(TransactionAborted(first))  # type: ignore[assignment]
+
+    def _close(self) -> None:
+        """End the session: from now on every call raises ``SessionClosed``."""
+        self._conn.closed = True
+        self._conn = _Refusing(_closed)  # type: ignore[assignment]
+
+    async def fetch_all(self, name: str, /, **params: Any) -> list[Row]:
+        """Run the named query and return all rows as dicts."""
+        return await self._rows(name, params)
+
+    async def _rows(self, name: str, params: dict[str, Any]) -> list[Row]:
+        # fetch_all with the parameters as a dict: a DAO helper's are one already.
+        query = self._queries.get(name) or self._registry.get(name)
+        if self._depth:
+            return await self._conn.fetch_all(query, params)
+        return await self._call(self._conn.fetch_all, False, (query, params), {})
+
+    async def fetch_one(self, name: str, /, **params: Any) -> Row | None:
+        """Run the named query and return its first row, or ``None``."""
+        return await self._row(name, params)
+
+    async def _row(self, name: str, params: dict[str, Any]) -> Row | None:
+        # fetch_one with the parameters as a dict: a DAO helper's are one already.
+        query = self._queries.get(name) or self._registry.get(name)
+        if self._depth:
+            return await self._conn.fetch_one(query, params)
+        return await self._call(self._conn.fetch_one, False, (query, params), {})
+
+    async def fetch_value(self, name: str, /, **params: Any) -> Any:
+        """Run the named query and return the first column of its first row, or ``None``."""
+        row = await self.fetch_one(name, **params)
+        return None if row is None else next(iter(row.values()))
+
+    def iterate(
+        self, name: str, /, batch_size: int = 1000, **params: Any
+    ) -> AsyncIterator[list[Row]]:
+        """Run the named query and yield its rows in batches, in bounded memory."""
+        query = self._query(name)
+        # Checked now, not when the first batch is asked for.
+        query.check_params(params)
+        return self._batches(self._conn.iterate(query, params, batch_size))
+
+    async def _batches(self, batches: AsyncIterator[list[Row]]) -> AsyncIterator[list[Row]]:
+        # Each batch is fetched as a call of its own: the caller may run other
+        # calls between two batches, and one that fails must not take the stream's
+        # transaction with it.
+        while (batch := await self._call(anext, False, (batches, None), {})) is not None:
+            yield batch
+
+    async def execute(self, name: str, /, **params: Any) -> int:
+        """Run the named statement and return the number of rows it changed."""
+        query = self._queries.get(name) or self._registry.get(name)
+        if self._depth:
+            return await self._conn.execute(query, params)
+        return await self._call(self._conn.execute, False, (query, params), {})
+
+    async def execute_many(self, name: str, rows: Iterable[Mapping[str, Any]], /) -> int:
+        """Run the named statement once per parameter set; return the rows changed.
+
+        All or nothing: a refused row leaves none of the others behind.
+        """
+        query = self._query(name)
+        return await self._call(self._conn.execute_many, True, (query, rows), {})
+
+    async def copy_in(self, name: str, rows: Iterable[Sequence[Any]], /) -> int:
+        """Bulk-load rows through the named query (COPY on PostgreSQL); return the count.
+
+        The query's PostgreSQL file is ``COPY <table> (<columns>) FROM STDIN``;
+        its portable (or SQLite) file is an INSERT whose parameters name the
+        same columns in the same order, run once per row. Each row is a
+        sequence of values in that order, adapted as any parameter is; a row of
+        another length is a ``ParameterError``. All or nothing, as ``execute_many``.
+        """
+        return await self._call(self._conn.copy_in, True, (self._registry.get(name), rows), {})
+
+    def savepoint(self) -> AbstractAsyncContextManager[None]:
+        """A nested transaction: its block's writes go back alone if it raises."""
+        return self._conn.savepoint()
