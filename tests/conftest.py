@@ -9,6 +9,9 @@ from typing import Any
 import pytest
 
 from sqlstore import Session, Store
+from sqlstore.aio import AsyncStore
+from sqlstore.dao.base import BaseDAO
+from tests.aio_bridge import BlockingStore, Loop, dao_new
 from tests.helpers import APP
 
 # Every DAO method that writes with several statements must be marked @atomic:
@@ -22,10 +25,42 @@ def sqlstore_config() -> dict[str, Any]:
     return {"sql_dirs": [APP / "sql"], "migration_dirs": [APP / "migrations"]}
 
 
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """A store test of a module marked ``both_apis`` runs on ``Store`` and on ``AsyncStore``."""
+    definition = metafunc.definition
+    if (
+        "store" in metafunc.fixturenames
+        and definition.get_closest_marker("both_apis")
+        and not definition.get_closest_marker("sync_only")
+    ):
+        metafunc.parametrize("api", ["sync", "aio"])
+
+
 @pytest.fixture
-def store(sqlstore_store: Store) -> Store:
-    """A migrated, empty store: once on SQLite, once on PostgreSQL."""
-    return sqlstore_store
+def api() -> str:
+    """Which API a store test runs on: ``sync`` unless its module is marked ``both_apis``."""
+    return "sync"
+
+
+@pytest.fixture
+def store(
+    sqlstore_store: Store,
+    api: str,
+    sqlstore_config: dict[str, Any],
+    monkeypatch: pytest.MonkeyPatch,
+) -> Iterator[Store]:
+    """A migrated, empty store: once on SQLite, once on PostgreSQL (and awaited, see above)."""
+    if api == "sync":
+        yield sqlstore_store
+        return
+    loop = Loop()
+    async_store = AsyncStore(sqlstore_store.settings, **sqlstore_config)
+    monkeypatch.setattr(BaseDAO, "__new__", staticmethod(dao_new))
+    try:
+        yield BlockingStore(async_store, loop)  # type: ignore[misc]
+    finally:
+        loop.run(async_store.close())
+        loop.close()
 
 
 @pytest.fixture

@@ -17,6 +17,8 @@ from sqlstore.models.agent_auth import (
 )
 from tests.factories import make_user
 
+pytestmark = pytest.mark.both_apis
+
 # -- auth ------------------------------------------------------------------------
 
 

@@ -30,6 +30,8 @@ from tests.factories import (
     make_world,
 )
 
+pytestmark = pytest.mark.both_apis
+
 # -- projects --------------------------------------------------------------------
 
 

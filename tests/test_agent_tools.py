@@ -16,6 +16,8 @@ from tests.factories import (
     make_world,
 )
 
+pytestmark = pytest.mark.both_apis
+
 # -- tools -----------------------------------------------------------------------
 
 

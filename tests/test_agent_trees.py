@@ -12,6 +12,8 @@ from sqlstore.dao.agent_trees import NodeDAO, RepoNodeDAO
 from sqlstore.errors import ForeignKeyError, InvalidInput, NotFound
 from sqlstore.models.agent_trees import NodeCreate, NodeUpdate, RepoNodeCreate, RepoNodeUpdate
 
+pytestmark = pytest.mark.both_apis
+
 # -- nodes -----------------------------------------------------------------------
 
 

@@ -38,6 +38,8 @@ from tests.factories import (
     make_world,
 )
 
+pytestmark = pytest.mark.both_apis
+
 # -- users ---------------------------------------------------------------------
 
 

@@ -20,6 +20,8 @@ from sqlstore.models.agent_tools import Tool, ToolCreate
 from sqlstore.models.agent_trees import NodeCreate, RepoNodeCreate
 from tests.factories import Full, counts, make_full_world
 
+pytestmark = pytest.mark.both_apis
+
 PER_USER = {
     "users": 1,
     "orchestrators": 1,

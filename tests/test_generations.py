@@ -18,6 +18,8 @@ from sqlstore.errors import InvalidInput, InvalidTransition, NotFound
 from sqlstore.models import Generation, GenerationStatus, GenerationUpdate
 from tests.factories import new_generation
 
+pytestmark = pytest.mark.both_apis
+
 
 def test_create_returns_the_stored_row(session: Session) -> None:
     new = new_generation(model_version="1.0", metadata={"bpm": 140, "tags": ["a", "b"]})

@@ -36,6 +36,8 @@ from sqlstore.models import (
 from sqlstore.types import utcnow
 from tests.helpers import RAW_SQL
 
+pytestmark = pytest.mark.both_apis
+
 _times = TypeAdapter(UtcDateTime)
 
 SEGMENTS: list[dict[str, Any]] = [
@@ -107,6 +109,7 @@ def test_a_duplicate_id_is_already_exists_naming_it_and_leaves_nothing_partial(
     assert videos.save(VideoCreate(id="vid-2")).id == "vid-2"
 
 
+@pytest.mark.sync_only  # a blocking DAO subclass
 def test_a_failure_after_the_media_row_leaves_no_media_row(session: Session) -> None:
     class FailingDAO(VideoDAO):
         def insert_video(self, video: VideoCreate, now: datetime) -> None:

@@ -15,6 +15,8 @@ from sqlstore.dao import MAX_PAGE, TaskDAO
 from sqlstore.errors import InvalidInput, InvalidTransition, NotFound
 from sqlstore.models import Task, TaskCreate, TaskStatus
 
+pytestmark = pytest.mark.both_apis
+
 FAILED, COMPLETED, RUNNING = TaskStatus.FAILED, TaskStatus.COMPLETED, TaskStatus.RUNNING
 
 
@@ -25,7 +27,8 @@ def add(dao: TaskDAO, **fields: Any) -> Task:
 def frozen_clock(monkeypatch: pytest.MonkeyPatch) -> Callable[[datetime], None]:
     """Make the DAO's clock read a chosen time; returns the setter."""
     current: list[datetime] = [datetime.now(UTC)]
-    monkeypatch.setattr("sqlstore.dao.tasks.utcnow", lambda: current[0])
+    for module in ("sqlstore.dao.tasks", "sqlstore.aio.dao.tasks"):
+        monkeypatch.setattr(f"{module}.utcnow", lambda: current[0])
 
     def set_to(when: datetime) -> None:
         current[0] = when

@@ -53,6 +53,8 @@ from sqlstore.models import (
 from tests.factories import new_generation
 from tests.helpers import APP
 
+pytestmark = pytest.mark.both_apis
+
 
 def _emails(store: Store) -> list[str]:
     with store.session(readonly=True) as session:
@@ -253,6 +255,7 @@ def _abort_next_statement(session: Session, store: Store) -> Callable[[], object
     return call
 
 
+@pytest.mark.sync_only  # its app store is a blocking one (tests/test_aio_transactions.py)
 def test_an_aborted_transaction_is_never_committed(store: Store, sqlstore_url: str) -> None:
     url = f"{sqlstore_url}?statement_timeout=0.2"
     with connect(url, sql_dirs=[APP / "sql"]) as app:
@@ -295,6 +298,7 @@ def test_a_session_that_failed_after_a_lost_connection_commits_nothing(
 
 
 @pytest.mark.postgresql_only
+@pytest.mark.sync_only  # reaches into the blocking connection (tests/test_aio_transactions.py)
 def test_a_commit_the_server_would_answer_with_rollback_is_an_error(store: Store) -> None:
     # An error the session never saw (a statement sent past sqlstore) leaves
     # PostgreSQL's transaction aborted: COMMIT would be answered with ROLLBACK.

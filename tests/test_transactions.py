@@ -10,6 +10,8 @@ from sqlstore.dao import GenerationDAO, PromptDAO
 from sqlstore.errors import AlreadyExists, QueryError
 from tests.factories import new_generation
 
+pytestmark = pytest.mark.both_apis
+
 
 def _counts(store: Store) -> tuple[int, int]:
     with store.session(readonly=True) as session:

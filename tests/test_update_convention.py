@@ -28,6 +28,8 @@ from sqlstore.models import (
 )
 from sqlstore.models._update import Update
 
+pytestmark = pytest.mark.both_apis
+
 BUILTIN_SQL = Path(__file__).resolve().parent.parent / "sql"
 
 # Each table's query prefix (its ``<prefix>.update`` query) and the model whose fields it changes.

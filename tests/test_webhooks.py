@@ -15,6 +15,8 @@ from sqlstore.errors import AlreadyExists, IntegrityError, NotFound
 from sqlstore.models import Webhook, WebhookCreate, WebhookEvent, WebhookUpdate
 from sqlstore.types import utcnow
 
+pytestmark = pytest.mark.both_apis
+
 COMPLETED = WebhookEvent.TASK_COMPLETED
 FAILED = WebhookEvent.TASK_FAILED
 STARTED = WebhookEvent.TASK_STARTED

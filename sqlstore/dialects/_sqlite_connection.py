@@ -52,6 +52,10 @@ class SQLiteConnection(Inspection, Connection):
     free, whether anything was written since a point.
     """
 
+    # A savepoint inside a transaction lives in memory: taking and releasing
+    # one never touches the file.
+    cheap_brackets = True
+
     def __init__(self, raw: sqlite3.Connection, begin: str):
         self.raw = raw
         self._begin = begin

@@ -31,23 +31,36 @@ T = TypeVar("T")
 class _Lane:
     """One worker thread: what is submitted runs there in order, and always runs."""
 
-    __slots__ = ("_executor",)
+    __slots__ = ("_executor", "_last")
 
     def __init__(self, name: str):
         self._executor = ThreadPoolExecutor(1, thread_name_prefix=name)
+        self._last: asyncio.Future[Any] | None = None
+
+    def idle(self) -> bool:
+        """Nothing submitted is still to run (a cancelled caller's step may be)."""
+        return self._last is None or self._last.done()
 
     async def run(self, fn: Callable[..., T], /, *args: Any) -> T:
         """Run ``fn(*args)`` on the lane; a cancelled caller stops waiting, the step goes on."""
-        future = asyncio.wrap_future(self._executor.submit(fn, *args))
-        return await asyncio.shield(future)
+        return await asyncio.shield(self.submit(fn, *args))
 
     def submit(self, fn: Callable[..., Any], /, *args: Any) -> asyncio.Future[Any]:
         """Queue ``fn(*args)`` on the lane without waiting for it."""
-        return asyncio.wrap_future(self._executor.submit(fn, *args))
+        future = self._last = asyncio.wrap_future(self._executor.submit(fn, *args))
+        # A caller cancelled while it ran no longer waits for its error: the
+        # step that follows (undo, rollback) deals with it.
+        future.add_done_callback(_seen)
+        return future
 
-    def shutdown(self) -> None:
-        """Let the thread end once its queue is done."""
-        self._executor.shutdown(wait=False)
+    def drain(self) -> None:
+        """Wait until every step submitted has run, and end the thread (blocks: run it on a thread)."""
+        self._executor.shutdown(wait=True)
+
+
+def _seen(future: asyncio.Future[Any]) -> None:
+    if not future.cancelled():
+        future.exception()
 
 
 class ThreadedDialect(AsyncDialect):
@@ -60,12 +73,18 @@ class ThreadedDialect(AsyncDialect):
         self.blocking: Dialect | None = None
         self._lanes: asyncio.LifoQueue[_Lane] | None = None
         self._all: list[_Lane] = []
+        # One writer at a time (SQLite): write sessions queue here, first come
+        # first served, rather than in the driver's busy handler, which sleeps
+        # and retries and lets a busy process starve one of its own sessions.
+        self._writer: asyncio.Lock | None = None
 
     async def open(self) -> None:
         """Open the blocking dialect on a worker thread; make the lanes."""
         if self.blocking is not None:
             return
         self.blocking = await asyncio.to_thread(self._kind, self.settings)
+        if self._kind.single_writer:
+            self._writer = asyncio.Lock()
         self._lanes = asyncio.LifoQueue()
         for n in range(self._size):
             lane = _Lane(f"sqlstore-{self._kind.name}-{n}")
@@ -90,6 +109,25 @@ class ThreadedDialect(AsyncDialect):
                 "end sessions sooner or raise pool_size"
             ) from None
 
+    async def writer_turn(self) -> bool:
+        """Wait for the write turn (True), up to ``busy_timeout``; False if writers need none."""
+        if self._writer is None:
+            return False
+        wait = self.settings.busy_timeout
+        try:
+            async with asyncio.timeout(wait):
+                await self._writer.acquire()
+        except TimeoutError:
+            raise ConcurrencyError(
+                f"database is locked: another write session held it for {wait:.1f} s"
+            ) from None
+        return True
+
+    def end_writer_turn(self) -> None:
+        """Let the next write session begin."""
+        assert self._writer is not None
+        self._writer.release()
+
     def put_lane(self, lane: _Lane) -> None:
         """Give a lane back."""
         if self._lanes is not None:
@@ -100,23 +138,23 @@ class ThreadedDialect(AsyncDialect):
         return _ThreadedTransaction(self, readonly)
 
     async def close(self) -> None:
-        """Close every connection, and let the lanes' threads end."""
+        """Close every connection, once what cancelled sessions left on their lanes has run."""
+        lanes, self._all, self._lanes = self._all, [], None
+        for lane in lanes:
+            await asyncio.to_thread(lane.drain)
         blocking, self.blocking = self.blocking, None
         if blocking is not None:
             await asyncio.to_thread(blocking.close)
-        for lane in self._all:
-            lane.shutdown()
-        self._all, self._lanes = [], None
 
 
 class _ThreadedTransaction(AsyncTransaction):
     """The blocking dialect's transaction, each step on the session's lane."""
 
-    __slots__ = ("_blocking", "_dialect", "_ended", "_lane", "_readonly")
+    __slots__ = ("_blocking", "_dialect", "_ended", "_lane", "_readonly", "_writing")
 
     def __init__(self, dialect: ThreadedDialect, readonly: bool):
         self._dialect, self._readonly = dialect, readonly
-        self._ended = False
+        self._ended = self._writing = False
 
     def _begin(self) -> Connection:
         assert self._dialect.blocking is not None, "open() first"
@@ -124,8 +162,14 @@ class _ThreadedTransaction(AsyncTransaction):
         return self._blocking.__enter__()
 
     async def begin(self) -> AsyncConnection:
-        """Take a lane, and begin the blocking transaction on it."""
-        lane = self._lane = await self._dialect.take_lane()
+        """Take the write turn if writers need one, a lane, and begin on it."""
+        dialect = self._dialect
+        self._writing = not self._readonly and await dialect.writer_turn()
+        try:
+            lane = self._lane = await dialect.take_lane()
+        except BaseException:
+            self._free(None)
+            raise
         try:
             conn = await lane.run(self._begin)
         except BaseException as exc:
@@ -148,8 +192,16 @@ class _ThreadedTransaction(AsyncTransaction):
     def _finish(self, error: BaseException | None) -> asyncio.Future[Any]:
         """Queue the end of the transaction on the lane; the lane is freed once it has run."""
         done = self._lane.submit(self._end, error)
-        done.add_done_callback(lambda _: self._dialect.put_lane(self._lane))
+        done.add_done_callback(self._free)
         return done
+
+    def _free(self, _: object) -> None:
+        """Give back the lane (once the transaction has ended on it) and the write turn."""
+        if getattr(self, "_lane", None) is not None:
+            self._dialect.put_lane(self._lane)
+        if self._writing:
+            self._writing = False
+            self._dialect.end_writer_turn()
 
     async def end(self, error: BaseException | None) -> None:
         """Commit or roll back on the lane; the lane is freed even if the caller is cancelled."""
@@ -162,6 +214,7 @@ class _ThreadedConnection(AsyncConnection):
     def __init__(self, conn: Connection, lane: _Lane):
         self._conn, self._lane = conn, lane
         self.brackets = conn.brackets
+        self._inline = conn.cheap_brackets
 
     @property
     def closed(self) -> bool:
@@ -182,12 +235,18 @@ class _ThreadedConnection(AsyncConnection):
         self._conn.failure = value
 
     async def begin_call(self, multi: bool) -> None:
-        """``Connection.begin_call`` on the lane."""
-        await self._lane.run(self._conn.begin_call, multi)
+        """``Connection.begin_call``: here if it waits on nothing and the lane is idle."""
+        if self._inline and self._lane.idle():
+            self._conn.begin_call(multi)
+        else:
+            await self._lane.run(self._conn.begin_call, multi)
 
     async def end_call(self) -> None:
-        """``Connection.end_call`` on the lane."""
-        await self._lane.run(self._conn.end_call)
+        """``Connection.end_call``: here if it waits on nothing and the lane is idle."""
+        if self._inline and self._lane.idle():
+            self._conn.end_call()
+        else:
+            await self._lane.run(self._conn.end_call)
 
     async def undo_call(self, exc: BaseException) -> bool:
         """``Connection.undo_call`` on the lane, after whatever the failed call left running."""

@@ -74,6 +74,9 @@ class Connection(ABC):
     #: False when ``begin_call`` and ``end_call`` do nothing in this transaction
     #: (a read-only one): the session then skips them; ``undo_call`` still runs.
     brackets: bool = True
+    #: ``begin_call`` and ``end_call`` never wait on the disk or the network (an
+    #: embedded database's savepoints): the async side may run them on its loop.
+    cheap_brackets: bool = False
 
     @abstractmethod
     def begin_call(self, multi: bool) -> None:
@@ -218,6 +221,8 @@ class Dialect(ABC):
     env_name: ClassVar[str] = ""
     #: The plan names a table by the alias the statement gives it.
     plan_names_aliases: ClassVar[bool] = False
+    #: One write transaction at a time: the async side queues write sessions itself.
+    single_writer: ClassVar[bool] = False
 
     def __init__(self, settings: Settings):
         self.settings = settings

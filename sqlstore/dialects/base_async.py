@@ -112,6 +112,8 @@ class AsyncDialect(ABC):
 
     def __init__(self, settings: Settings):
         self.settings = settings
+        #: The dialect's name (``Dialect.name``).
+        self.name: str = settings.url.dialect
 
     @abstractmethod
     async def open(self) -> None:

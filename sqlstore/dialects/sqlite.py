@@ -51,6 +51,7 @@ class SQLiteDialect(Dialect):
     yoyo_scheme = "sqlite"
     embedded = True
     plan_names_aliases = True
+    single_writer = True
 
     def __init__(self, settings: Settings):
         super().__init__(settings)
