@@ -54,7 +54,7 @@ class _Lane:
         return future
 
     def drain(self) -> None:
-        """Wait until every step submitted has run, and end the thread (blocks: run it on a thread)."""
+        """Wait until every step submitted has run, then end the thread (blocking)."""
         self._executor.shutdown(wait=True)
 
 
