@@ -1,4 +1,5 @@
 -- One node and every node under it, in the order they were created.
+-- returns: many Node
 WITH RECURSIVE subtree (id) AS (
     SELECT n.id FROM nodes AS n WHERE n.id = :id
     UNION

@@ -1,4 +1,5 @@
 -- One repository node and every repository node under it, in the order they were created.
+-- returns: many RepoNode
 WITH RECURSIVE subtree (id) AS (
     SELECT n.id FROM repo_nodes AS n WHERE n.id = :id
     UNION

@@ -1,5 +1,6 @@
 -- Clients in the order they were created, optionally of one orchestrator and
 -- one operator (NULL: any).
+-- returns: many Client
 SELECT
     id, orchestrator_id, operator_id, client, temperature, model, created_at, modified_at
 FROM clients

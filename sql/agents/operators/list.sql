@@ -1,4 +1,5 @@
 -- Operators in the order they were created, of one orchestrator (NULL: every one).
+-- returns: many Operator
 SELECT
     id, orchestrator_id, name, title, instructions, profile_picture_url, created_at,
     modified_at,

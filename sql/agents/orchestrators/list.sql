@@ -1,4 +1,5 @@
 -- Orchestrators in the order they were created, of one user (NULL: every user).
+-- returns: many Orchestrator
 SELECT
     id, user_id, type, name, created_at, modified_at
 FROM orchestrators
