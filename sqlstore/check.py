@@ -312,7 +312,7 @@ def _check_one(conn: Connection, query: Query, context: _Context) -> Finding:
     issues = dao_issues(query, context.calls.get(query.name, ()))
     if kind not in CHECKABLE:
         why = _WHY_NOT.get(kind, f"{kind or 'this'} statements are not compiled without running")
-        return _finding(query, "not checkable", why, reviewed(query, issues, plans=False))
+        return _finding(query, "not checkable", why, reviewed(query, issues))
     problem = conn.check(query)
     if problem is not None:
         line = problem.line or locate(query.statement, problem.message)
@@ -325,7 +325,7 @@ def _check_one(conn: Connection, query: Query, context: _Context) -> Finding:
             query.statement, plan, context.indexes, context.dialect, context.columns
         )
         issues += [Issue(rule, "warning", message, 1) for rule, message in warned]
-    return _finding(query, "ok", "", reviewed(query, issues, context.plans), plan)
+    return _finding(query, "ok", "", reviewed(query, issues), plan)
 
 
 def _finding(

@@ -8,7 +8,8 @@ parsed when the registry is built, so a broken file fails at start-up.
 The header comment may carry annotations for ``sqlstore check``, one a line:
 ``-- returns: one Task`` (or ``many``; a bare name is one of
 ``sqlstore.models``, else a dotted ``package.module.Model``) and
-``-- reviewed: <rule>: <reason>`` (a warning someone looked at).
+``-- reviewed: <rule>: <reason>`` (a warning someone looked at; the reason
+goes on over lines indented ``--   ``).
 """
 
 from __future__ import annotations
@@ -106,13 +107,22 @@ _REVIEWED = re.compile(r"([a-z][\w-]*)\s*:\s*(\S.*)", re.IGNORECASE)
 
 def _header(text: str) -> tuple[str, Returns | None, dict[str, tuple[str, int]]]:
     """The leading comment (without annotations), its ``returns`` and its ``reviewed`` lines."""
-    lines, returns, reviewed = [], None, {}
+    lines: list[str] = []
+    returns: Returns | None = None
+    reviewed: dict[str, tuple[str, int]] = {}
+    last: str | None = None
     for number, line in enumerate(text.splitlines(), 1):
         stripped = line.strip()
         if not stripped.startswith("--"):
             break
         body = stripped[2:].strip()
         found = _ANNOTATION.fullmatch(body)
+        if found is None and last is not None and stripped[2:].startswith("   "):
+            # An indented line goes on with the reason above it.
+            reason, line = reviewed[last]
+            reviewed[last] = (f"{reason} {body}", line)
+            continue
+        last = None
         if found is None:
             lines.append(body)
             continue
@@ -120,7 +130,8 @@ def _header(text: str) -> tuple[str, Returns | None, dict[str, tuple[str, int]]]
         if key == "returns" and (kind := _RETURNS.fullmatch(value)) and returns is None:
             returns = Returns(kind.group(1).lower() == "many", kind.group(2), number)
         elif key == "reviewed" and (why := _REVIEWED.fullmatch(value)):
-            reviewed[why.group(1).lower()] = (why.group(2).strip(), number)
+            last = why.group(1).lower()
+            reviewed[last] = (why.group(2).strip(), number)
         else:
             form = "one|many Model, once" if key == "returns" else "<rule>: <reason>"
             raise SqlSyntaxError(f"'-- {body}' is not '-- {key}: {form}'", number)
