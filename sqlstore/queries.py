@@ -119,8 +119,8 @@ def _header(text: str) -> tuple[str, Returns | None, dict[str, tuple[str, int]]]
         found = _ANNOTATION.fullmatch(body)
         if found is None and last is not None and stripped[2:].startswith("   "):
             # An indented line goes on with the reason above it.
-            reason, line = reviewed[last]
-            reviewed[last] = (f"{reason} {body}", line)
+            reason, at = reviewed[last]
+            reviewed[last] = (f"{reason} {body}", at)
             continue
         last = None
         if found is None:
