@@ -9,8 +9,9 @@ column named in a subquery's ``WHERE`` counts too):
   that leads one of its indexes. The usual cause is a filter the index
   cannot serve as written: an optional filter (``:p IS NULL OR col = :p``),
   a function around the column, a type mismatch.
-- ``unindexed-filter``: a table is read whole and a ``WHERE`` clause names
-  a column of it that leads no index: no index could serve that filter.
+- ``unindexed-filter``: a table the statement names is read whole and a
+  ``WHERE`` clause names a column of it that leads no index: no index could
+  serve that filter.
 """
 
 from __future__ import annotations
@@ -80,10 +81,12 @@ def plan_warnings(
             warnings.append(
                 ("full-scan", f"full scan of {table} although the WHERE clause names {cols}")
             )
+        # Only a table the statement names: a scan of another is a foreign key's action.
+        named_table = _names(code, table)
         bare = [
             col
             for col in (columns or {}).get(table, ())
-            if col.lower() not in leading and _names(where, col.lower())
+            if named_table and col.lower() not in leading and _names(where, col.lower())
         ]
         if bare:
             cols = ", ".join(f"{table}.{col}" for col in bare)

@@ -126,10 +126,9 @@ def reviewed(query: Query, issues: Sequence[Issue]) -> list[Issue]:
     out = []
     for issue in issues:
         if issue.level == "warning" and issue.rule in query.reviewed:
-            reason = query.reviewed[issue.rule][0]
-            issue = replace(
-                issue, level="reviewed", message=f"{issue.message} (reviewed: {reason})"
-            )
+            reason, line = query.reviewed[issue.rule]
+            message = f"{issue.message} (reviewed: {reason})"
+            issue = replace(issue, level="reviewed", message=message, line=line)
         out.append(issue)
     fired = {i.rule for i in issues}
     for rule, (_, line) in query.reviewed.items():
