@@ -78,7 +78,7 @@ def dao_issues(query: Query, calls: Sequence[DaoCall]) -> list[Issue]:
         if unexpected or missing:
             parts = [f"passes :{n}, which the query does not take" for n in unexpected]
             parts += [f"does not pass :{n}" for n in missing]
-            message = f"the DAO call at {where} " + "; ".join(parts)
+            message = f"the call of {query.name} " + "; ".join(parts)
             issues.append(Issue("dao-params", "error", message, call.line, call.path))
         if call.model is not None:
             issues.extend(_returns_issue(query, call, where))

@@ -102,9 +102,10 @@ def test_models_and_dao_calls_are_checked_on_both_dialects(
     assert all(i.path == APP_DAO for i in calls.values() if i.rule == "dao-params")
     refs = found["app.task_refs"]
     # The **params call is skipped; the awaited one passes :status, not :user_id.
+    assert [(i.path, i.line) for i in refs.issues] == [(APP_DAO, line_of("status="))]
     assert [i.message for i in refs.issues] == [
-        f"the DAO call at tests/check_app/dao.py:{line_of('status=')} passes :status, which "
-        "the query does not take; does not pass :user_id"
+        "the call of app.task_refs passes :status, which the query does not take; "
+        "does not pass :user_id"
     ]
     unknown = found["app.no_such_query"]
     assert unknown.status == "failed" and unknown.path == APP_DAO
