@@ -12,11 +12,12 @@ from click.testing import CliRunner
 from sqlstore import connect
 from sqlstore._check_calls import scan, scan_source
 from sqlstore._check_models import accepted_kinds
-from sqlstore.check import Finding, check_queries, dao_dir
+from sqlstore.check import check_queries, dao_dir
 from sqlstore.cli import main
 from sqlstore.errors import QueryError
 from sqlstore.queries import Registry
 from sqlstore.sqltext import parse
+from tests.test_check import _by_name, _write
 
 ROOT = Path(__file__).resolve().parent.parent
 APP_DAO = ROOT / "tests" / "check_app" / "dao.py"
@@ -50,18 +51,6 @@ ERRORS = {
     "app.dqs": ("compile", 4, '"pending"'),
     "app.bad_review": ("reviewed", 2, "'nonsense' is no rule"),
 }
-
-
-def _write(folder: Path, files: dict[str, str]) -> Path:
-    for name, text in files.items():
-        path = folder / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text)
-    return folder
-
-
-def _by_name(findings: list[Finding]) -> dict[str, Finding]:
-    return {f.query: f for f in findings}
 
 
 def test_models_and_dao_calls_are_checked_on_both_dialects(
