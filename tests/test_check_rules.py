@@ -17,7 +17,8 @@ from sqlstore.cli import main
 from sqlstore.errors import QueryError
 from sqlstore.queries import Registry
 from sqlstore.sqltext import parse
-from tests.test_check import _by_name, _write
+from tests.helpers import findings_by_name as _by_name
+from tests.helpers import write_files as _write
 
 ROOT = Path(__file__).resolve().parent.parent
 APP_DAO = ROOT / "tests" / "check_app" / "dao.py"
