@@ -28,17 +28,22 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
+from sqlstore._check_calls import DaoCall, scan
+from sqlstore._check_plans import code_lines, plan_warnings
+from sqlstore._check_rules import REVIEWABLE, Issue, dao_issues, model_issues, reviewed
 from sqlstore.dialects import Connection, Indexes, dialect_class
 from sqlstore.errors import DatabaseUnavailable, MigrationError, QueryError, SqlstoreError
 from sqlstore.paths import builtin_dir
 from sqlstore.queries import Query, Registry, query_name
-from sqlstore.sqltext import Code, Param, Statement
+from sqlstore.sqltext import Literal_, Param, Statement
 from sqlstore.store import Store
 
 __all__ = [
     "CHECKABLE",
+    "REVIEWABLE",
     "Finding",
     "Indexes",
+    "Issue",
     "check_queries",
     "explain",
     "full_scan_warnings",
@@ -64,7 +69,7 @@ Status = Literal["ok", "failed", "not checkable", "skipped"]
 
 @dataclass(frozen=True)
 class Finding:
-    """What the check found for one query."""
+    """What the check found for one query: its status, and each rule's issues."""
 
     query: str
     path: Path
@@ -72,13 +77,28 @@ class Finding:
     message: str = ""
     line: int | None = None
     plan: tuple[str, ...] = ()
-    warnings: tuple[str, ...] = ()
+    issues: tuple[Issue, ...] = ()
 
     @property
     def where(self) -> str:
         """``path:line`` (the path relative to the working directory when it is below it)."""
         path = shown_path(self.path)
         return f"{path}:{self.line}" if self.line else str(path)
+
+    @property
+    def errors(self) -> tuple[Issue, ...]:
+        """The issues that fail the check."""
+        return tuple(i for i in self.issues if i.level == "error")
+
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        """The messages of the warnings (not those marked reviewed)."""
+        return tuple(i.message for i in self.issues if i.level == "warning")
+
+    def located(self, issue: Issue) -> str:
+        """``path:line`` of one of this finding's issues."""
+        path = shown_path(issue.path or self.path)
+        return f"{path}:{issue.line}" if issue.line else str(path)
 
 
 def shown_path(path: Path) -> Path:
@@ -124,18 +144,6 @@ def statement_kind(statement: Statement) -> str:
     return statement.kind
 
 
-def _code_lines(statement: Statement) -> Iterator[tuple[int, str]]:
-    """Each piece of SQL outside strings and comments, with the line it starts on."""
-    line = 1
-    for seg in statement.segments:
-        if isinstance(seg, Param):
-            continue
-        if isinstance(seg, Code):
-            for offset, text in enumerate(seg.text.split("\n")):
-                yield line + offset, text
-        line += seg.text.count("\n")
-
-
 _NAMED = (
     r"no such (?:column|table|function): (\S+)",
     r"has no column named (\S+)",
@@ -153,22 +161,36 @@ def locate(statement: Statement, message: str) -> int:
     """The line of the identifier or token an error message names; else 1.
 
     A qualified name (``t.col``) is looked for whole, then by its last part.
-    The first occurrence outside strings and comments wins.
+    The first occurrence outside strings and comments wins; a name the message
+    double-quotes is also looked for as a quoted identifier.
     """
     for pattern in _NAMED:
         match = re.search(pattern, message, re.IGNORECASE)
         if not match:
             continue
-        name = match.group(1)
+        name = match.group(1).strip('"')
         for candidate in dict.fromkeys((name, name.rpartition(".")[2])):
             word = re.compile(rf"(?<!\w){re.escape(candidate)}(?!\w)", re.IGNORECASE)
-            for line, text in _code_lines(statement):
+            for line, text in code_lines(statement):
                 if word.search(text):
                     return line
+        if (quoted := _quoted_line(statement, name)) is not None:
+            return quoted
     if "incomplete input" in message or "end of input" in message:
-        lines = [n for n, text in _code_lines(statement) if text.strip()]
+        lines = [n for n, text in code_lines(statement) if text.strip()]
         return lines[-1] if lines else 1
     return 1
+
+
+def _quoted_line(statement: Statement, name: str) -> int | None:
+    """The line of the first ``"name"`` quoted identifier."""
+    line = 1
+    for seg in statement.segments:
+        if isinstance(seg, Literal_) and seg.text == f'"{name}"':
+            return line
+        if not isinstance(seg, Param):
+            line += seg.text.count("\n")
+    return None
 
 
 def _other_dialect_only(dirs: Sequence[Path], registry: Registry) -> list[tuple[str, Path, str]]:
@@ -182,18 +204,34 @@ def _other_dialect_only(dirs: Sequence[Path], registry: Registry) -> list[tuple[
     return sorted(found.values())
 
 
+def dao_dir() -> Path:
+    """The built-in DAOs' folder, which ``check`` always scans for query calls."""
+    return Path(__file__).resolve().parent / "dao"
+
+
+@dataclass(frozen=True)
+class _Context:
+    plans: bool
+    dialect: str
+    indexes: Indexes
+    columns: dict[str, list[str]]
+    calls: dict[str, list[DaoCall]]
+
+
 def check_queries(
     store: Store,
     *,
     plans: bool = False,
     each: Callable[[Finding], None] | None = None,
     sql_dirs: Sequence[Path | str] | None = None,
+    dao_modules: Sequence[Path | str] = (),
 ) -> list[Finding]:
     """Check every query of the store's dialect against its database; see the module doc.
 
     ``sql_dirs`` are the app's folders to check (after the built-in one) in
     place of the store's own registry, so that a store opened without them
-    can check files that would not load.
+    can check files that would not load. ``dao_modules`` are the app's DAO
+    files or folders, scanned for query calls with the built-in DAOs.
     """
     pending = [s.id for s in store.migration_status() if not s.applied]
     if pending:
@@ -207,6 +245,9 @@ def check_queries(
     else:
         dirs = [builtin_dir("sql"), *(Path(d) for d in sql_dirs)]
         registry = Registry.load(dirs, store.dialect.name, store.dialect.render, failures=failures)
+    calls: dict[str, list[DaoCall]] = {}
+    for call in scan([dao_dir(), *(Path(m) for m in dao_modules)]):
+        calls.setdefault(call.query, []).append(call)
     findings: list[Finding] = []
 
     def report(finding: Finding) -> None:
@@ -215,11 +256,18 @@ def check_queries(
             each(finding)
 
     unloadable = {str(f.query): _unloadable(f) for f in failures}
+    skipped = {n: (p, d) for n, p, d in _other_dialect_only(dirs, registry) if n not in unloadable}
     with rolled_back(store) as conn:
-        indexes = Indexes()
+        indexes, columns = Indexes(), dict[str, list[str]]()
         if plans:
-            rows = conn.fetch_all(store.registry.get("catalog.index_columns"), {})
-            indexes = Indexes.from_rows(rows)
+            indexes = Indexes.from_rows(
+                conn.fetch_all(store.registry.get("catalog.index_columns"), {})
+            )
+            for row in conn.fetch_all(store.registry.get("catalog.columns"), {}):
+                columns.setdefault(str(row["table_name"]).lower(), []).append(
+                    str(row["column_name"])
+                )
+        context = _Context(plans, store.dialect.name, indexes, columns, calls)
         for name in sorted({*unloadable, *(q.name for q in registry)}):
             if name in unloadable:
                 report(unloadable[name])
@@ -227,17 +275,27 @@ def check_queries(
             query = registry.get(name)
             try:
                 with conn.savepoint():
-                    finding = _check_one(conn, query, plans, indexes, store.dialect.name)
+                    finding = _check_one(conn, query, context)
             except DatabaseUnavailable:
                 raise
             except SqlstoreError as exc:
                 line = locate(query.statement, exc.message)
-                finding = Finding(query.name, query.path, "failed", exc.message, line)
+                finding = _failed(query.name, query.path, exc.message, line)
             report(finding)
-    for name, path, other in _other_dialect_only(dirs, registry):
-        if name not in unloadable:
-            report(Finding(name, path, "skipped", f"{other} only"))
+    for name, (path, other) in sorted(skipped.items()):
+        report(Finding(name, path, "skipped", f"{other} only"))
+    for name in sorted(set(calls) - set(registry.queries) - set(unloadable) - set(skipped)):
+        for call in calls[name]:
+            message = f"the DAO call at {shown_path(call.path)}:{call.line} names no query {name}"
+            report(_failed(name, call.path, message, call.line, "dao-query"))
     return findings
+
+
+def _failed(
+    query: str, path: Path, message: str, line: int | None, rule: str = "compile"
+) -> Finding:
+    issue = Issue(rule, "error", message, line)
+    return Finding(query, path, "failed", message, line, issues=(issue,))
 
 
 def _unloadable(error: QueryError) -> Finding:
@@ -246,90 +304,46 @@ def _unloadable(error: QueryError) -> Finding:
     found = re.match(r"line (\d+): ", error.message)
     line = int(found.group(1)) if found else None
     message = error.message[found.end() :] if found else error.message
-    return Finding(error.query, error.path, "failed", message, line)
+    return _failed(error.query, error.path, message, line, "load")
 
 
-def _check_one(
-    conn: Connection,
-    query: Query,
-    plans: bool,
-    indexes: Indexes,
-    dialect: str,
-) -> Finding:
+def _check_one(conn: Connection, query: Query, context: _Context) -> Finding:
     kind = statement_kind(query.statement)
+    issues = dao_issues(query, context.calls.get(query.name, ()))
     if kind not in CHECKABLE:
         why = _WHY_NOT.get(kind, f"{kind or 'this'} statements are not compiled without running")
-        return Finding(query.name, query.path, "not checkable", why)
+        return _finding(query, "not checkable", why, reviewed(query, issues))
     problem = conn.check(query)
     if problem is not None:
         line = problem.line or locate(query.statement, problem.message)
-        return Finding(query.name, query.path, "failed", problem.message, line)
-    if not plans:
-        return Finding(query.name, query.path, "ok")
-    plan = conn.plan(query, prefer_indexes=True)
-    warnings = full_scan_warnings(query.statement, plan, indexes, dialect)
-    return Finding(query.name, query.path, "ok", plan=tuple(plan), warnings=tuple(warnings))
+        return _failed(query.name, query.path, problem.message, line)
+    issues += model_issues(conn, query)
+    plan: list[str] = []
+    if context.plans:
+        plan = conn.plan(query, prefer_indexes=True)
+        warned = plan_warnings(
+            query.statement, plan, context.indexes, context.dialect, context.columns
+        )
+        issues += [Issue(rule, "warning", message, 1) for rule, message in warned]
+    return _finding(query, "ok", "", reviewed(query, issues), plan)
 
 
-_CLAUSE_END = re.compile(
-    r"\b(?:order\s+by|group\s+by|limit|returning|having|window|for\s+update|union)\b"
-)
-_NOT_ALIAS = frozenset(
-    re.findall(
-        r"\w+",
-        "where on set inner left right full cross natural join order group limit using values "
-        "as returning union except intersect having window indexed not default select from",
-    )
-)
+def _finding(
+    query: Query, status: Status, message: str, issues: list[Issue], plan: Sequence[str] = ()
+) -> Finding:
+    errors = [i for i in issues if i.level == "error"]
+    if errors:
+        status, message = "failed", errors[0].message
+    line = errors[0].line if errors and errors[0].path is None else None
+    return Finding(query.name, query.path, status, message, line, tuple(plan), tuple(issues))
 
 
 def full_scan_warnings(
     statement: Statement, plan: list[str], indexes: Indexes, dialect: str
 ) -> list[str]:
-    """Flag a table read whole although a WHERE clause names a column an index leads.
-
-    The heuristic, kept simple on purpose: a plan node reads a table whole
-    (PostgreSQL: a Seq Scan, or an index scan with no Index Cond; SQLite: a
-    SCAN, with or without an index; a partial index does not count), the
-    statement has a WHERE clause, and
-    that clause names a column that leads one of the table's indexes. The
-    usual cause is a filter the index cannot serve as written: an optional
-    filter (``:p IS NULL OR col = :p``), a function around the column, a
-    type mismatch.
-    """
-    code = " ".join(text for _, text in _code_lines(statement)).lower()
-    clauses = []
-    for match in re.finditer(r"\bwhere\b", code):
-        rest = code[match.end() :]
-        end = _CLAUSE_END.search(rest)
-        clauses.append(rest[: end.start()] if end else rest)
-    if not clauses:
-        return []
-    where = " ".join(clauses)
-    reader = dialect_class(dialect)
-    aliases = _aliases(code, indexes.leading) if reader.plan_names_aliases else {}
-    warnings = []
-    for scanned in dict.fromkeys(reader.whole_scans(plan, indexes)):
-        table = aliases.get(scanned, scanned)
-        named = [
-            (col, ix)
-            for col, ix in indexes.leading.get(table, {}).items()
-            if re.search(rf"(?<![\w]){re.escape(col)}(?!\w)", where)
-        ]
-        if named:
-            cols = ", ".join(f"{col} (leads {ix})" for col, ix in named)
-            warnings.append(f"full scan of {table} although the WHERE clause names {cols}")
-    return warnings
-
-
-def _aliases(code: str, tables: dict[str, dict[str, str]]) -> dict[str, str]:
-    """``{alias: table}`` for ``table [AS] alias`` in the statement's code."""
-    found = {}
-    for table in tables:
-        for match in re.finditer(rf"\b{re.escape(table)}\s+(?:as\s+)?([a-z_]\w*)", code):
-            if match.group(1) not in _NOT_ALIAS:
-                found[match.group(1)] = table
-    return found
+    """The ``full-scan`` warnings of a plan (see ``sqlstore._check_plans``)."""
+    warned = plan_warnings(statement, plan, indexes, dialect)
+    return [message for rule, message in warned if rule == "full-scan"]
 
 
 def explain(store: Store, name: str, params: dict[str, Any]) -> list[str]:

@@ -4,11 +4,18 @@
 ``<query>.<dialect>.sql`` replaces it on that dialect. Folders given later
 (an app's) add queries or replace earlier ones whole. Every file is read and
 parsed when the registry is built, so a broken file fails at start-up.
+
+The header comment may carry annotations for ``sqlstore check``, one a line:
+``-- returns: one Task`` (or ``many``; a bare name is one of
+``sqlstore.models``, else a dotted ``package.module.Model``) and
+``-- reviewed: <rule>: <reason>`` (a warning someone looked at; the reason
+goes on over lines indented ``--   ``).
 """
 
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,10 +24,19 @@ from typing import Any
 from sqlstore.errors import ParameterError, QueryError, QueryNotFound
 from sqlstore.sqltext import SqlSyntaxError, Statement, parse
 
-__all__ = ["Query", "Registry", "query_name"]
+__all__ = ["Query", "Registry", "Returns", "query_name"]
 
 # What a caller means as a list (SQLite's adapter sends each as a JSON array).
 _LIST_TYPES = (list, tuple, set, frozenset)
+
+
+@dataclass(frozen=True)
+class Returns:
+    """A file's ``-- returns: one|many Model`` line: what a row of it is read into."""
+
+    many: bool
+    model: str
+    line: int
 
 
 @dataclass(frozen=True)
@@ -32,6 +48,10 @@ class Query:
     header: str
     statement: Statement
     sql: str
+    #: The ``-- returns:`` annotation, if the file has one.
+    returns: Returns | None = None
+    #: ``-- reviewed: rule: reason`` annotations, ``{rule: (reason, line)}``.
+    reviewed: Mapping[str, tuple[str, int]] = field(default_factory=dict)
     #: How the dialect runs the query, worked out on its first run and kept
     #: (the positional text, the parameter order, the result's column names).
     plan: Any = field(default=None, init=False, repr=False, compare=False)
@@ -80,14 +100,42 @@ class Query:
         return err
 
 
-def _header(text: str) -> str:
-    lines = []
-    for line in text.splitlines():
+_ANNOTATION = re.compile(r"(returns|reviewed)\s*:\s*(.*)", re.IGNORECASE)
+_RETURNS = re.compile(r"(one|many)\s+([A-Za-z_][\w.]*)", re.IGNORECASE)
+_REVIEWED = re.compile(r"([a-z][\w-]*)\s*:\s*(\S.*)", re.IGNORECASE)
+
+
+def _header(text: str) -> tuple[str, Returns | None, dict[str, tuple[str, int]]]:
+    """The leading comment (without annotations), its ``returns`` and its ``reviewed`` lines."""
+    lines: list[str] = []
+    returns: Returns | None = None
+    reviewed: dict[str, tuple[str, int]] = {}
+    last: str | None = None
+    for number, line in enumerate(text.splitlines(), 1):
         stripped = line.strip()
         if not stripped.startswith("--"):
             break
-        lines.append(stripped[2:].strip())
-    return "\n".join(lines).strip()
+        body = stripped[2:].strip()
+        found = _ANNOTATION.fullmatch(body)
+        if found is None and last is not None and stripped[2:].startswith("   "):
+            # An indented line goes on with the reason above it.
+            reason, at = reviewed[last]
+            reviewed[last] = (f"{reason} {body}", at)
+            continue
+        last = None
+        if found is None:
+            lines.append(body)
+            continue
+        key, value = found.group(1).lower(), found.group(2).strip()
+        if key == "returns" and (kind := _RETURNS.fullmatch(value)) and returns is None:
+            returns = Returns(kind.group(1).lower() == "many", kind.group(2), number)
+        elif key == "reviewed" and (why := _REVIEWED.fullmatch(value)):
+            last = why.group(1).lower()
+            reviewed[last] = (why.group(2).strip(), number)
+        else:
+            form = "one|many Model, once" if key == "returns" else "<rule>: <reason>"
+            raise SqlSyntaxError(f"'-- {body}' is not '-- {key}: {form}'", number)
+    return "\n".join(lines).strip(), returns, reviewed
 
 
 def query_name(root: Path, path: Path) -> tuple[str, str | None]:
@@ -168,9 +216,10 @@ class Registry:
         try:
             statement = parse(text)
             sql = render(statement)
+            header, returns, reviewed = _header(text)
         except SqlSyntaxError as exc:
             raise QueryError(str(exc), query=name, path=path) from exc
-        return Query(name, path, _header(text), statement, sql)
+        return Query(name, path, header, statement, sql, returns, reviewed)
 
     def get(self, name: str) -> Query:
         """The query called ``name``; ``QueryNotFound`` names the closest ones."""

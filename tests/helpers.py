@@ -10,6 +10,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
+from sqlstore.check import Finding
 from sqlstore.cli import main
 from sqlstore.paths import builtin_dir
 from sqlstore.store import Store
@@ -74,3 +75,17 @@ def session_held_elsewhere(store: Store, *, readonly: bool = False) -> Iterator[
     finally:
         release.set()
         worker.join()
+
+
+def write_files(folder: Path, files: dict[str, str]) -> Path:
+    """Write ``{relative path: text}`` below ``folder``; return ``folder``."""
+    for name, text in files.items():
+        path = folder / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    return folder
+
+
+def findings_by_name(findings: list[Finding]) -> dict[str, Finding]:
+    """``check_queries``' findings by query name."""
+    return {f.query: f for f in findings}

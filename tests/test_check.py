@@ -23,25 +23,15 @@ from sqlstore.dao import GenerationDAO
 from sqlstore.errors import MigrationError, ParameterError, QueryError, QueryNotFound
 from sqlstore.sqltext import parse
 from tests.factories import new_generation
+from tests.helpers import findings_by_name as _by_name
+from tests.helpers import write_files as _write
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = sorted(p for p in (ROOT / "examples").glob("*") if (p / "migrations").is_dir())
 
 
-def _by_name(findings: list[Finding]) -> dict[str, Finding]:
-    return {f.query: f for f in findings}
-
-
 def _failures(findings: list[Finding]) -> list[str]:
     return [f"{f.query} {f.where}: {f.message}" for f in findings if f.status == "failed"]
-
-
-def _write(folder: Path, files: dict[str, str]) -> Path:
-    for name, text in files.items():
-        path = folder / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text)
-    return folder
 
 
 def test_every_builtin_and_example_query_passes(sqlstore_blank_url: str) -> None:

@@ -223,8 +223,12 @@ def test_check_plans_shows_plans_and_warnings(sqlstore_url: str, tmp_path: Path)
     assert result.code == 0, result.err
     block = result.out.split("scan.lower", 1)[1].split("\nok ", 1)[0]
     assert "    | " in block
-    assert "    warning: full scan of generations although the WHERE clause names status" in block
-    assert re.search(r"; \d+ with a full-scan warning$", result.out.rstrip())
+    assert re.search(
+        r"    warning \[full-scan\] \S*lower\.sql:1: full scan of generations although the "
+        "WHERE clause names status",
+        block,
+    )
+    assert re.search(r"; 1 warning\(s\), \d+ reviewed$", result.out.rstrip())
 
 
 def test_explain_shows_a_plan_for_real_values(sqlstore_url: str) -> None:

@@ -6,6 +6,7 @@
 -- Exactly once: FOR UPDATE SKIP LOCKED locks the picked rows and passes over
 -- rows another claimer holds; a row changed meanwhile is re-checked against
 -- the WHERE clause on its newest version before it is locked.
+-- returns: many Task
 WITH picked AS MATERIALIZED (
     SELECT c.id
     FROM tasks AS c

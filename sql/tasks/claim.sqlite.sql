@@ -5,6 +5,7 @@
 -- assigned_at :now and one more retry.
 -- Exactly once: the write session began with BEGIN IMMEDIATE, so it holds
 -- the database's write lock and no other claimer runs until it commits.
+-- returns: many Task
 UPDATE tasks
 SET
     status = 'assigned',

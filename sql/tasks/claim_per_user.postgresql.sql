@@ -9,6 +9,7 @@
 -- every earlier claim. FOR UPDATE SKIP LOCKED still guards the chosen rows
 -- against claimers that run without a limit (they take no lock): a row
 -- claimed meanwhile fails the re-checked WHERE clause and is left out.
+-- returns: many Task
 WITH active AS (
     SELECT a.user_id, COUNT(*) AS n
     FROM tasks AS a

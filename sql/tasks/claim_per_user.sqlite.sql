@@ -4,6 +4,7 @@
 -- taken only while the user's active tasks plus its rank stay within the limit.
 -- Exactly once, and the limit holds: the write session began with BEGIN
 -- IMMEDIATE, so no other claimer runs between the count and the update.
+-- returns: many Task
 WITH active AS (
     SELECT a.user_id, COUNT(*) AS n
     FROM tasks AS a

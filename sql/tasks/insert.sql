@@ -1,4 +1,5 @@
 -- Add one task to the queue as created; returns the stored row.
+-- returns: one Task
 INSERT INTO tasks (
     id, endpoint, data, status, priority, progress, num_retries, user_id,
     created_at, updated_at

@@ -1,4 +1,6 @@
 -- Tasks newest first, optionally of one user and one status (offset paging).
+-- returns: many Task
+-- reviewed: full-scan: an optional filter (NULL: any) is planned for both cases; no index serves it
 SELECT
     id, endpoint, data, status, priority, progress, result, num_retries, user_id,
     assigned_at, completed_at, created_at, updated_at

@@ -1,5 +1,6 @@
 -- Reset a failed task to created: progress 0, no result, no retries, no
 -- assigned_at or completed_at. Any other status is left alone (no row back).
+-- returns: one Task
 UPDATE tasks
 SET
     status = 'created',

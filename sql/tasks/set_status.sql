@@ -1,6 +1,7 @@
 -- Set a task's status and result, and its progress unless :progress is NULL
 -- (as the SDK does, a NULL :result clears the result). completed and failed
 -- stamp completed_at; assigned stamps assigned_at and counts a retry.
+-- returns: one Task
 UPDATE tasks
 SET
     status = :status,

@@ -2,6 +2,7 @@
 -- system-wide ones (user_id NULL) whose events list holds the event
 -- (json_each) or is empty (every event). A NULL user gets only the
 -- system-wide ones; a NULL event matches every webhook. Oldest first.
+-- returns: many Webhook
 SELECT id, user_id, url, events, created_at, updated_at
 FROM webhooks
 WHERE

@@ -72,14 +72,42 @@ def _params(query: Query, dialect: str) -> str:
     return ", ".join(shown)
 
 
+#: ``check``'s exit status when only warnings fail it (``--fail-on warning``).
+EXIT_WARNINGS = 3
+
+
 @cli.command()
 @click.option(
     "--plans",
     is_flag=True,
-    help="Also show each query's plan and flag full scans a WHERE clause's index should avoid.",
+    help="Also show each query's plan and flag full scans an index should avoid.",
+)
+@click.option(
+    "--format",
+    "output",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="json: one object with every finding (file, line, rule, level, message) and the counts.",
+)
+@click.option(
+    "--fail-on",
+    type=click.Choice(["error", "warning"]),
+    default="error",
+    show_default=True,
+    help="warning: a warning fails the check too (exit status 3).",
+)
+@click.option(
+    "--dao",
+    "dao_modules",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=True),
+    help="An app's DAO module or folder whose query calls are checked (repeatable).",
 )
 @click.pass_context
-def check(ctx: click.Context, plans: bool) -> None:
+def check(
+    ctx: click.Context, plans: bool, output: str, fail_on: str, dao_modules: tuple[str, ...]
+) -> None:
     """Have the migrated database compile every SQL file, changing nothing.
 
     PostgreSQL prepares each query (PREPARE, then DEALLOCATE); SQLite
@@ -87,41 +115,104 @@ def check(ctx: click.Context, plans: bool) -> None:
     that is rolled back. A missing table or column, a type the database
     refuses or a syntax error is reported as FILE:LINE; a file that does
     not even load (an unterminated quote, two statements) too, and the check
-    goes on with the next. Statements that cannot be compiled without
-    running them (DO, COPY, DDL) are listed as not checkable; another
-    dialect's queries as skipped. Ends with a summary line; exits 1 if any
-    query failed.
+    goes on with the next. A file's '-- returns: one|many Model' line has its
+    result columns checked against the model, and the DAO calls that name a
+    query (sqlstore's, and --dao's) are checked against its parameters.
+    Statements that cannot be compiled without running them (DO, COPY, DDL)
+    are listed as not checkable; another dialect's queries as skipped.
+
+    Ends with a summary line. Exit status: 0 when nothing failed (warnings
+    alone do not fail, unless --fail-on warning), 1 when a query has an
+    error (or the check could not run), 2 on a usage error, 3 when only
+    warnings failed it (--fail-on warning).
     """
-    counts: dict[str, int] = {}
-
-    def say(finding: Finding) -> None:
-        counts[finding.status] = counts.get(finding.status, 0) + 1
-        line = f"{finding.status:<13}  {finding.query}"
-        if finding.status != "ok":
-            line += f"  {finding.where}: {finding.message}"
-        click.echo(line)
-        for step in finding.plan:
-            click.echo(f"    | {step}")
-        for warning in finding.warnings:
-            click.echo(f"    warning: {warning}")
-
+    say = _say_text if output == "text" else None
     opts = options(ctx)
     # Opened without the app's folders, which check loads itself: a file that
     # does not load is then one failed finding, not the end of the run.
     with connect(opts.database, migration_dirs=opts.migration_dirs) as store:
-        findings = check_queries(store, plans=plans, each=say, sql_dirs=opts.sql_dirs)
+        findings = check_queries(
+            store, plans=plans, each=say, sql_dirs=opts.sql_dirs, dao_modules=dao_modules
+        )
         dialect = store.dialect.name
-    warned = sum(1 for f in findings if f.warnings)
-    summary = ", ".join(
-        f"{counts.get(s, 0)} {s}" for s in ("ok", "failed", "not checkable", "skipped")
-    )
-    click.echo(
-        f"{dialect}: {len(findings)} queries: {summary}"
-        + (f"; {warned} with a full-scan warning" if plans else "")
-    )
-    if counts.get("failed"):
-        click.echo(f"error: {counts['failed']} query(ies) failed the check", err=True)
-        ctx.exit(1)
+    counts = {s: sum(1 for f in findings if f.status == s) for s in _STATUSES}
+    levels = {
+        level: sum(1 for f in findings for i in f.issues if i.level == level)
+        for level in ("error", "warning", "reviewed")
+    }
+    code = 1 if counts["failed"] else 0
+    if not code and fail_on == "warning" and levels["warning"]:
+        code = EXIT_WARNINGS
+    if output == "json":
+        click.echo(json.dumps(_as_json(dialect, findings, counts, levels, code), indent=2))
+    else:
+        summary = ", ".join(f"{counts[s]} {s}" for s in _STATUSES)
+        click.echo(
+            f"{dialect}: {len(findings)} queries: {summary}; "
+            f"{levels['warning']} warning(s), {levels['reviewed']} reviewed"
+        )
+        if counts["failed"]:
+            click.echo(f"error: {counts['failed']} query(ies) failed the check", err=True)
+        elif code == EXIT_WARNINGS:
+            click.echo(f"error: {levels['warning']} warning(s) and --fail-on warning", err=True)
+    ctx.exit(code)
+
+
+_STATUSES = ("ok", "failed", "not checkable", "skipped")
+
+
+def _say_text(finding: Finding) -> None:
+    """One finding as text: its status line, its plan, then each issue on its own line."""
+    line = f"{finding.status:<13}  {finding.query}"
+    # The database's own refusal is the status line; each rule's issue a line of its own.
+    issues = [i for i in finding.issues if i.rule not in ("compile", "load")]
+    if finding.status != "ok" and not any(i.message == finding.message for i in issues):
+        line += f"  {finding.where}: {finding.message}"
+    click.echo(line)
+    for step in finding.plan:
+        click.echo(f"    | {step}")
+    for issue in issues:
+        click.echo(f"    {issue.level} [{issue.rule}] {finding.located(issue)}: {issue.message}")
+
+
+def _as_json(
+    dialect: str,
+    findings: list[Finding],
+    counts: dict[str, int],
+    levels: dict[str, int],
+    code: int,
+) -> dict[str, Any]:
+    """``check --format json``: every issue (file, line, rule, level, message) and the counts."""
+    issues = [
+        {
+            "file": str(shown_path(issue.path or f.path)),
+            "line": issue.line,
+            "query": f.query,
+            "rule": issue.rule,
+            "level": issue.level,
+            "message": issue.message,
+        }
+        for f in findings
+        for issue in f.issues
+    ]
+    queries = [
+        {"query": f.query, "file": str(shown_path(f.path)), "status": f.status, "note": f.message}
+        for f in findings
+    ]
+    summary = {
+        "queries": len(findings),
+        **counts,
+        "errors": levels["error"],
+        "warnings": levels["warning"],
+        "reviewed": levels["reviewed"],
+    }
+    return {
+        "dialect": dialect,
+        "exit_status": code,
+        "summary": summary,
+        "findings": issues,
+        "queries": queries,
+    }
 
 
 @cli.command("explain")

@@ -10,7 +10,7 @@ import psycopg
 
 from sqlstore.dialects._pg_errors import mapped as _mapped
 from sqlstore.dialects._pg_errors import raise_mapped as _raise_mapped
-from sqlstore.dialects.base import StatementProblem
+from sqlstore.dialects.base import ResultColumn, StatementProblem
 from sqlstore.queries import Query
 
 __all__ = ["Inspection"]
@@ -75,6 +75,30 @@ class Inspection:
                     self.raw.execute(f"DEALLOCATE {name}")
         return lines
 
+    def describe(self, query: Query) -> list[ResultColumn] | None:
+        """The prepared statement's result columns (libpq's describe), their types' kinds."""
+        name = f"sqlstore_describe{next(self._names)}"
+        with _mapped(query):
+            self.raw.execute(f"PREPARE {name} AS {query.statement.numbered('$')}")
+            try:
+                described = self.raw.pgconn.describe_prepared(name.encode())
+                columns = [(described.fname(i) or b"").decode() for i in range(described.nfields)]
+                oids = [described.ftype(i) for i in range(described.nfields)]
+            finally:
+                self.raw.execute(f"DEALLOCATE {name}")
+            if not columns:
+                return None
+            rows = self.raw.execute(
+                "SELECT oid::int, typname::text, typcategory::text FROM pg_type"
+                " WHERE oid = ANY(%s::oid[])",
+                [oids],
+            ).fetchall()
+        types = {int(oid): (str(n), str(c)) for oid, n, c in rows}
+        return [
+            ResultColumn(col, _kind(*types.get(oid, ("", ""))))
+            for col, oid in zip(columns, oids, strict=True)
+        ]
+
     def count_rows(self, table: str) -> int:
         """``COUNT(*)`` of a table whose name is quoted as an identifier."""
         from psycopg import sql
@@ -83,3 +107,22 @@ class Inspection:
         with _mapped(None):
             row = self.raw.execute(stmt).fetchone()
         return int(row[0]) if row else 0
+
+
+_KINDS = {
+    "int2": "integer", "int4": "integer", "int8": "integer", "oid": "integer",
+    "float4": "float", "float8": "float", "numeric": "numeric", "money": "numeric",
+    "text": "text", "varchar": "text", "bpchar": "text", "name": "text", "citext": "text",
+    "bool": "boolean", "uuid": "uuid", "timestamptz": "timestamp", "timestamp": "timestamp",
+    "date": "date", "time": "time", "timetz": "time", "interval": "interval",
+    "json": "json", "jsonb": "json", "bytea": "bytes",
+}  # fmt: skip
+
+
+def _kind(typname: str, category: str) -> str | None:
+    """The value kind of a PostgreSQL type (an enum reads as text); None if unknown."""
+    if category == "A":
+        return "array"
+    if category == "E":
+        return "text"
+    return _KINDS.get(typname)

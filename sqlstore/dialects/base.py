@@ -17,7 +17,15 @@ from sqlstore.sqltext import Statement
 if TYPE_CHECKING:
     from sqlstore.dialects.base_async import AsyncDialect
 
-__all__ = ["Connection", "Dialect", "Indexes", "Row", "StatementProblem", "Transaction"]
+__all__ = [
+    "Connection",
+    "Dialect",
+    "Indexes",
+    "ResultColumn",
+    "Row",
+    "StatementProblem",
+    "Transaction",
+]
 
 Row = dict[str, Any]
 
@@ -28,6 +36,21 @@ class StatementProblem:
 
     message: str
     line: int | None = None
+
+
+#: The kinds of value a result column holds, whatever the dialect calls its type.
+VALUE_KINDS = (
+    "integer", "float", "numeric", "text", "boolean", "uuid",
+    "timestamp", "date", "time", "interval", "json", "bytes", "array",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class ResultColumn:
+    """One column of a query's result: its name, and its kind of value (None: unknown)."""
+
+    name: str
+    kind: str | None
 
 
 @dataclass(frozen=True)
@@ -142,6 +165,10 @@ class Connection(ABC):
         ``prefer_indexes`` asks the planner to use an index wherever one can
         serve, so that a full scan in the plan means that none can.
         """
+
+    @abstractmethod
+    def describe(self, query: Query) -> list[ResultColumn] | None:
+        """The result's columns, without running the query; None if it returns no rows."""
 
     @abstractmethod
     def count_rows(self, table: str) -> int:

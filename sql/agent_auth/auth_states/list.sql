@@ -1,4 +1,5 @@
 -- Auth states in the order they were created (offset paging).
+-- returns: many AuthState
 SELECT
     id, state, destination_url, created_at, modified_at
 FROM auth_states

@@ -1,6 +1,7 @@
 -- Change the given fields of one auth state.
 -- A field changes only when its set_<field> flag is true, so a nullable
 -- field can be set to NULL; modified_at always changes.
+-- returns: one AuthState
 UPDATE auth_states
 SET
     state = CASE WHEN :set_state THEN :state ELSE state END,

@@ -1,5 +1,6 @@
 -- Insert one auth token; returns the stored row.
 -- A user has one token.
+-- returns: one AuthToken
 INSERT INTO auth_tokens (
     id, user_id, refresh_token, created_at, modified_at
 ) VALUES (

@@ -1,5 +1,6 @@
 -- Store a user's token in one atomic statement: insert it, or replace the
 -- token the user already has.
+-- returns: one AuthToken
 INSERT INTO auth_tokens (
     id, user_id, refresh_token, created_at, modified_at
 ) VALUES (

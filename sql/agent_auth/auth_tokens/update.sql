@@ -1,6 +1,7 @@
 -- Change the given fields of one auth token.
 -- A field changes only when its set_<field> flag is true, so a nullable
 -- field can be set to NULL; modified_at always changes.
+-- returns: one AuthToken
 UPDATE auth_tokens
 SET
     refresh_token = CASE WHEN :set_refresh_token THEN :refresh_token ELSE refresh_token END,

@@ -1,6 +1,7 @@
 -- Change the given fields of one message.
 -- A field changes only when its set_<field> flag is true, so a nullable
 -- field can be set to NULL; modified_at always changes.
+-- returns: one Message
 UPDATE messages
 SET
     status = CASE WHEN :set_status THEN :status ELSE status END,

@@ -1,4 +1,5 @@
 -- One project (not a direct-message one) of an orchestrator by name.
+-- returns: one Project
 SELECT
     id, orchestrator_id, name, executive_id, developer_id, direct_message_operator_id,
     created_at, modified_at

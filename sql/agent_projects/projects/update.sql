@@ -1,6 +1,7 @@
 -- Change the given fields of one project of one orchestrator.
 -- A field changes only when its set_<field> flag is true, so a nullable
 -- field can be set to NULL; modified_at always changes.
+-- returns: one Project
 UPDATE projects
 SET
     name = CASE WHEN :set_name THEN :name ELSE name END,

@@ -1,4 +1,5 @@
 -- The operators one tool is linked to, in the order they were linked.
+-- returns: many Operator
 SELECT
     o.id, o.orchestrator_id, o.name, o.title, o.instructions, o.profile_picture_url,
     o.created_at, o.modified_at,

@@ -1,4 +1,5 @@
 -- The orchestrators one tool is linked to, in the order they were linked.
+-- returns: many Orchestrator
 SELECT
     o.id, o.user_id, o.type, o.name, o.created_at, o.modified_at
 FROM orchestrators AS o

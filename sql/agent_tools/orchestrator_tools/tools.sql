@@ -1,4 +1,5 @@
 -- The tools linked to one orchestrator, in the order they were linked.
+-- returns: many Tool
 SELECT
     t.id, t.name, t.created_at, t.modified_at
 FROM tools AS t

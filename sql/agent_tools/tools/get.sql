@@ -1,4 +1,5 @@
 -- One tool by id.
+-- returns: one Tool
 SELECT
     id, name, created_at, modified_at
 FROM tools

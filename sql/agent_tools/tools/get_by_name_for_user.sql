@@ -1,4 +1,5 @@
 -- One of a user's tools by name (the oldest if the user has two of one name).
+-- returns: one Tool
 SELECT
     t.id, t.name, t.created_at, t.modified_at
 FROM tools AS t

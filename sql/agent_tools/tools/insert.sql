@@ -1,4 +1,5 @@
 -- Insert one tool; returns the stored row.
+-- returns: one Tool
 INSERT INTO tools (
     id, name, created_at, modified_at
 ) VALUES (

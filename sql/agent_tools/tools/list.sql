@@ -1,4 +1,5 @@
 -- Tools in the order they were created (offset paging).
+-- returns: many Tool
 SELECT
     id, name, created_at, modified_at
 FROM tools

@@ -1,4 +1,5 @@
 -- The users one tool is linked to, in the order they were linked.
+-- returns: many User
 SELECT
     o.id, o.first_name, o.last_name, o.email, o.profile_picture_url, o.created_at,
     o.modified_at

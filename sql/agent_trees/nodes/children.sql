@@ -1,4 +1,5 @@
 -- The children of one node, in the order they were created.
+-- returns: many Node
 SELECT
     id, parent_id, created_at, modified_at
 FROM nodes

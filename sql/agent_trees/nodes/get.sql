@@ -1,4 +1,5 @@
 -- One node by id.
+-- returns: one Node
 SELECT
     id, parent_id, created_at, modified_at
 FROM nodes

@@ -1,4 +1,5 @@
 -- Insert one node; returns the stored row.
+-- returns: one Node
 INSERT INTO nodes (
     id, parent_id, created_at, modified_at
 ) VALUES (

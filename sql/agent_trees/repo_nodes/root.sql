@@ -1,4 +1,5 @@
 -- The root node (no parent) of one repository branch.
+-- returns: one RepoNode
 SELECT
     id, parent_id, org, repo, branch, partition_type, name, summary, children_summaries,
     abs_path, created_at, modified_at

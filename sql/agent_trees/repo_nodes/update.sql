@@ -1,6 +1,7 @@
 -- Change the given fields of one repository node.
 -- A field changes only when its set_<field> flag is true, so a nullable
 -- field can be set to NULL; modified_at always changes.
+-- returns: one RepoNode
 UPDATE repo_nodes
 SET
     org = CASE WHEN :set_org THEN :org ELSE org END,

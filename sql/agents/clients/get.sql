@@ -1,4 +1,5 @@
 -- One client by id of one operator of one orchestrator.
+-- returns: one Client
 SELECT
     id, orchestrator_id, operator_id, client, temperature, model, created_at, modified_at
 FROM clients

@@ -1,5 +1,6 @@
 -- Insert one client; returns the stored row.
 -- The operator must be in the given orchestrator.
+-- returns: one Client
 INSERT INTO clients (
     id, orchestrator_id, operator_id, client, temperature, model, created_at, modified_at
 ) VALUES (

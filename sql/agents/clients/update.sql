@@ -1,6 +1,7 @@
 -- Change the given fields of one client of one operator of one orchestrator.
 -- A field changes only when its set_<field> flag is true, so a nullable
 -- field can be set to NULL; modified_at always changes.
+-- returns: one Client
 UPDATE clients
 SET
     client = CASE WHEN :set_client THEN :client ELSE client END,

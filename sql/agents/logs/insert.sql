@@ -1,4 +1,5 @@
 -- Insert one log line; returns the stored row.
+-- returns: one Log
 INSERT INTO logs (
     id, level, message, created_at, modified_at
 ) VALUES (

@@ -1,4 +1,5 @@
 -- Log lines oldest first (offset paging).
+-- returns: many Log
 SELECT
     id, level, message, created_at, modified_at
 FROM logs

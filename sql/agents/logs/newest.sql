@@ -1,4 +1,5 @@
 -- The newest log lines, newest first.
+-- returns: many Log
 SELECT
     id, level, message, created_at, modified_at
 FROM logs

@@ -1,4 +1,5 @@
 -- One operator of an orchestrator by name.
+-- returns: one Operator
 SELECT
     id, orchestrator_id, name, title, instructions, profile_picture_url, created_at,
     modified_at,

@@ -1,4 +1,6 @@
 -- Operators in the order they were created, of one orchestrator (NULL: every one).
+-- returns: many Operator
+-- reviewed: full-scan: an optional filter (NULL: any) is planned for both cases; no index serves it
 SELECT
     id, orchestrator_id, name, title, instructions, profile_picture_url, created_at,
     modified_at,

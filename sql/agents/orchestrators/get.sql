@@ -1,4 +1,5 @@
 -- One orchestrator by id of one user (NULL: any user).
+-- returns: one Orchestrator
 SELECT
     id, user_id, type, name, created_at, modified_at
 FROM orchestrators

@@ -1,4 +1,5 @@
 -- One orchestrator of a user by name.
+-- returns: one Orchestrator
 SELECT
     id, user_id, type, name, created_at, modified_at
 FROM orchestrators

@@ -1,4 +1,6 @@
 -- Orchestrators in the order they were created, of one user (NULL: every user).
+-- returns: many Orchestrator
+-- reviewed: full-scan: an optional filter (NULL: any) is planned for both cases; no index serves it
 SELECT
     id, user_id, type, name, created_at, modified_at
 FROM orchestrators

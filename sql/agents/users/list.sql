@@ -1,4 +1,5 @@
 -- Users in the order they were created (offset paging).
+-- returns: many User
 SELECT
     id, first_name, last_name, email, profile_picture_url, created_at, modified_at
 FROM users

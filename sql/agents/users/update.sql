@@ -1,6 +1,7 @@
 -- Change the given fields of one user.
 -- A field changes only when its set_<field> flag is true, so a nullable
 -- field can be set to NULL; modified_at always changes.
+-- returns: one User
 UPDATE users
 SET
     first_name = CASE WHEN :set_first_name THEN :first_name ELSE first_name END,

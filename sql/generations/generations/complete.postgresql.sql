@@ -1,5 +1,6 @@
 -- Mark a pending or processing generation completed: timing, file size,
 -- completed_at, and the new metadata merged into the old (new keys win).
+-- returns: one Generation
 UPDATE generations
 SET
     status = 'completed',

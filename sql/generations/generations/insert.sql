@@ -1,4 +1,5 @@
 -- Insert one generation job as pending; returns the stored row.
+-- returns: one Generation
 INSERT INTO generations (
     id, prompt, model_name, model_version, status, duration_seconds,
     sample_rate, channels, file_path, metadata, created_at

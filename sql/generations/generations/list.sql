@@ -1,4 +1,6 @@
 -- Generations newest first, optionally of one status and one model (offset paging).
+-- returns: many Generation
+-- reviewed: full-scan: an optional filter (NULL: any) is planned for both cases; no index serves it
 SELECT
     id, prompt, model_name, model_version, status, duration_seconds, sample_rate, channels,
     file_path, file_size_bytes, generation_time_seconds, error_message, metadata,

@@ -1,4 +1,5 @@
 -- The page of generations after a given row, newest first (keyset paging on created_at, id).
+-- returns: many Generation
 SELECT
     id, prompt, model_name, model_version, status, duration_seconds, sample_rate, channels,
     file_path, file_size_bytes, generation_time_seconds, error_message, metadata,

@@ -1,6 +1,8 @@
 -- Every generation newest first, optionally of one status and one model, for
 -- streaming in batches (GenerationDAO.iter_all): no LIMIT, the caller reads
 -- as far as it wants.
+-- returns: many Generation
+-- reviewed: full-scan: an optional filter (NULL: any) is planned for both cases; no index serves it
 SELECT
     id, prompt, model_name, model_version, status, duration_seconds, sample_rate, channels,
     file_path, file_size_bytes, generation_time_seconds, error_message, metadata,

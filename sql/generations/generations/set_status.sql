@@ -1,5 +1,6 @@
 -- Move a generation to a new status, only from one of the allowed statuses.
 -- A finished status (completed, failed) stamps completed_at.
+-- returns: one Generation
 UPDATE generations
 SET
     status = :status,

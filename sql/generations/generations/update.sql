@@ -1,6 +1,7 @@
 -- Change the given fields of a generation.
 -- A field changes only when its set_<field> flag is true, so a nullable
 -- field (model_version, file_size_bytes) can be set to NULL.
+-- returns: one Generation
 UPDATE generations
 SET
     model_version = CASE WHEN :set_model_version THEN :model_version ELSE model_version END,

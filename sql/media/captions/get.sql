@@ -1,4 +1,5 @@
 -- The captions of a media by a model, in frame order.
+-- returns: many Caption
 SELECT
     id, model, media_id, caption, frame_id, timestamp, created_at, updated_at
 FROM captions

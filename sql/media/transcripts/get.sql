@@ -1,4 +1,5 @@
 -- The latest transcript of a media by a model.
+-- returns: one Transcript
 SELECT
     id, model, media_id, transcript, segments, language, language_confidence,
     created_at, updated_at

@@ -1,4 +1,5 @@
 -- Insert one transcript of a media by a model; returns the stored row.
+-- returns: one Transcript
 INSERT INTO transcripts (
     model, media_id, transcript, segments, language, language_confidence,
     created_at, updated_at

@@ -1,4 +1,5 @@
 -- One video by media id: its media row joined with its video row.
+-- returns: one Video
 SELECT
     m.id, m.media_type, v.path, v.url, v.title, v.description,
     v.created_at, v.updated_at

@@ -1,0 +1,1 @@
+"""An app's models and DAO with mistakes ``sqlstore check`` must find."""
