@@ -27,7 +27,7 @@ from sqlstore.errors import (
     TransactionAborted,
 )
 from sqlstore.models import UserCreate
-from tests.aio_helpers import async_twin
+from tests.aio_helpers import async_twin, writer_left_waiting
 
 T = TypeVar("T")
 
@@ -168,16 +168,7 @@ def test_a_task_cancelled_mid_transaction_rolls_back_and_frees_its_connection(
     store: Store,
 ) -> None:
     async def body(app: AsyncStore) -> None:
-        inside = asyncio.Event()
-
-        async def work() -> None:
-            async with app.session() as session:
-                await UserDAO(session).create(UserCreate(email="cancelled@x.com"))
-                inside.set()
-                await asyncio.sleep(60)
-
-        task = asyncio.create_task(work())
-        await inside.wait()
+        task = await writer_left_waiting(app, "cancelled@x.com", lambda _: asyncio.sleep(60))
         task.cancel()
         with pytest.raises(asyncio.CancelledError):
             await task

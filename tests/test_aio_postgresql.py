@@ -24,7 +24,7 @@ from sqlstore.dao import UserDAO as BlockingUserDAO
 from sqlstore.dialects._pg_aio_connection import AsyncPGTransaction
 from sqlstore.errors import ConfigError
 from sqlstore.models import UserCreate
-from tests.aio_helpers import async_twin
+from tests.aio_helpers import async_twin, writer_left_waiting
 from tests.helpers import RAW_SQL
 
 pytestmark = pytest.mark.postgresql_only
@@ -121,16 +121,9 @@ def test_a_task_cancelled_while_its_query_runs_rolls_back_on_the_server(
 ) -> None:
     async def main() -> None:
         async with async_twin(store, pool_size=1, max_overflow=0) as app:
-            running = asyncio.Event()
-
-            async def work() -> None:
-                async with app.session() as session:
-                    await UserDAO(session).create(UserCreate(email="lost@x.com"))
-                    running.set()
-                    await session.fetch_value("notes.sleep", seconds=30)
-
-            task = asyncio.create_task(work())
-            await running.wait()
+            task = await writer_left_waiting(
+                app, "lost@x.com", lambda session: session.fetch_value("notes.sleep", seconds=30)
+            )
             await asyncio.sleep(0.2)
             task.cancel()
             with pytest.raises(asyncio.CancelledError):
@@ -158,16 +151,7 @@ def test_a_task_cancelled_again_while_it_rolls_back_still_gives_the_connection_b
 
     async def main() -> None:
         async with async_twin(store, pool_size=1, max_overflow=0) as app:
-            inside = asyncio.Event()
-
-            async def work() -> None:
-                async with app.session() as session:
-                    await UserDAO(session).create(UserCreate(email="lost@x.com"))
-                    inside.set()
-                    await asyncio.sleep(60)
-
-            task = asyncio.create_task(work())
-            await inside.wait()
+            task = await writer_left_waiting(app, "lost@x.com", lambda _: asyncio.sleep(60))
             task.cancel()
             await rolling_back.wait()
             task.cancel()  # again, while the transaction rolls back
