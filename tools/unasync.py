@@ -42,11 +42,22 @@ PAIRS: list[tuple[str, str]] = [
             "webhooks.py",
         )
     ),
+    *(
+        (f"sqlstore/dialects/_pg_aio_{name}", f"sqlstore/dialects/_pg_{name}")
+        for name in ("connection.py", "pool.py", "connect.py")
+    ),
 ]
 
 _NAMES = {
     "AsyncSession": "Session",
     "AsyncConnection": "Connection",
+    "AsyncTransaction": "Transaction",
+    "AsyncPGConnection": "PGConnection",
+    "AsyncPGTransaction": "PGTransaction",
+    "AsyncPGWire": "PGWire",
+    "AsyncPool": "Pool",
+    "AsyncConnectionPool": "ConnectionPool",
+    "AsyncCursor": "Cursor",
     "base_async": "base",
     "AsyncIterator": "Iterator",
     "AsyncIterable": "Iterable",
@@ -64,9 +75,15 @@ _NAMES = {
 }
 
 _ASYNC_ONLY = re.compile(r"^.*#\s*unasync:\s*remove\s*\n", re.MULTILINE)
+_ASYNC_BLOCK = re.compile(
+    r"^[ \t]*#\s*unasync:\s*remove-begin\s*\n.*?^[ \t]*#\s*unasync:\s*remove-end\s*\n",
+    re.MULTILINE | re.DOTALL,
+)
 _ASYNC_KEYWORD = re.compile(r"\basync (def|with|for)\b")
 _AWAIT = re.compile(r"\bawait ")
 _AIO_MODULE = re.compile(r"\bsqlstore([./])aio\1")
+#: A dialect's private async module: ``_pg_aio_pool`` is ``_pg_pool``'s source.
+_AIO_PRIVATE = re.compile(r"\b(_[a-z]+)_aio_(?=[a-z])")
 _ASYNC_NAME = re.compile(r"\b(" + "|".join(_NAMES) + r")\b")
 #: ``Callable[..., Awaitable[T]]`` is ``Callable[..., T]`` on the blocking side.
 _AWAITABLE = re.compile(r"\bAwaitable\[(\w+)\]")
@@ -77,16 +94,21 @@ _YIELD_EACH = re.compile(r"^(\s*)for (\w+) in (.+):\n\1    yield \2\n", re.MULTI
 def unasync(text: str, source: str) -> str:
     """The blocking module for the async module ``text`` (read from ``source``), unformatted.
 
-    A line of the source that ends with ``# unasync: remove`` is left out.
+    A line of the source that ends with ``# unasync: remove`` is left out, and
+    so are the lines from ``# unasync: remove-begin`` to ``# unasync: remove-end``.
     """
+    text = _ASYNC_BLOCK.sub("", text)
     text = _ASYNC_ONLY.sub("", text)
     text = _ASYNC_KEYWORD.sub(r"\1", text)
     text = _AWAIT.sub("", text)
     text = _AIO_MODULE.sub(r"sqlstore\1", text)
+    text = _AIO_PRIVATE.sub(r"\1_", text)
     text = _ASYNC_NAME.sub(lambda found: _NAMES[found.group(0)], text)
     text = _AWAITABLE.sub(r"\1", text)
     text = _YIELD_EACH.sub(r"\1yield from \3\n", text)
     header = f"# Generated from {source} (`make generate`): edit that file, not this one.\n"
+    if len(header) > 101:
+        header = header.replace(": edit", ":\n# edit")
     return header + text
 
 

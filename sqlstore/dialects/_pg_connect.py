@@ -1,3 +1,5 @@
+# Generated from sqlstore/dialects/_pg_aio_connect.py (`make generate`):
+# edit that file, not this one.
 """How sqlstore reaches a PostgreSQL server: libpq's arguments from the settings, and the pool."""
 
 from __future__ import annotations
@@ -44,7 +46,8 @@ def open_pool(settings: Settings) -> Pool:
     # One direct connection first: a wrong host or password is a clear
     # ConfigError now, not a pool timeout later.
     try:
-        psycopg.connect(**kwargs).close()
+        first = psycopg.Connection.connect(**kwargs)
+        first.close()
     except psycopg.Error as exc:
         detail = redact(" ".join(str(exc).split()))
         raise ConfigError(f"cannot connect to {settings.url}: {detail}") from exc

@@ -14,7 +14,6 @@ from psycopg import pq
 from psycopg_pool import PoolTimeout
 
 from sqlstore.config import redact
-from sqlstore.dialects._pg_pool import PoolExhausted
 from sqlstore.errors import (
     AlreadyExists,
     ConcurrencyError,
@@ -30,11 +29,21 @@ from sqlstore.queries import Query
 __all__ = [
     "ABORTING",
     "STATEMENT_ERRORS",
+    "PoolExhausted",
+    "ServerUnreachable",
     "mapped",
     "quiet_refused_batches",
     "raise_mapped",
     "result_error",
 ]
+
+
+class PoolExhausted(PoolTimeout):
+    """Every connection of the pool stayed in use for the whole wait."""
+
+
+class ServerUnreachable(PoolTimeout):
+    """The pool could not open a connection: the server did not answer, or refused."""
 
 
 _ERROR_CLASSES: tuple[tuple[type[BaseException], type[SqlstoreError]], ...] = (
@@ -120,7 +129,7 @@ def result_error(pgconn: pq.abc.PGconn, result: pq.abc.PGresult) -> psycopg.Erro
 # pipeline logs "error ignored terminating <Pipeline>" at WARNING although the
 # refusal itself is raised (and mapped) to the caller. Those lines are dropped
 # for sqlstore's own connections only.
-_OURS: weakref.WeakSet[psycopg.Connection[Any]] = weakref.WeakSet()
+_OURS: weakref.WeakSet[psycopg.Connection[Any] | psycopg.AsyncConnection[Any]] = weakref.WeakSet()
 
 
 def _not_a_refused_batch(record: logging.LogRecord) -> bool:
@@ -136,6 +145,6 @@ def _not_a_refused_batch(record: logging.LogRecord) -> bool:
 logging.getLogger("psycopg").addFilter(_not_a_refused_batch)
 
 
-def quiet_refused_batches(conn: psycopg.Connection[Any]) -> None:
+def quiet_refused_batches(conn: psycopg.Connection[Any] | psycopg.AsyncConnection[Any]) -> None:
     """Drop psycopg's warning about a refused batch on ``conn``: the refusal is raised."""
     _OURS.add(conn)

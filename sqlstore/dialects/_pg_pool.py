@@ -1,3 +1,4 @@
+# Generated from sqlstore/dialects/_pg_aio_pool.py (`make generate`): edit that file, not this one.
 """The PostgreSQL connection pool, and why it could not lend a connection.
 
 psycopg_pool says ``couldn't get a connection after N sec`` both when every
@@ -19,20 +20,14 @@ from psycopg import pq
 from psycopg_pool import ConnectionPool, PoolTimeout
 
 from sqlstore.config import redact
+from sqlstore.dialects._pg_errors import PoolExhausted, ServerUnreachable
+from sqlstore.dialects._pg_wire import execute_command, shielded
 
-__all__ = ["Pool", "PoolExhausted", "ServerUnreachable"]
-
-
-class PoolExhausted(PoolTimeout):
-    """Every connection of the pool stayed in use for the whole wait."""
-
-
-class ServerUnreachable(PoolTimeout):
-    """The pool could not open a connection: the server did not answer, or refused."""
+__all__ = ["Pool"]
 
 
 class Pool(ConnectionPool[psycopg.Connection[Any]]):
-    """A ``ConnectionPool`` whose timeouts say whether it is exhausted or the server is down."""
+    """A pool whose timeouts say whether it is exhausted or the server is down."""
 
     _last_failure: BaseException | None = None
 
@@ -99,12 +94,16 @@ class Pool(ConnectionPool[psycopg.Connection[Any]]):
             raw = self.getconn(timeout=max(deadline - time.monotonic(), 0.001))
             try:
                 if raw.read_only is not readonly:
-                    raw.read_only = readonly
-                result = raw.pgconn.exec_(begin)
+                    raw.set_read_only(readonly)
+                result = execute_command(raw, begin)
                 if result.status != pq.ExecStatus.COMMAND_OK:
                     raise psycopg.OperationalError("the connection did not begin a transaction")
             except psycopg.Error:
                 self.putconn(raw)
                 continue
+            except BaseException:
+                # Cancelled (or interrupted) while it began: the pool takes it back all the same.
+                shielded(self.putconn, raw)
+                raise
             return raw
         raise PoolTimeout(f"no working connection after {self.max_size + 1} tries")

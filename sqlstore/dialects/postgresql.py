@@ -22,6 +22,7 @@ from sqlstore.sqltext import Statement
 
 if TYPE_CHECKING:
     from sqlstore.dialects._pg_pool import Pool
+    from sqlstore.dialects.base_async import AsyncDialect
 
 __all__ = ["PostgreSQLDialect"]
 
@@ -116,6 +117,13 @@ class PostgreSQLDialect(Dialect):
 
         container = stack.enter_context(PostgresContainer("postgres:16-alpine", driver=None))
         return str(container.get_connection_url())
+
+    @classmethod
+    def open_async(cls, settings: Settings) -> AsyncDialect:
+        """The native async side: psycopg's ``AsyncConnection`` in an ``AsyncConnectionPool``."""
+        from sqlstore.dialects._pg_aio import AsyncPGDialect
+
+        return AsyncPGDialect(settings)
 
     def transaction(self, *, readonly: bool = False) -> Transaction:
         """A pooled connection in a new transaction: committed on success, else rolled back."""
