@@ -3,13 +3,9 @@
 from __future__ import annotations
 
 import asyncio
-import importlib.util
-import sys
 import threading
 import time
 from collections.abc import AsyncIterator
-from pathlib import Path
-from types import ModuleType
 from uuid import uuid4
 
 import httpx
@@ -19,24 +15,11 @@ from fastapi import FastAPI
 from sqlstore import Store
 from sqlstore.dao import TaskDAO
 from sqlstore.models import TaskCreate, TaskStatus
+from tests.helpers import EXAMPLES, load_example
 
 pytestmark = pytest.mark.anyio
 
-EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "task_service"
-
-
-def _load_example() -> ModuleType:
-    # Registered under its own name, as uvicorn imports it, so FastAPI and
-    # pydantic can resolve the module's annotations.
-    spec = importlib.util.spec_from_file_location("task_service", EXAMPLE / "task_service.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["task_service"] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-ts = _load_example()
+ts = load_example(EXAMPLES / "task_service" / "task_service.py")
 
 
 async def _serve(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
