@@ -120,6 +120,7 @@ class MessageRecorder:
 
     def flush(self) -> list[Message]:
         """Save the batched messages in one transaction, all or none; return them in order."""
+        self._blocking_store()  # refused on an AsyncStore even with nothing to save
         batch = self._take()
         if not batch:
             return []
@@ -193,15 +194,18 @@ class MessageRecorder:
 
     def _save(self, news: list[MessageCreate]) -> list[Message]:
         """Save through the blocking store: one message alone, a batch all or none."""
+        with self._blocking_store().session() as session:
+            dao = MessageDAO(session)
+            return dao.append_many(news) if len(news) > 1 else [dao.append(news[0])]
+
+    def _blocking_store(self) -> Store:
         store = self.store
         if isinstance(store, AsyncStore):
             raise InvalidInput(
                 "this recorder writes through an AsyncStore: "
                 "await arecord/aflush, or use `async with recorder:`"
             )
-        with store.session() as session:
-            dao = MessageDAO(session)
-            return dao.append_many(news) if len(news) > 1 else [dao.append(news[0])]
+        return store
 
     async def _asave(self, news: list[MessageCreate]) -> list[Message]:
         """``_save`` from a coroutine: natively on an AsyncStore, else on a worker thread."""

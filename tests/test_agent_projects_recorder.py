@@ -155,6 +155,8 @@ async def test_a_recorder_on_an_async_store_refuses_blocking_writes(
     with pytest.raises(InvalidInput, match="async with"):
         with batched:
             pass
+    with pytest.raises(InvalidInput, match="aflush"):
+        MessageRecorder(sqlstore_async_store, project.id, batch=True).flush()  # even empty
     assert batched.pending == 1 and counts(store)["messages"] == 0
     assert [m.content for m in await batched.aflush()] == [{"text": "queued"}]
 
