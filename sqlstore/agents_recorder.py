@@ -12,18 +12,29 @@ framework commits each one. With ``batch=True`` the messages are kept until
 ``flush()`` (or the end of a ``with recorder:`` block) and saved in one batch,
 all or none. ``tap`` wraps the ``(operator name, message)`` stream a
 framework orchestrator yields and records each pair on its way through.
+
+In a coroutine, ``arecord``, ``aflush``, ``atap`` and ``async with recorder:``
+do the same without blocking the event loop: natively through an
+``AsyncStore`` (``sqlstore.aio.connect``), or on a worker thread
+(``asyncio.to_thread``) through a blocking ``Store``. A recorder on an
+``AsyncStore`` refuses the blocking ``record``/``flush`` (``InvalidInput``)
+except ``record`` in batch mode, which writes nothing.
 """
 
 from __future__ import annotations
 
+import asyncio
 import threading
 from collections.abc import AsyncIterable, AsyncIterator, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from types import TracebackType
 from typing import Any, TypeVar
 from uuid import UUID
 
 from pydantic import BaseModel
 
+from sqlstore.aio.dao.agent_projects import MessageDAO as AsyncMessageDAO
+from sqlstore.aio.store import AsyncStore
 from sqlstore.dao.agent_projects import MessageDAO
 from sqlstore.errors import InvalidInput
 from sqlstore.models.agent_projects import Message, MessageCreate, MessageStatus
@@ -49,11 +60,11 @@ def _content(message: BaseModel | Mapping[str, Any] | str) -> tuple[str | None, 
 
 
 class MessageRecorder:
-    """Records the messages of one project, at once or in a batch."""
+    """Records the messages of one project, at once or in a batch, blocking or awaited."""
 
     def __init__(
         self,
-        store: Store,
+        store: Store | AsyncStore,
         project_id: UUID,
         *,
         prompt: str | None = None,
@@ -92,6 +103,65 @@ class MessageRecorder:
         type, a string as the framework's ``TextMessage``; a mapping needs
         ``type``. A message with both or neither sender is refused.
         """
+        new = self._new(message, operator_id, user_id, type)
+        return None if new is None else self._save([new])[0]
+
+    async def arecord(
+        self,
+        message: BaseModel | Mapping[str, Any] | str,
+        *,
+        operator_id: UUID | None = None,
+        user_id: UUID | None = None,
+        type: str | None = None,
+    ) -> Message | None:
+        """``record`` awaited: the write never blocks the event loop."""
+        new = self._new(message, operator_id, user_id, type)
+        return None if new is None else (await self._asave([new]))[0]
+
+    def flush(self) -> list[Message]:
+        """Save the batched messages in one transaction, all or none; return them in order."""
+        self._blocking_store()  # refused on an AsyncStore even with nothing to save
+        batch = self._take()
+        if not batch:
+            return []
+        with self._kept_on_failure(batch):
+            return self._save(batch)
+
+    async def aflush(self) -> list[Message]:
+        """``flush`` awaited: the write never blocks the event loop."""
+        batch = self._take()
+        if not batch:
+            return []
+        with self._kept_on_failure(batch):
+            return await self._asave(batch)
+
+    def tap(
+        self, stream: Iterable[tuple[str, T]], operators: Mapping[str, UUID]
+    ) -> Iterator[tuple[str, T]]:
+        """Pass a ``(operator name, message)`` stream through, recording each message."""
+        for name, message in stream:
+            # Any message type passes through; record refuses one it cannot store.
+            self.record(_any(message), operator_id=_sender(name, operators))
+            yield name, message
+
+    async def atap(
+        self, stream: AsyncIterable[tuple[str, T]], operators: Mapping[str, UUID]
+    ) -> AsyncIterator[tuple[str, T]]:
+        """``tap`` for the async generators the framework's orchestrators return."""
+        async for name, message in stream:
+            await self.arecord(_any(message), operator_id=_sender(name, operators))
+            yield name, message
+
+    # -- shared by the blocking and the awaited paths ------------------------------
+
+    def _new(
+        self,
+        message: BaseModel | Mapping[str, Any] | str,
+        operator_id: UUID | None,
+        user_id: UUID | None,
+        type: str | None,
+    ) -> MessageCreate | None:
+        """The message to save now, or None once it is queued for the next flush."""
         found_type, content = _content(message)
         new = MessageCreate(
             type=type or found_type or "",
@@ -102,47 +172,49 @@ class MessageRecorder:
             operator_id=operator_id,
             user_id=user_id,
         )
-        if self.batch:
-            with self._lock:
-                self._pending.append(new)
-            return None
-        with self.store.session() as session:
-            return MessageDAO(session).append(new)
+        if not self.batch:
+            return new
+        with self._lock:
+            self._pending.append(new)
+        return None
 
-    def flush(self) -> list[Message]:
-        """Save the batched messages in one transaction, all or none; return them in order."""
+    def _take(self) -> list[MessageCreate]:
         with self._lock:
             batch, self._pending = self._pending, []
-        if not batch:
-            return []
+        return batch
+
+    @contextmanager
+    def _kept_on_failure(self, batch: list[MessageCreate]) -> Iterator[None]:
         try:
-            with self.store.session() as session:
-                return MessageDAO(session).append_many(batch)
+            yield
         except BaseException:
-            with self._lock:  # keep them for another try
+            with self._lock:  # keep them for another try, before any recorded since
                 self._pending[:0] = batch
             raise
 
-    def tap(
-        self, stream: Iterable[tuple[str, T]], operators: Mapping[str, UUID]
-    ) -> Iterator[tuple[str, T]]:
-        """Pass a ``(operator name, message)`` stream through, recording each message."""
-        for name, message in stream:
-            self._record_named(name, message, operators)
-            yield name, message
+    def _save(self, news: list[MessageCreate]) -> list[Message]:
+        """Save through the blocking store: one message alone, a batch all or none."""
+        with self._blocking_store().session() as session:
+            dao = MessageDAO(session)
+            return dao.append_many(news) if len(news) > 1 else [dao.append(news[0])]
 
-    async def atap(
-        self, stream: AsyncIterable[tuple[str, T]], operators: Mapping[str, UUID]
-    ) -> AsyncIterator[tuple[str, T]]:
-        """``tap`` for the async generators the framework's orchestrators return."""
-        async for name, message in stream:
-            self._record_named(name, message, operators)
-            yield name, message
+    def _blocking_store(self) -> Store:
+        store = self.store
+        if isinstance(store, AsyncStore):
+            raise InvalidInput(
+                "this recorder writes through an AsyncStore: "
+                "await arecord/aflush, or use `async with recorder:`"
+            )
+        return store
 
-    def _record_named(self, name: str, message: Any, operators: Mapping[str, UUID]) -> None:
-        if name not in operators:
-            raise InvalidInput(f"no operator id for sender {name!r}")
-        self.record(message, operator_id=operators[name])
+    async def _asave(self, news: list[MessageCreate]) -> list[Message]:
+        """``_save`` from a coroutine: natively on an AsyncStore, else on a worker thread."""
+        store = self.store
+        if not isinstance(store, AsyncStore):
+            return await asyncio.to_thread(self._save, news)
+        async with store.session() as session:
+            dao = AsyncMessageDAO(session)
+            return await dao.append_many(news) if len(news) > 1 else [await dao.append(news[0])]
 
     def __enter__(self) -> MessageRecorder:
         return self
@@ -155,3 +227,26 @@ class MessageRecorder:
     ) -> None:
         # What passed through was real even if the block failed: save it too.
         self.flush()
+
+    async def __aenter__(self) -> MessageRecorder:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        # As __exit__: what passed through is saved even if the block failed.
+        await self.aflush()
+
+
+def _any(message: object) -> Any:
+    return message
+
+
+def _sender(name: str, operators: Mapping[str, UUID]) -> UUID:
+    """The operator id of a stream's sender name."""
+    if name not in operators:
+        raise InvalidInput(f"no operator id for sender {name!r}")
+    return operators[name]

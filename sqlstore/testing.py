@@ -31,11 +31,13 @@ from typing import Any, NoReturn
 
 import pytest
 
+from sqlstore._testing_async import sqlstore_async_store
 from sqlstore.dialects import dialect_class, dialect_names, scratch_database
 from sqlstore.store import Store, connect
 
 __all__ = [
     "DIALECTS",
+    "sqlstore_async_store",
     "sqlstore_blank_url",
     "sqlstore_config",
     "sqlstore_dialect",

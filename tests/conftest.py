@@ -68,3 +68,9 @@ def session(store: Store) -> Iterator[Session]:
     """One committed session on the test's store."""
     with store.session() as s:
         yield s
+
+
+@pytest.fixture(scope="session")
+def anyio_backend() -> str:
+    """Async tests (``@pytest.mark.anyio``) run on asyncio, which sqlstore.aio is built on."""
+    return "asyncio"

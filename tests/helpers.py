@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import importlib.util
+import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from types import ModuleType
 
 from click.testing import CliRunner
 
@@ -20,6 +23,23 @@ APP = Path(__file__).parent / "app"
 
 RAW_SQL = Path(__file__).parent / "sql"
 """SQL the tests run past the DAOs (``raw.*``): hand-written updates and timestamp reads."""
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+"""The runnable example apps."""
+
+
+def load_example(path: Path) -> ModuleType:
+    """Import an example's module from its file, registered under its own name.
+
+    As the example's runner (or uvicorn) imports it, so that pydantic and
+    FastAPI can resolve the module's annotations.
+    """
+    spec = importlib.util.spec_from_file_location(path.stem, path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[path.stem] = module
+    spec.loader.exec_module(module)
+    return module
 
 
 def builtin_migrations(dialect: str) -> list[str]:

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import importlib.util
 import subprocess
 import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from types import ModuleType
 
 import pytest
 from pydantic import ValidationError
@@ -17,23 +15,13 @@ from sqlstore import Store, connect
 from sqlstore.dao import CaptionDAO, MediaDAO, VideoDAO
 from sqlstore.errors import AlreadyExists, IntegrityError, NotFound
 from sqlstore.models import Video, VideoCreate, VideoMetadata
+from tests.helpers import load_example
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "extended_video"
 
 
-def _load_example() -> ModuleType:
-    # Registered under its own name, as run.py imports it, so pydantic can
-    # resolve the module's annotations.
-    spec = importlib.util.spec_from_file_location("extended_video", EXAMPLE / "extended_video.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["extended_video"] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-ev = _load_example()
+ev = load_example(EXAMPLE / "extended_video.py")
 
 
 @pytest.fixture
