@@ -15,7 +15,7 @@ from __future__ import annotations
 import asyncio
 import statistics
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any
 from uuid import UUID
 
@@ -118,7 +118,7 @@ def concurrent_gets(
             with store.session() as session:
                 GenerationDAO(session).create_many(news)
         ids = [g.id for g in news]
-        runs: dict[str, Callable[[], Awaitable[tuple[float, Any]]]] = {
+        runs: dict[str, Callable[[], Coroutine[Any, Any, tuple[float, Any]]]] = {
             "driver": lambda: _driver(url, ids, coroutines, per),
             "sqlstore": lambda: _sqlstore(url, ids, coroutines, per),
             "driver_autocommit": lambda: _driver(url, ids, coroutines, per, autocommit=True),
