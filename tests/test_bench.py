@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -16,18 +17,21 @@ from bench.report import targets
 from bench.runner import DialectRun
 
 
+def _run_bench(dialect: str, tmp_path: Path, request: pytest.FixtureRequest, *args: str) -> Any:
+    """Run the bench at a tiny size on ``dialect`` with ``args``; its bench-results.json."""
+    output = tmp_path / "bench-results.json"
+    argv = ["--scale", "0.001", "--dialect", dialect, "--output", str(output), *args]
+    if dialect == "postgresql":
+        argv += ["--postgres-url", request.getfixturevalue("sqlstore_postgres_server")]
+    assert main(argv) == 0
+    return json.loads(output.read_text())
+
+
 @pytest.mark.parametrize("dialect", ["sqlite", "postgresql"])
 def test_benchmark_runs_and_sqlstore_builds_the_bare_drivers_models(
     dialect: str, tmp_path: Path, request: pytest.FixtureRequest, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    output = tmp_path / "bench-results.json"
-    args = ["--scale", "0.001", "--repeat", "2", "--dialect", dialect, "--output", str(output)]
-    args += ["--only", "operations"]
-    if dialect == "postgresql":
-        args += ["--postgres-url", request.getfixturevalue("sqlstore_postgres_server")]
-    assert main(args) == 0
-
-    doc = json.loads(output.read_text())
+    doc = _run_bench(dialect, tmp_path, request, "--repeat", "2", "--only", "operations")
     results = doc["results"][dialect]
     assert set(results) == set(OPERATIONS)  # the task queue exists: both claims run too
     for operation in OPERATIONS:
@@ -65,14 +69,8 @@ def test_benchmark_runs_and_sqlstore_builds_the_bare_drivers_models(
 def test_async_section_runs_and_sqlstore_aio_builds_the_hand_written_models(
     dialect: str, tmp_path: Path, request: pytest.FixtureRequest, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    output = tmp_path / "bench-results.json"
-    args = ["--scale", "0.001", "--repeat", "1", "--dialect", dialect, "--output", str(output)]
-    args += ["--only", "async", "--aio-coroutines", "30", "--aio-gets", "2"]
-    if dialect == "postgresql":
-        args += ["--postgres-url", request.getfixturevalue("sqlstore_postgres_server")]
-    assert main(args) == 0
-
-    doc = json.loads(output.read_text())
+    args = ("--repeat", "1", "--only", "async", "--aio-coroutines", "30", "--aio-gets", "2")
+    doc = _run_bench(dialect, tmp_path, request, *args)
     assert not any(doc["results"].values())  # the blocking operations did not run
     section = doc["async"]
     results = section["results"][dialect]
