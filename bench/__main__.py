@@ -9,17 +9,24 @@ import tempfile
 import time
 from pathlib import Path
 
+from bench.aio_throughput import concurrent_gets
 from bench.claims import claim_throughput
 from bench.coldstart import cold_start
 from bench.common import IMPLEMENTATIONS, Inputs, Sizes
 from bench.extras import run_extras
 from bench.report import print_targets, table, write_json
 from bench.runner import DialectRun, run_dialect
+from bench.workloads_async import ASYNC_FACTORIES
 from sqlstore.errors import SqlstoreError
 
 DEFAULT_POSTGRES = "postgresql://postgres@127.0.0.1:5432/test"
-#: The sections of a run: the operations, cold start (SQLite), claim throughput (PostgreSQL).
-SECTIONS = ("operations", "cold-start", "claim-throughput")
+#: The sections of a run: the operations, cold start (SQLite), claim throughput (PostgreSQL),
+#: and the operations awaited (with concurrent gets on PostgreSQL).
+SECTIONS = ("operations", "cold-start", "claim-throughput", "async")
+ASYNC_LABEL = {
+    "sqlite": "async, sqlstore.aio (a thread per connection) against sqlite3 on a thread by hand",
+    "postgresql": "async, sqlstore.aio against psycopg AsyncConnection by hand",
+}
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -58,6 +65,19 @@ def _parser() -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--claim-workers", type=int, default=8, help="claim-throughput worker processes (default 8)"
+    )
+    p.add_argument(
+        "--aio-coroutines",
+        type=int,
+        default=500,
+        help="concurrent get coroutines on a pool of 10 (PostgreSQL; default %(default)s)",
+    )
+    p.add_argument(
+        "--aio-gets",
+        type=int,
+        default=40,
+        help="gets each of those coroutines makes, one session each (default %(default)s; "
+        "scaled down with --scale)",
     )
     p.add_argument(
         "--cold-runs", type=int, default=7, help="fresh processes timed for cold start (default 7)"
@@ -103,6 +123,32 @@ def _postgres_unavailable(url: str) -> str | None:
     return None
 
 
+def _async(
+    dialect: str, url: str, sizes: Sizes, inputs: Inputs, args: argparse.Namespace, scale: float
+) -> DialectRun:
+    """The operations through ``sqlstore.aio`` against async code by hand; concurrent gets."""
+    print(f"\n== {dialect}, {ASYNC_LABEL[dialect]}")
+    run = run_dialect(
+        dialect,
+        url,
+        sizes,
+        inputs,
+        implementations=("driver", "sqlstore"),
+        repeat=max(1, args.repeat),
+        factories=ASYNC_FACTORIES,
+    )
+    run.mode = "async"
+    run.version = f"{run.version}, {ASYNC_LABEL[dialect]}"
+    if dialect == "postgresql":
+        run.extras["concurrent_gets"] = concurrent_gets(
+            url,
+            coroutines=max(1, args.aio_coroutines),
+            per=max(1, round(args.aio_gets * min(1.0, scale))),
+            rounds=max(1, min(3, args.repeat)),
+        )
+    return run
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the benchmark; 0 when it ran (targets missed are reported, not failures)."""
     args = _parser().parse_args(argv)
@@ -123,6 +169,7 @@ def main(argv: list[str] | None = None) -> int:
     wanted = ("sqlite", "postgresql") if args.dialect == "both" else (args.dialect,)
     sections = set(args.only or SECTIONS)
     runs: list[DialectRun] = []
+    async_runs: list[DialectRun] = []
     skipped: dict[str, str] = {}
     for dialect in wanted:
         if dialect == "postgresql":
@@ -157,7 +204,9 @@ def main(argv: list[str] | None = None) -> int:
                 rounds=max(1, min(3, args.repeat)),
             )
         runs.append(run)
-    for run in runs:
+        if "async" in sections:
+            async_runs.append(_async(dialect, servers[dialect], sizes, inputs, args, scale))
+    for run in runs + async_runs:
         print()
         if run.rounds:
             print(table(run, sizes))
@@ -165,7 +214,7 @@ def main(argv: list[str] | None = None) -> int:
         print(print_targets(run))
         for key, text in run.profiles.items():
             print(f"\nprofile of {key} on {run.dialect}:\n{text}")
-    write_json(args.output, runs, sizes, skipped, orm_share=orm_share)
+    write_json(args.output, runs, sizes, skipped, orm_share=orm_share, async_runs=async_runs)
     print(f"\nwrote {args.output} in {time.perf_counter() - started:.0f} s")
     return 0
 

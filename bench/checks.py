@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 from bench.common import Inputs
@@ -69,15 +70,14 @@ def compare_timed(operation: str, driver: Any, ours: Any) -> bool:
     return True
 
 
-def compare_one_database(dialect: str, url: str, inputs: Inputs) -> dict[str, bool]:
-    """Read one database both ways: the models must be equal, times and all."""
-    from bench.workloads_driver import driver_workload
-    from bench.workloads_sqlstore import SqlstoreWorkload
-
+def compare_one_database(
+    dialect: str, url: str, inputs: Inputs, factories: dict[str, Callable[[str, str], Any]]
+) -> dict[str, bool]:
+    """Read one database both ways (``factories``' driver and sqlstore): equal models, times too."""
     checks: dict[str, bool] = {}
     sample = inputs.get_ids[:50] + [g.id for g in inputs.bulk[:50]]
-    bare = driver_workload(dialect, url)
-    ours = SqlstoreWorkload(dialect, url)
+    bare = factories["driver"](dialect, url)
+    ours = factories["sqlstore"](dialect, url)
     try:
         ours_got = ours.get(sample)
         same("get, one database", bare.get(sample), ours_got, times=True)

@@ -54,6 +54,9 @@ class DialectRun:
     checks: dict[str, bool] = field(default_factory=dict)
     extras: dict[str, Any] = field(default_factory=dict)
     profiles: dict[str, str] = field(default_factory=dict)
+    #: "async": sqlstore.aio against async code by hand; judged against the target on
+    #: PostgreSQL only (SQLite's thread per connection is reported, with no target).
+    mode: str = "blocking"
 
 
 def add_tasks(url: str, n: int, seed: int) -> None:
@@ -168,6 +171,7 @@ def run_round(
     orm_share: float = 1.0,
     profile: tuple[str, ...] = (),
     echo: Callable[[str], None] = print,
+    factories: dict[str, Callable[[str, str], Any]] = FACTORIES,
 ) -> None:
     """One round: every operation, each implementation on its own freshly migrated database.
 
@@ -185,7 +189,7 @@ def run_round(
                 store.migrate()
         if not run.version:
             run.version = _version(dialect, urls[implementations[0]])
-        workloads = {impl: FACTORIES[impl](dialect, urls[impl]) for impl in implementations}
+        workloads = {impl: factories[impl](dialect, urls[impl]) for impl in implementations}
         for workload in workloads.values():
             stack.callback(workload.close)
         measured: Round = {}
@@ -212,7 +216,7 @@ def run_round(
                 run.checks[name] = compare_timed(operation, results["driver"], results["sqlstore"])
         run.rounds.append(measured)
         if number == 0 and set(EVERY_ROUND) <= set(urls):
-            run.checks.update(compare_one_database(dialect, urls["sqlstore"], inputs))
+            run.checks.update(compare_one_database(dialect, urls["sqlstore"], inputs, factories))
         for key in profile:
             operation, _, impl = key.partition(":")
             if impl in workloads and operation in ("get", "list"):
@@ -232,6 +236,7 @@ def run_dialect(
     profile: tuple[str, ...] = (),
     orm_share: float = 1.0,
     echo: Callable[[str], None] = print,
+    factories: dict[str, Callable[[str, str], Any]] = FACTORIES,
 ) -> DialectRun:
     """``repeat`` rounds on one dialect: every implementation in the first, then driver and ours."""
     run = DialectRun(dialect, "")
@@ -252,5 +257,6 @@ def run_dialect(
             orm_share=orm_share,
             profile=profile if number == 0 else (),
             echo=echo,
+            factories=factories,
         )
     return run

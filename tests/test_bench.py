@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from bench.__main__ import main
+from bench.__main__ import ASYNC_LABEL, main
 from bench.checks import ModelsDiffer, same
 from bench.claims import claim_throughput
 from bench.coldstart import cold_start
@@ -16,18 +17,21 @@ from bench.report import targets
 from bench.runner import DialectRun
 
 
+def _run_bench(dialect: str, tmp_path: Path, request: pytest.FixtureRequest, *args: str) -> Any:
+    """Run the bench at a tiny size on ``dialect`` with ``args``; its bench-results.json."""
+    output = tmp_path / "bench-results.json"
+    argv = ["--scale", "0.001", "--dialect", dialect, "--output", str(output), *args]
+    if dialect == "postgresql":
+        argv += ["--postgres-url", request.getfixturevalue("sqlstore_postgres_server")]
+    assert main(argv) == 0
+    return json.loads(output.read_text())
+
+
 @pytest.mark.parametrize("dialect", ["sqlite", "postgresql"])
 def test_benchmark_runs_and_sqlstore_builds_the_bare_drivers_models(
     dialect: str, tmp_path: Path, request: pytest.FixtureRequest, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    output = tmp_path / "bench-results.json"
-    args = ["--scale", "0.001", "--repeat", "2", "--dialect", dialect, "--output", str(output)]
-    args += ["--only", "operations"]
-    if dialect == "postgresql":
-        args += ["--postgres-url", request.getfixturevalue("sqlstore_postgres_server")]
-    assert main(args) == 0
-
-    doc = json.loads(output.read_text())
+    doc = _run_bench(dialect, tmp_path, request, "--repeat", "2", "--only", "operations")
     results = doc["results"][dialect]
     assert set(results) == set(OPERATIONS)  # the task queue exists: both claims run too
     for operation in OPERATIONS:
@@ -59,6 +63,46 @@ def test_benchmark_runs_and_sqlstore_builds_the_bare_drivers_models(
     out = capsys.readouterr().out
     assert "ratios to the bare driver, per round" in out
     assert "| target | held | figure |" in out
+
+
+@pytest.mark.parametrize("dialect", ["sqlite", "postgresql"])
+def test_async_section_runs_and_sqlstore_aio_builds_the_hand_written_models(
+    dialect: str, tmp_path: Path, request: pytest.FixtureRequest, capsys: pytest.CaptureFixture[str]
+) -> None:
+    args = ("--repeat", "1", "--only", "async", "--aio-coroutines", "30", "--aio-gets", "2")
+    doc = _run_bench(dialect, tmp_path, request, *args)
+    assert not any(doc["results"].values())  # the blocking operations did not run
+    section = doc["async"]
+    results = section["results"][dialect]
+    assert set(results) == set(OPERATIONS)
+    for operation in OPERATIONS:
+        assert set(results[operation]) == {"driver", "sqlstore"}, operation
+        for figures in results[operation].values():
+            assert len(figures["wall"]) == 1 and figures["wall"][0] > 0
+        assert section["ratios"][dialect][operation]["sqlstore"]["wall_median"] > 0
+    # Every operation's models were compared with the hand-written async code's.
+    checks = section["checks"][dialect]
+    for operation in OPERATIONS:
+        assert checks[f"{operation}: equal models, timed runs"] is True
+    assert checks["get: equal models, one database"] is True
+    assert checks["bulk insert stored what it was given"] is True
+    judged = {t["target"]: t["holds"] for t in section["targets"][dialect]}
+    per_operation = [t for t in judged if t.startswith("async get by id")]
+    if dialect == "postgresql":
+        gets = section["extras"][dialect]["concurrent_gets"]
+        assert gets["coroutines"] == 30 and gets["pool"] == 10 and gets["equal_models"] is True
+        assert gets["sqlstore_gets_per_s"] > 0 and gets["driver_gets_per_s"] > 0
+        assert gets["driver_autocommit_gets_per_s"] > 0 and gets["ratio"] > 0
+        assert per_operation == ["async get by id: at most 1.10x the async baseline (wall)"]
+        assert any("30 concurrent gets on a pool of 10" in t for t in judged)
+    else:
+        # SQLite's async path is reported with no target.
+        assert per_operation == ["async get by id: no target (CPU)"]
+        assert judged[per_operation[0]] is None
+        assert "concurrent_gets" not in section["extras"][dialect]
+
+    out = capsys.readouterr().out
+    assert f"{ASYNC_LABEL[dialect]}: 1 rounds; ratios to the bare driver" in out
 
 
 def test_a_model_that_differs_fails_the_run() -> None:
