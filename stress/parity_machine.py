@@ -25,8 +25,9 @@ Used by ``tests/test_parity.py`` (a bounded run in ``make test``) and by the
 from __future__ import annotations
 
 import copy
+import importlib
 import json
-import sys
+import pkgutil
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, ExitStack, contextmanager, suppress
@@ -50,6 +51,7 @@ from hypothesis.stateful import (
 )
 from pydantic import BaseModel, SecretStr
 
+import sqlstore.aio.dao
 import sqlstore.dao
 import sqlstore.types
 from sqlstore import Session, Store, connect
@@ -558,10 +560,16 @@ class Determinism:
         return UUID(int=(0xFFFF << 112) | (self.step << 32) | self.ids)
 
     def install(self) -> None:
-        """Patch every loaded DAO module (and ``sqlstore.types``)."""
-        modules = [sqlstore.types, sqlstore.dao] + [
-            m for name, m in sorted(sys.modules.items()) if name.startswith("sqlstore.dao.")
-        ]
+        """Patch every DAO module, blocking and async (and ``sqlstore.types``).
+
+        Each is imported first: one imported while the clock is patched would
+        keep the fake ``utcnow`` it imported for good.
+        """
+        packages = (sqlstore.dao, sqlstore.aio.dao)
+        modules: list[Any] = [sqlstore.types, *packages]
+        for package in packages:
+            for found in pkgutil.iter_modules(package.__path__):
+                modules.append(importlib.import_module(f"{package.__name__}.{found.name}"))
         for module in modules:
             for name, original, fake in (
                 ("utcnow", _UTCNOW, self.now),

@@ -18,6 +18,11 @@ from tests.helpers import APP
 # the SQLite dialect checks each call (subprocesses inherit it).
 os.environ["SQLSTORE_STRICT_CALLS"] = "1"
 
+# A DAO built on a session of tests/aio_bridge.py is the sqlstore.aio DAO of the
+# same name; on any other session, the class itself. For the whole run: a
+# __new__ set on a class and deleted again breaks object.__new__'s arguments check.
+BaseDAO.__new__ = staticmethod(dao_new)  # type: ignore[method-assign,assignment]
+
 
 @pytest.fixture(scope="session")
 def sqlstore_config() -> dict[str, Any]:
@@ -47,7 +52,6 @@ def store(
     sqlstore_store: Store,
     api: str,
     sqlstore_config: dict[str, Any],
-    monkeypatch: pytest.MonkeyPatch,
 ) -> Iterator[Store]:
     """A migrated, empty store: once on SQLite, once on PostgreSQL (and awaited, see above)."""
     if api == "sync":
@@ -55,7 +59,6 @@ def store(
         return
     loop = Loop()
     async_store = AsyncStore(sqlstore_store.settings, **sqlstore_config)
-    monkeypatch.setattr(BaseDAO, "__new__", staticmethod(dao_new))
     try:
         yield BlockingStore(async_store, loop)  # type: ignore[misc]
     finally:

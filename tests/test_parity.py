@@ -18,7 +18,9 @@ from typing import Any
 import pytest
 
 from sqlstore import Store
-from stress.parity_machine import machine_for, parity_stores, replay, run_parity
+from sqlstore.aio import AsyncStore
+from stress.parity_machine import PARITY_SQL, machine_for, parity_stores, replay, run_parity
+from tests.aio_bridge import BlockingStore, Loop
 
 Steps = tuple[tuple[str, dict[str, Any]], ...]
 
@@ -32,8 +34,32 @@ def stores(
         yield pair
 
 
-def test_random_sequences_agree_on_both_dialects(stores: tuple[Store, Store]) -> None:
-    run_parity(*stores, examples=25, steps=30)
+@pytest.fixture(scope="module")
+def async_stores(stores: tuple[Store, Store]) -> Iterator[tuple[Store, Store]]:
+    """The same two databases through ``sqlstore.aio`` (``tests/aio_bridge.py``)."""
+    loop = Loop()
+    sqlite, postgresql = (
+        BlockingStore(AsyncStore(s.settings, sql_dirs=[PARITY_SQL]), loop) for s in stores
+    )
+    try:
+        yield sqlite, postgresql  # type: ignore[misc]
+    finally:
+        for side in (sqlite, postgresql):
+            loop.run(side.async_store.close())
+        loop.close()
+
+
+@pytest.fixture(params=["sync", "aio"])
+def pair(request: pytest.FixtureRequest, stores: tuple[Store, Store]) -> tuple[Store, Store]:
+    """Both dialects, on ``Store`` and then on ``AsyncStore`` (its DAOs those of sqlstore.aio)."""
+    if request.param == "sync":
+        return stores
+    aio: tuple[Store, Store] = request.getfixturevalue("async_stores")
+    return aio
+
+
+def test_random_sequences_agree_on_both_dialects(pair: tuple[Store, Store]) -> None:
+    run_parity(*pair, examples=25, steps=30)
 
 
 FIXED: dict[str, Steps] = {
@@ -157,5 +183,5 @@ FIXED: dict[str, Steps] = {
 
 
 @pytest.mark.parametrize("name", list(FIXED))
-def test_fixed_sequence(stores: tuple[Store, Store], name: str) -> None:
-    replay(machine_for(*stores), *FIXED[name])
+def test_fixed_sequence(pair: tuple[Store, Store], name: str) -> None:
+    replay(machine_for(*pair), *FIXED[name])
