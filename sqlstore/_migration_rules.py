@@ -143,8 +143,9 @@ def refuse_dependents(
     known: dict[str, Any],
     applied: dict[str, Applied],
     records: dict[str, Record],
+    verb: str = "roll back",
 ) -> None:
-    """No applied migration that stays may depend on one being rolled back."""
+    """No applied migration that stays may depend on one being rolled back (or unmarked)."""
     leaving = {m.id for m in chosen}
     first_leaving = min((a.at for a in applied.values() if a.id in leaving and a.at), default=None)
     for a in applied.values():
@@ -160,17 +161,21 @@ def refuse_dependents(
             if first_leaving is not None and a.at is not None and a.at < first_leaving:
                 continue  # applied before: it cannot depend on what leaves
             raise MigrationError(
-                f"cannot roll back: {a.id} is applied, its file is in none of this store's "
+                f"cannot {verb}: {a.id} is applied, its file is in none of this store's "
                 "folders and sqlstore has no record of what it depends on; open the store "
-                "with its folder (--migration-dir / migration_dirs). Nothing was rolled back"
+                f"with its folder (--migration-dir / migration_dirs). Nothing was {_done(verb)}"
             )
         needed = sorted(depends & leaving)
         if needed:
             raise MigrationError(
-                f"cannot roll back {', '.join(needed)}: {a.id} (applied, from {where}) "
-                "depends on it; roll that back first, with its folder given to the store. "
-                "Nothing was rolled back"
+                f"cannot {verb} {', '.join(needed)}: {a.id} (applied, from {where}) "
+                f"depends on it; {verb} that first, with its folder given to the store. "
+                f"Nothing was {_done(verb)}"
             )
+
+
+def _done(verb: str) -> str:
+    return {"roll back": "rolled back"}.get(verb, f"{verb}ed")
 
 
 def refuse_empty_rollback(chosen: Sequence[Any]) -> None:

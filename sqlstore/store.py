@@ -34,13 +34,17 @@ class Store:
         *,
         sql_dirs: Sequence[PathLike] = (),
         migration_dirs: Sequence[PathLike] = (),
+        load_queries: bool = True,
     ):
         self.settings = settings
         self.dialect: Dialect = open_dialect(settings)
         name = self.dialect.name
         try:
             self.sql_dirs = [builtin_dir("sql"), *(Path(d) for d in sql_dirs)]
-            self.registry = Registry.load(self.sql_dirs, name, self.dialect.render)
+            # Without queries (``load_queries=False``: migrating needs none) a broken
+            # SQL file cannot stop ``migrate`` or ``status``.
+            loaded = self.sql_dirs if load_queries else []
+            self.registry = Registry.load(loaded, name, self.dialect.render)
             self.migration_dirs = migration_dirs_of(
                 Path(d) / name for d in (builtin_dir("migrations"), *migration_dirs)
             )
@@ -132,9 +136,12 @@ def connect(
     *,
     sql_dirs: Sequence[PathLike] = (),
     migration_dirs: Sequence[PathLike] = (),
+    load_queries: bool = True,
 ) -> Store:
     """Open a store on ``url``, or the database the environment names (see the README)."""
-    return Store(resolve(url), sql_dirs=sql_dirs, migration_dirs=migration_dirs)
+    return Store(
+        resolve(url), sql_dirs=sql_dirs, migration_dirs=migration_dirs, load_queries=load_queries
+    )
 
 
 _default: Store | None = None

@@ -1,4 +1,4 @@
-"""``migrate``, ``rollback``, ``status``, ``new`` and ``break-lock``."""
+"""Migration commands: migrate, rollback, reapply, mark, unmark, status, new, break-lock."""
 
 from __future__ import annotations
 
@@ -61,7 +61,7 @@ def migrate(ctx: click.Context) -> None:
     starts. Applies nothing if a pending migration holds no statement (an
     untouched `new` template) or an applied one's file changed (see `status`).
     """
-    with open_store(ctx) as store:
+    with open_store(ctx, create=True, queries=False) as store:
         pending = [s.id for s in store.migration_status() if not s.applied]
         with _progress("applying", len(pending)):
             applied = store.migrate()
@@ -74,25 +74,88 @@ def migrate(ctx: click.Context) -> None:
 @click.option(
     "--steps",
     type=click.IntRange(min=1),
-    default=1,
-    show_default=True,
-    help="How many of the last applied migrations to roll back.",
+    default=None,
+    help="How many of the last applied migrations to roll back  [default: 1].",
 )
 @click.option("--all", "everything", is_flag=True, help="Roll back every applied migration.")
+@click.option(
+    "--to",
+    "to",
+    metavar="ID",
+    help="Roll back every migration applied after ID, leaving ID applied.",
+)
 @click.pass_context
-def rollback(ctx: click.Context, steps: int, everything: bool) -> None:
+def rollback(ctx: click.Context, steps: int | None, everything: bool, to: str | None) -> None:
     """Roll back the last applied migrations, dependants first.
 
     Rolls back nothing if an applied migration that would stay (from any
     folder, given to this command or not) depends on one of them.
     """
-    with open_store(ctx) as store:
+    if sum((steps is not None, everything, to is not None)) > 1:
+        raise click.UsageError("give one of --steps, --all and --to")
+    with open_store(ctx, queries=False) as store:
         applied = sum(s.applied for s in store.migration_status())
-        with _progress("rolling back", applied if everything else min(steps, applied)):
-            rolled = store.rollback(None if everything else steps)
+        count = applied if everything or to else min(steps or 1, applied)
+        with _progress("rolling back", count):
+            rolled = store.migrator.rollback(None if everything else steps or 1, to=to)
         for mid in rolled:
             click.echo(f"rolled back {mid}")
         click.echo(f"{len(rolled)} migration(s) rolled back")
+
+
+@cli.command()
+@click.option(
+    "--steps",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="How many of the last applied migrations to roll back and apply again.",
+)
+@click.pass_context
+def reapply(ctx: click.Context, steps: int) -> None:
+    """Roll back the last applied migrations and apply them again (while writing one).
+
+    Both under one migration lock, from the files as they are now; the
+    record of each is rewritten. Refused, changing nothing, as `rollback`
+    refuses.
+    """
+    with open_store(ctx, queries=False) as store:
+        done = store.migrator.reapply(steps)
+        for mid in done:
+            click.echo(f"reapplied {mid}")
+        click.echo(f"{len(done)} migration(s) reapplied")
+
+
+@cli.command()
+@click.argument("ids", metavar="ID...", nargs=-1, required=True)
+@click.pass_context
+def mark(ctx: click.Context, ids: tuple[str, ...]) -> None:
+    """Record migrations as applied without running them (the schema is there already).
+
+    Refused, recording nothing, if one depends on a migration that is
+    neither applied nor marked with it. Ids applied already are skipped.
+    """
+    with open_store(ctx, queries=False) as store:
+        done = store.migrator.mark(ids)
+    for mid in done:
+        click.echo(f"marked {mid}")
+    click.echo(f"{len(done)} migration(s) marked applied")
+
+
+@cli.command()
+@click.argument("ids", metavar="ID...", nargs=-1, required=True)
+@click.pass_context
+def unmark(ctx: click.Context, ids: tuple[str, ...]) -> None:
+    """Record migrations as not applied without rolling them back.
+
+    Refused, changing nothing, if an applied migration that stays (from any
+    folder) depends on one of them. Ids not applied are skipped.
+    """
+    with open_store(ctx, queries=False) as store:
+        done = store.migrator.mark(ids, applied=False)
+    for mid in done:
+        click.echo(f"unmarked {mid}")
+    click.echo(f"{len(done)} migration(s) marked not applied")
 
 
 @cli.command()
@@ -104,7 +167,7 @@ def status(ctx: click.Context) -> None:
     was applied: `migrate` refuses to run until it is restored (or accepted
     with `accept-changed`).
     """
-    with open_store(ctx) as store:
+    with open_store(ctx, queries=False) as store:
         states = store.migration_status()
         holder = store.migrator.lock_holder()
         click.echo(f"database: {store.url}")
@@ -143,7 +206,7 @@ def break_lock(ctx: click.Context) -> None:
     sqlstore's own migration lock needs no clearing: it goes with the process
     or connection that holds it.
     """
-    with open_store(ctx) as store:
+    with open_store(ctx, queries=False) as store:
         removed = store.migrator.break_lock()
         holder = store.migrator.lock_holder()
         if removed:
@@ -167,7 +230,7 @@ def accept_changed(ctx: click.Context, ids: tuple[str, ...]) -> None:
     rollback): the migration does not run again. A real change belongs in a
     new migration.
     """
-    with open_store(ctx) as store:
+    with open_store(ctx, queries=False) as store:
         for mid in store.migrator.accept_changed(list(ids)):
             click.echo(f"accepted {mid}")
 

@@ -137,6 +137,16 @@ class Connection(ABC):
         serve, so that a full scan in the plan means that none can.
         """
 
+    def analyze(self, query: Query, params: Mapping[str, Any]) -> list[str]:
+        """Run the statement and report its plan with what really happened (``explain --analyze``).
+
+        The caller holds a transaction it rolls back. A dialect that cannot
+        says so with ``QueryError``.
+        """
+        from sqlstore.errors import QueryError
+
+        raise QueryError("this database cannot analyze a statement", query=query.name)
+
     @abstractmethod
     def count_rows(self, table: str) -> int:
         """How many rows ``table`` holds (a name from the catalog, quoted as an identifier)."""

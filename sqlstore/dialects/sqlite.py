@@ -125,9 +125,15 @@ class SQLiteDialect(Dialect):
     @classmethod
     @contextmanager
     def scratch_database(cls, settings: Settings, prefix: str) -> Iterator[str]:
-        """A file in a new temporary folder, removed afterwards."""
+        """An empty file in a new temporary folder, removed afterwards.
+
+        Empty, not absent: like a server's new database, it is there (a
+        command that only reads refuses a file that is not).
+        """
         with tempfile.TemporaryDirectory(prefix=prefix) as folder:
-            yield f"{cls.schemes[0]}:///{Path(folder) / 'scratch.db'}"
+            path = Path(folder) / "scratch.db"
+            path.touch()
+            yield f"{cls.schemes[0]}:///{path}"
 
     def _other_kind(self, readonly: bool) -> sqlite3.Connection:
         """An idle connection of the other kind, switched; else a new one.
