@@ -253,6 +253,16 @@ class Dialect(ABC):
         """A new empty database beside ``settings``'s, dropped afterwards; yields its URL."""
 
     @classmethod
+    def clone_database(cls, settings: Settings, prefix: str) -> AbstractContextManager[str]:
+        """A new database, a copy of ``settings``'s (a migrated template), dropped afterwards.
+
+        Yields its URL. ``ConfigError`` from a dialect that cannot copy one.
+        """
+        from sqlstore.errors import ConfigError
+
+        raise ConfigError(f"{cls.name} cannot copy a database")
+
+    @classmethod
     @abstractmethod
     def migration_driver(cls, yoyo_url: str) -> MigrationDriver:
         """What migrating this database needs on yoyo's connection: the lock, the transaction."""
