@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -73,15 +74,23 @@ def _rollback_path(migration: Any) -> Path:
     return Path(os.path.splitext(migration.path)[0] + ".rollback.sql")
 
 
+#: A squawk exception: a linter's note, not part of the migration.
+_SQUAWK_NOTE = re.compile(rb"^[ \t]*--[ \t]*squawk-ignore[^\n]*\n?", re.MULTILINE | re.IGNORECASE)
+
+
 def checksum(migration: Any) -> str:
-    """sha256 of the forward file and, for SQL, its rollback file (line endings ignored)."""
+    """sha256 of the forward file and, for SQL, its rollback file.
+
+    Line endings and squawk exception comments are ignored: adding one to
+    an applied migration changes nothing in the database.
+    """
     digest = hashlib.sha256()
     paths = [Path(migration.path)]
     if migration.is_raw_sql():
         paths.append(_rollback_path(migration))
     for path in paths:
         try:
-            text = path.read_bytes().replace(b"\r\n", b"\n")
+            text = _SQUAWK_NOTE.sub(b"", path.read_bytes().replace(b"\r\n", b"\n"))
         except FileNotFoundError:
             text = b""
         digest.update(len(text).to_bytes(8, "big") + text)

@@ -7,6 +7,11 @@ commands on a mistyped SQLite path; migrate and status without the SQL files.
 from __future__ import annotations
 
 import importlib.metadata
+import os
+import pty
+import select
+import subprocess
+import sys
 import uuid
 from pathlib import Path
 
@@ -196,3 +201,39 @@ def test_migrate_and_status_load_no_query_file(sqlstore_blank_url: str, tmp_path
     assert status.code == 0 and status.out.rstrip().endswith(" applied, 0 pending")
     # What does need the queries still reports the broken file.
     assert "unterminated.sql" in one_line_error(invoke(*base, "stats"))
+
+
+def _on_a_terminal(*args: str) -> tuple[int, str, str]:
+    """The installed script with stderr on a pseudo-terminal; its code, stdout and terminal."""
+    script = Path(sys.executable).with_name("sqlstore")
+    leader, follower = pty.openpty()
+    try:
+        done = subprocess.run(
+            [str(script), *args], stdout=subprocess.PIPE, stderr=follower, text=True, timeout=300
+        )
+        os.close(follower)
+        seen = b""
+        while select.select([leader], [], [], 0.5)[0]:
+            try:
+                chunk = os.read(leader, 65536)
+            except OSError:
+                break
+            if not chunk:
+                break
+            seen += chunk
+    finally:
+        os.close(leader)
+    return done.returncode, done.stdout, seen.decode(errors="replace")
+
+
+def test_progress_shows_on_a_terminal_only(sqlstore_blank_url: str) -> None:
+    d = _dialect(sqlstore_blank_url)
+    code, out, terminal = _on_a_terminal("--database", sqlstore_blank_url, "migrate")
+    assert code == 0 and f"applied 0004_agents.{d}" in out
+    assert "applying" in terminal and "4/4" in terminal and f"0004_agents.{d}" in terminal
+    # The same command not on a terminal: nothing on stderr (test_cli's script run).
+    code, out, terminal = _on_a_terminal(
+        "--database", sqlstore_blank_url, "--migration-dir", str(APP / "migrations"), "migrate"
+    )
+    assert code == 0 and out.strip().endswith("1 migration(s) applied")
+    assert terminal == ""  # one migration: no bar

@@ -11,6 +11,7 @@ from pathlib import Path
 import click
 
 from sqlstore.cli._app import cli, open_store
+from sqlstore.cli._progress import progress
 from sqlstore.dialects import dialect_names
 from sqlstore.errors import InvalidInput, MigrationError
 from sqlstore.migrate import MigrationState
@@ -21,34 +22,28 @@ __all__ = ["new_migration"]
 
 @contextmanager
 def _progress(verb: str, total: int) -> Iterator[None]:
-    """Print ``[i/n] <verb> <id>`` on stderr as each migration starts.
+    """A progress bar on stderr (a terminal only) that moves as each migration starts.
 
     The migrator logs "applying <id>" / "rolling back <id>" at INFO on the
-    ``sqlstore.migrate`` logger just before each one; nothing is printed for
-    a single migration.
+    ``sqlstore.migrate`` logger just before each one.
     """
-    if total < 2:
-        yield
-        return
-    done = 0
+    with progress(verb, total) as step:
 
-    class Handler(logging.Handler):
-        def emit(self, record: logging.LogRecord) -> None:
-            nonlocal done
-            args = record.args if isinstance(record.args, tuple) else ()
-            if args and str(record.msg).startswith(("applying", "rolling back")):
-                done += 1
-                click.echo(f"[{done}/{total}] {verb} {args[0]}", err=True)
+        class Handler(logging.Handler):
+            def emit(self, record: logging.LogRecord) -> None:
+                args = record.args if isinstance(record.args, tuple) else ()
+                if args and str(record.msg).startswith(("applying", "rolling back")):
+                    step(str(args[0]))
 
-    logger = logging.getLogger("sqlstore.migrate")
-    handler, level = Handler(), logger.level
-    logger.addHandler(handler)
-    logger.setLevel(logging.INFO)
-    try:
-        yield
-    finally:
-        logger.removeHandler(handler)
-        logger.setLevel(level)
+        logger = logging.getLogger("sqlstore.migrate")
+        handler, level = Handler(), logger.level
+        logger.addHandler(handler)
+        logger.setLevel(logging.INFO)
+        try:
+            yield
+        finally:
+            logger.removeHandler(handler)
+            logger.setLevel(level)
 
 
 @cli.command()
@@ -57,8 +52,8 @@ def migrate(ctx: click.Context) -> None:
     """Apply every pending migration (the built-in ones, then the app's).
 
     Each migration commits together with its record, or not at all. Prints
-    each migration applied; with several, progress goes to stderr as each one
-    starts. Applies nothing if a pending migration holds no statement (an
+    each migration applied; with several, a progress bar on stderr when it is
+    a terminal. Applies nothing if a pending migration holds no statement (an
     untouched `new` template) or an applied one's file changed (see `status`).
     """
     with open_store(ctx, create=True, queries=False) as store:

@@ -225,6 +225,8 @@ class Dialect(ABC):
     env_name: ClassVar[str] = ""
     #: The plan names a table by the alias the statement gives it.
     plan_names_aliases: ClassVar[bool] = False
+    #: squawk (a PostgreSQL migration linter) reads this dialect's migration files.
+    squawk_lints: ClassVar[bool] = False
 
     def __init__(self, settings: Settings):
         self.settings = settings

@@ -49,6 +49,7 @@ class PostgreSQLDialect(Dialect):
     default_port = 5432
     default_database = "postgres"
     env_name = "POSTGRES"
+    squawk_lints = True
 
     def __init__(self, settings: Settings):
         super().__init__(settings)
