@@ -130,11 +130,7 @@ def mark(ctx: click.Context, ids: tuple[str, ...]) -> None:
     Refused, recording nothing, if one depends on a migration that is
     neither applied nor marked with it. Ids applied already are skipped.
     """
-    with open_store(ctx, queries=False) as store:
-        done = store.migrator.mark(ids)
-    for mid in done:
-        click.echo(f"marked {mid}")
-    click.echo(f"{len(done)} migration(s) marked applied")
+    _mark(ctx, ids, applied=True)
 
 
 @cli.command()
@@ -146,11 +142,15 @@ def unmark(ctx: click.Context, ids: tuple[str, ...]) -> None:
     Refused, changing nothing, if an applied migration that stays (from any
     folder) depends on one of them. Ids not applied are skipped.
     """
+    _mark(ctx, ids, applied=False)
+
+
+def _mark(ctx: click.Context, ids: tuple[str, ...], *, applied: bool) -> None:
     with open_store(ctx, queries=False) as store:
-        done = store.migrator.mark(ids, applied=False)
+        done = store.migrator.mark(ids, applied=applied)
     for mid in done:
-        click.echo(f"unmarked {mid}")
-    click.echo(f"{len(done)} migration(s) marked not applied")
+        click.echo(f"{'marked' if applied else 'unmarked'} {mid}")
+    click.echo(f"{len(done)} migration(s) marked {'applied' if applied else 'not applied'}")
 
 
 @cli.command()
