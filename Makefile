@@ -12,7 +12,7 @@ venv: $(STAMP)
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test,lint,bench,docs,example]'
+	$(BIN)/python -m pip install --quiet -e '.[test,lint,dba,bench,docs,example]'
 	touch $(STAMP)
 
 run: $(STAMP)

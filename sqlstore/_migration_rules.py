@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -73,15 +74,23 @@ def _rollback_path(migration: Any) -> Path:
     return Path(os.path.splitext(migration.path)[0] + ".rollback.sql")
 
 
+#: A squawk exception: a linter's note, not part of the migration.
+_SQUAWK_NOTE = re.compile(rb"^[ \t]*--[ \t]*squawk-ignore[^\n]*\n?", re.MULTILINE | re.IGNORECASE)
+
+
 def checksum(migration: Any) -> str:
-    """sha256 of the forward file and, for SQL, its rollback file (line endings ignored)."""
+    """sha256 of the forward file and, for SQL, its rollback file.
+
+    Line endings and squawk exception comments are ignored: adding one to
+    an applied migration changes nothing in the database.
+    """
     digest = hashlib.sha256()
     paths = [Path(migration.path)]
     if migration.is_raw_sql():
         paths.append(_rollback_path(migration))
     for path in paths:
         try:
-            text = path.read_bytes().replace(b"\r\n", b"\n")
+            text = _SQUAWK_NOTE.sub(b"", path.read_bytes().replace(b"\r\n", b"\n"))
         except FileNotFoundError:
             text = b""
         digest.update(len(text).to_bytes(8, "big") + text)
@@ -143,8 +152,9 @@ def refuse_dependents(
     known: dict[str, Any],
     applied: dict[str, Applied],
     records: dict[str, Record],
+    verb: str = "roll back",
 ) -> None:
-    """No applied migration that stays may depend on one being rolled back."""
+    """No applied migration that stays may depend on one being rolled back (or unmarked)."""
     leaving = {m.id for m in chosen}
     first_leaving = min((a.at for a in applied.values() if a.id in leaving and a.at), default=None)
     for a in applied.values():
@@ -160,17 +170,21 @@ def refuse_dependents(
             if first_leaving is not None and a.at is not None and a.at < first_leaving:
                 continue  # applied before: it cannot depend on what leaves
             raise MigrationError(
-                f"cannot roll back: {a.id} is applied, its file is in none of this store's "
+                f"cannot {verb}: {a.id} is applied, its file is in none of this store's "
                 "folders and sqlstore has no record of what it depends on; open the store "
-                "with its folder (--migration-dir / migration_dirs). Nothing was rolled back"
+                f"with its folder (--migration-dir / migration_dirs). Nothing was {_done(verb)}"
             )
         needed = sorted(depends & leaving)
         if needed:
             raise MigrationError(
-                f"cannot roll back {', '.join(needed)}: {a.id} (applied, from {where}) "
-                "depends on it; roll that back first, with its folder given to the store. "
-                "Nothing was rolled back"
+                f"cannot {verb} {', '.join(needed)}: {a.id} (applied, from {where}) "
+                f"depends on it; {verb} that first, with its folder given to the store. "
+                f"Nothing was {_done(verb)}"
             )
+
+
+def _done(verb: str) -> str:
+    return {"roll back": "rolled back"}.get(verb, f"{verb}ed")
 
 
 def refuse_empty_rollback(chosen: Sequence[Any]) -> None:

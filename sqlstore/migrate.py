@@ -27,6 +27,7 @@ from typing import Any
 
 from yoyo import internalmigrations, read_migrations
 from yoyo.exceptions import BadMigration, MigrationConflict
+from yoyo.migrations import ancestors
 
 from sqlstore import _yoyo_backend as _yoyo
 from sqlstore._migration_rules import (
@@ -142,19 +143,22 @@ class Migrator:
                 states.append(MigrationState(a.id, True, a.at, folder, missing=True))
         return states
 
-    def apply(self) -> list[str]:
+    def apply(self, target: str | None = None) -> list[str]:
         """Apply every pending migration, in dependency order; return their ids.
 
-        Each transactional migration commits with its record, or not at all.
-        Nothing is applied if a pending migration is empty or an applied one's
-        file changed.
+        With ``target``, only that migration and the pending ones it depends
+        on. Each transactional migration commits with its record, or not at
+        all. Nothing is applied if a pending migration is empty or an applied
+        one's file changed.
         """
-        done: list[str] = []
         with self._read_locked("reading the migrations") as (backend, lock, migrations):
             applied = _yoyo.applied(backend)
             records = _yoyo.records(backend)
             known = {m.id: m for m in migrations}
-            pending = backend.to_apply(migrations)
+            pending = list(backend.to_apply(migrations))
+            if target is not None:
+                wanted = {target} | {m.id for m in ancestors(_known(known, target), migrations)}
+                pending = [m for m in pending if m.id in wanted]
             refuse_empty(pending)
             refuse_changed(self._states(migrations, applied, records), known)
             # A database migrated before sqlstore kept records: record what is there.
@@ -164,19 +168,26 @@ class Migrator:
                 with self._transaction(backend):
                     for m in unrecorded:
                         _yoyo.write_record(backend, m)
-            current = ""
-            try:
-                for m in pending:
-                    current = m.id
-                    self._apply_one(backend, lock, m)
-                    done.append(m.id)
-                for hook in migrations.post_apply if done else ():
-                    current = hook.id
-                    lock.doing(f"running {hook.id}")
-                    with self._transaction(backend):
-                        hook.process_steps(backend, "apply")
-            except (BadMigration, backend.DatabaseError) as exc:
-                raise self._failed("applying", current, done, exc, backend.DatabaseError) from exc
+            return self._apply_all(backend, lock, migrations, pending)
+
+    def _apply_all(
+        self, backend: Any, lock: HeldLock, migrations: Any, pending: list[Any]
+    ) -> list[str]:
+        """Apply ``pending`` in order, then yoyo's post-apply hooks if any ran."""
+        done: list[str] = []
+        current = ""
+        try:
+            for m in pending:
+                current = m.id
+                self._apply_one(backend, lock, m)
+                done.append(m.id)
+            for hook in migrations.post_apply if done else ():
+                current = hook.id
+                lock.doing(f"running {hook.id}")
+                with self._transaction(backend):
+                    hook.process_steps(backend, "apply")
+        except (BadMigration, backend.DatabaseError) as exc:
+            raise self._failed("applying", current, done, exc, backend.DatabaseError) from exc
         return done
 
     @staticmethod
@@ -193,33 +204,98 @@ class Migrator:
             f"{verb} {mid} failed, nothing of it was committed{before}: {message}"
         )
 
-    def rollback(self, steps: int | None = 1) -> list[str]:
+    def rollback(self, steps: int | None = 1, *, to: str | None = None) -> list[str]:
         """Roll back the last ``steps`` applied migrations (all with ``None``), dependants first.
 
-        Refused, with nothing rolled back, if an applied migration that stays
-        depends on one of them, or if a rollback file holds no statement.
+        With ``to``, every migration rolled back before that one would be
+        (those applied after it), leaving ``to`` applied. Refused, with
+        nothing rolled back, if an applied migration that stays depends on
+        one of them, or if a rollback file holds no statement.
         """
-        done: list[str] = []
         with self._read_locked("reading the migrations") as (backend, lock, migrations):
-            applied = _yoyo.applied(backend)
-            records = _yoyo.records(backend)
-            order = backend.to_rollback(migrations)
-            chosen = list(order if steps is None else order[:steps])
-            refuse_dependents(chosen, {m.id: m for m in migrations}, applied, records)
-            refuse_empty_rollback(chosen)
-            current = ""
-            try:
-                for m in chosen:
-                    current = m.id
-                    log.info("rolling back %s", m.id)
-                    lock.doing(f"rolling back {m.id}")
-                    self._rollback_one(backend, m)
-                    done.append(m.id)
-            except (BadMigration, backend.DatabaseError) as exc:
-                raise self._failed(
-                    "rolling back", current, done, exc, backend.DatabaseError
-                ) from exc
+            chosen = self._to_roll_back(backend, migrations, steps, to)
+            return self._rollback_all(backend, lock, chosen)
+
+    def _to_roll_back(
+        self, backend: Any, migrations: Any, steps: int | None, to: str | None
+    ) -> list[Any]:
+        """The migrations to roll back, dependants first; refused if that strands one."""
+        known = {m.id: m for m in migrations}
+        order = list(backend.to_rollback(migrations))
+        if to is not None:
+            target = _known(known, to)
+            if target not in order:
+                raise MigrationError(f"{to} is not applied: there is nothing to roll back to")
+            chosen = order[: order.index(target)]
+        else:
+            chosen = order if steps is None else order[:steps]
+        refuse_dependents(chosen, known, _yoyo.applied(backend), _yoyo.records(backend))
+        refuse_empty_rollback(chosen)
+        return chosen
+
+    def _rollback_all(self, backend: Any, lock: HeldLock, chosen: list[Any]) -> list[str]:
+        done: list[str] = []
+        current = ""
+        try:
+            for m in chosen:
+                current = m.id
+                log.info("rolling back %s", m.id)
+                lock.doing(f"rolling back {m.id}")
+                self._rollback_one(backend, m)
+                done.append(m.id)
+        except (BadMigration, backend.DatabaseError) as exc:
+            raise self._failed("rolling back", current, done, exc, backend.DatabaseError) from exc
         return done
+
+    def reapply(self, steps: int = 1) -> list[str]:
+        """Roll back the last ``steps`` applied migrations and apply them again, under one lock.
+
+        For a migration being written: it runs again from its current files,
+        and its record is rewritten.
+        """
+        with self._read_locked("reapplying") as (backend, lock, migrations):
+            chosen = self._to_roll_back(backend, migrations, steps, None)
+            refuse_empty(chosen)
+            self._rollback_all(backend, lock, chosen)
+            return self._apply_all(backend, lock, migrations, chosen[::-1])
+
+    def mark(self, ids: Sequence[str], *, applied: bool = True) -> list[str]:
+        """Record migrations as applied (``applied=False``: as not applied) without running them.
+
+        Refused, changing nothing, for an unknown id, a migration to mark whose
+        dependency stays pending, or one to unmark that an applied migration
+        staying (of any folder) depends on. Ids already in that state are skipped.
+        """
+        verb = "recording" if applied else "unrecording"
+        with self._read_locked(f"{verb} migrations") as (backend, _, migrations):
+            known = {m.id: m for m in migrations}
+            done_hashes = set(_yoyo.applied(backend))
+            chosen = [_known(known, mid) for mid in dict.fromkeys(ids)]
+            chosen = [m for m in chosen if (m.hash in done_hashes) != applied]
+            if applied:
+                ids_now = {m.id for m in chosen} | {
+                    m.id for m in migrations if m.hash in done_hashes
+                }
+                for m in chosen:
+                    missing = sorted(d.id for d in m.depends if d.id not in ids_now)
+                    if missing:
+                        raise MigrationError(
+                            f"cannot mark {m.id} applied: it depends on {', '.join(missing)}, "
+                            "which is not applied; mark or apply that first. Nothing was marked"
+                        )
+            else:
+                applied_now, records = _yoyo.applied(backend), _yoyo.records(backend)
+                refuse_dependents(chosen, known, applied_now, records, "unmark")
+            with self._transaction(backend):
+                for m in chosen:
+                    backend.log_migration(m, "mark" if applied else "unmark")
+                    if applied:
+                        backend.mark_one(m, log=False)
+                        _yoyo.write_record(backend, m)
+                    else:
+                        backend.unmark_one(m, log=False)
+                        _yoyo.delete_record(backend, m.id)
+        return [m.id for m in chosen]
 
     def _rollback_one(self, backend: Any, m: Any) -> None:
         def unrecord() -> None:
@@ -287,3 +363,11 @@ class Migrator:
         """
         with _yoyo.opened(self._url) as backend:
             return _yoyo.break_yoyo_lock(self._driver, backend)
+
+
+def _known(known: dict[str, Any], mid: str) -> Any:
+    """The migration called ``mid`` in the store's folders, else ``MigrationError``."""
+    try:
+        return known[mid]
+    except KeyError:
+        raise MigrationError(f"no migration {mid!r} in this store's folders") from None

@@ -33,11 +33,15 @@ class BaseStore:
         settings: Settings,
         sql_dirs: Sequence[PathLike],
         migration_dirs: Sequence[PathLike],
+        load_queries: bool = True,
     ):
         self.settings = settings
         self._dialect_class = kind = dialect_class(settings.url.dialect)
         self.sql_dirs = [builtin_dir("sql"), *(Path(d) for d in sql_dirs)]
-        self.registry = Registry.load(self.sql_dirs, kind.name, kind.render)
+        # Without queries (``load_queries=False``: migrating needs none) a broken
+        # SQL file cannot stop ``migrate`` or ``status``.
+        loaded = self.sql_dirs if load_queries else []
+        self.registry = Registry.load(loaded, kind.name, kind.render)
         self.migration_dirs = migration_dirs_of(
             Path(d) / kind.name for d in (builtin_dir("migrations"), *migration_dirs)
         )
@@ -67,10 +71,11 @@ class Store(BaseStore):
         *,
         sql_dirs: Sequence[PathLike] = (),
         migration_dirs: Sequence[PathLike] = (),
+        load_queries: bool = True,
     ):
         self.dialect: Dialect = open_dialect(settings)
         try:
-            super().__init__(settings, sql_dirs, migration_dirs)
+            super().__init__(settings, sql_dirs, migration_dirs, load_queries)
         except BaseException:
             self.dialect.close()
             raise
@@ -144,9 +149,12 @@ def connect(
     *,
     sql_dirs: Sequence[PathLike] = (),
     migration_dirs: Sequence[PathLike] = (),
+    load_queries: bool = True,
 ) -> Store:
     """Open a store on ``url``, or the database the environment names (see the README)."""
-    return Store(resolve(url), sql_dirs=sql_dirs, migration_dirs=migration_dirs)
+    return Store(
+        resolve(url), sql_dirs=sql_dirs, migration_dirs=migration_dirs, load_queries=load_queries
+    )
 
 
 _default: Store | None = None

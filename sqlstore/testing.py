@@ -1,7 +1,9 @@
 """pytest fixtures for apps that embed sqlstore (installed as a pytest plugin).
 
-``sqlstore_store`` gives each test a freshly migrated, empty store, once on
-SQLite and once on PostgreSQL. PostgreSQL comes from
+``sqlstore_store`` gives each test a database of its own, once on SQLite and
+once on PostgreSQL: a copy of a template migrated once per run
+(``CREATE DATABASE ... TEMPLATE`` on PostgreSQL, a copy of the file on
+SQLite), so the rows the migrations seed are there. PostgreSQL comes from
 ``SQLSTORE_TEST_POSTGRES_URL`` (a server where databases may be created),
 else from a testcontainers container when a Docker engine answers, else
 those tests skip with the reason; with ``SQLSTORE_REQUIRE_POSTGRES=1`` that
@@ -23,24 +25,25 @@ dialect class's ``env_name`` (``POSTGRES`` for PostgreSQL).
 from __future__ import annotations
 
 import os
-import shutil
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack
-from pathlib import Path
 from typing import Any, NoReturn
 
 import pytest
 
 from sqlstore._testing_async import sqlstore_async_store
-from sqlstore.dialects import dialect_class, dialect_names, scratch_database
+from sqlstore.dialects import cloned_database, dialect_class, dialect_names, scratch_database
 from sqlstore.store import Store, connect
 
 __all__ = [
     "DIALECTS",
+    "new_database",
     "sqlstore_async_store",
     "sqlstore_blank_url",
     "sqlstore_config",
     "sqlstore_dialect",
+    "sqlstore_existing_store",
+    "sqlstore_existing_url",
     "sqlstore_postgres_server",
     "sqlstore_server",
     "sqlstore_store",
@@ -85,6 +88,14 @@ def _server_url(dialect: str, stack: ExitStack) -> str:
     variable = f"SQLSTORE_TEST_{cls.env_name}_URL"
     if url := os.environ.get(variable):
         return url
+    try:
+        import testcontainers  # noqa: F401
+    except ImportError:
+        _unavailable(
+            cls.env_name,
+            f"no {dialect} server: {variable} is not set and testcontainers is not installed "
+            "(pip install 'testcontainers[postgres]' to have one started in Docker)",
+        )
     try:
         import docker  # type: ignore[import-untyped]
 
@@ -135,59 +146,82 @@ def sqlstore_dialect(request: pytest.FixtureRequest) -> str:
 
 @pytest.fixture(scope="session")
 def _sqlstore_templates(
-    sqlstore_server: Callable[[str], str],
-    tmp_path_factory: pytest.TempPathFactory,
-    sqlstore_config: dict[str, Any],
-) -> Iterator[Callable[[str], Any]]:
-    """Per dialect, migrated once: a file to copy (embedded) or a store to empty (server)."""
+    sqlstore_server: Callable[[str], str], sqlstore_config: dict[str, Any]
+) -> Iterator[Callable[[str], str]]:
+    """``template(dialect)``: the URL of a database migrated once per run, to copy for each test."""
     with ExitStack() as stack:
-        made: dict[str, Any] = {}
+        made: dict[str, str] = {}
 
-        def template(dialect: str) -> Any:
-            if dialect in made:
-                return made[dialect]
-            if dialect_class(dialect).embedded:
-                path = tmp_path_factory.mktemp("sqlstore-template") / "template.db"
-                url = f"{dialect_class(dialect).schemes[0]}:///{path}"
+        def template(dialect: str) -> str:
+            if dialect not in made:
+                url = stack.enter_context(
+                    scratch_database(sqlstore_server(dialect), prefix="sqlstore_template")
+                )
+                # Closed once migrated: a copy needs no session on its template
+                # (PostgreSQL), and no change left in the WAL (SQLite).
                 with connect(url, **sqlstore_config) as store:
                     store.migrate()
-                # Closing the last connection checkpoints the WAL: the file alone is the database.
-                made[dialect] = path
-            else:
-                url = stack.enter_context(scratch_database(sqlstore_server(dialect)))
-                store = stack.enter_context(connect(url, **sqlstore_config))
-                store.migrate()
-                made[dialect] = store
+                made[dialect] = url
             return made[dialect]
 
         yield template
 
 
+def new_database(template_url: str, stack: ExitStack) -> str:
+    """The URL of a new database copied from a migrated template, dropped when ``stack`` closes.
+
+    What every per-test fixture calls (``sqlstore_url``, and the async ones):
+    ``CREATE DATABASE ... TEMPLATE`` on PostgreSQL, a copy of the file on
+    SQLite. The copy holds what the migrations wrote, their seed rows too.
+    """
+    return stack.enter_context(cloned_database(template_url))
+
+
 @pytest.fixture
-def sqlstore_store(
-    sqlstore_dialect: str,
-    _sqlstore_templates: Callable[[str], Any],
-    tmp_path: Path,
-    sqlstore_config: dict[str, Any],
+def sqlstore_url(sqlstore_dialect: str, _sqlstore_templates: Callable[[str], str]) -> Iterator[str]:
+    """The URL of this test's own migrated database, password included (for subprocesses)."""
+    with ExitStack() as stack:
+        yield new_database(_sqlstore_templates(sqlstore_dialect), stack)
+
+
+@pytest.fixture
+def sqlstore_store(sqlstore_url: str, sqlstore_config: dict[str, Any]) -> Iterator[Store]:
+    """A store on this test's own migrated database (a copy of the run's template)."""
+    with connect(sqlstore_url, **sqlstore_config) as store:
+        yield store
+
+
+@pytest.fixture(scope="session")
+def sqlstore_existing_url() -> str:
+    """The URL of a database the tests may use but not create; override, or set the variable.
+
+    From ``SQLSTORE_TEST_EXISTING_URL``; without it the tests that use it skip
+    (fail, with ``SQLSTORE_REQUIRE_EXISTING=1``).
+    """
+    url = os.environ.get("SQLSTORE_TEST_EXISTING_URL")
+    if not url:
+        _unavailable("EXISTING", "no existing database: SQLSTORE_TEST_EXISTING_URL is not set")
+    return url
+
+
+@pytest.fixture(scope="session")
+def _sqlstore_existing(
+    sqlstore_existing_url: str, sqlstore_config: dict[str, Any]
 ) -> Iterator[Store]:
-    """A migrated store with empty tables, private to this test."""
-    template = _sqlstore_templates(sqlstore_dialect)
-    if isinstance(template, Path):
-        path = tmp_path / template.name
-        shutil.copyfile(template, path)
-        scheme = dialect_class(sqlstore_dialect).schemes[0]
-        with connect(f"{scheme}:///{path}", **sqlstore_config) as store:
-            yield store
-        return
-    with template.session() as session:
-        session.execute("catalog.truncate_all")
-    yield template
+    with connect(sqlstore_existing_url, **sqlstore_config) as store:
+        yield store
 
 
 @pytest.fixture
-def sqlstore_url(sqlstore_store: Store) -> str:
-    """The URL of this test's migrated store, password included (for subprocesses)."""
-    return sqlstore_store.settings.url.render(hide_password=False)
+def sqlstore_existing_store(_sqlstore_existing: Store) -> Store:
+    """The existing database, its migrations rolled back and applied again before each test.
+
+    For an app whose tests get one database and may create none: every
+    test starts from the migrated schema with the migrations' seed rows,
+    and whatever the database held before the test is dropped with it.
+    """
+    _sqlstore_existing.reset()
+    return _sqlstore_existing
 
 
 @pytest.fixture

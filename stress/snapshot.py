@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlstore import Session, Store
+from sqlstore.migration_check import schema_of
 from sqlstore.queries import Registry
 
 Tables = dict[str, list[str]]
@@ -67,15 +68,4 @@ def added_rows(before: Tables, after: Tables) -> dict[str, int]:
 
 def schema(store: Store) -> dict[str, Any]:
     """Tables, columns, indexes and the whole definition, as the catalog shows them."""
-    with store.session(readonly=True) as session:
-        return {
-            "tables": [r["table_name"] for r in session.fetch_all("catalog.tables")],
-            "columns": [
-                (r["table_name"], r["column_name"], bool(r["not_null"]))
-                for r in session.fetch_all("catalog.columns")
-            ],
-            "indexes": [
-                (r["table_name"], r["index_name"]) for r in session.fetch_all("catalog.indexes")
-            ],
-            "definition": [tuple(r.values()) for r in session.fetch_all("catalog.schema")],
-        }
+    return schema_of(store)

@@ -67,9 +67,8 @@ def test_migrate_status_rollback_through_the_script(sqlstore_blank_url: str) -> 
     assert f"applied 0001_generations.{dialect}" in migrate.out
     assert f"applied 0001_notes.{dialect}" in migrate.out
     assert f"{total} migration(s) applied" in migrate.out
-    # Several versions: progress on stderr, one line per migration as it starts.
-    assert f"[1/{total}] applying 0001_generations.{dialect}" in migrate.err
-    assert f"[{total}/{total}] applying 0001_notes.{dialect}" in migrate.err
+    # Not on a terminal: no progress (tests/test_cli_ops.py shows it on one).
+    assert migrate.err == ""
 
     status = invoke(*base, "status")
     assert re.search(rf"^applied  0001_notes\.{dialect}  \d{{4}}-\d\d-\d\dT", status.out, re.M)

@@ -6,8 +6,8 @@ from pathlib import Path
 from typing import Any
 
 from sqlstore import Store, connect
+from sqlstore.migration_check import definition_of, schema_of
 from sqlstore.paths import builtin_dir
-from stress.snapshot import schema
 from tests.helpers import APP
 from tests.migration_faults import stock_yoyo
 
@@ -21,7 +21,7 @@ APP_MIGRATIONS = [
 
 def _schema(store: Store) -> dict[str, Any]:
     # Tables, columns and indexes: the definition's text differs between dialects.
-    found = schema(store)
+    found = schema_of(store)
     del found["definition"]
     return found
 
@@ -29,8 +29,7 @@ def _schema(store: Store) -> dict[str, Any]:
 def _definition(store: Store) -> list[tuple[Any, ...]]:
     # Columns with types and defaults, constraints, indexes, triggers, views,
     # functions, types and sequences, as the database itself prints them.
-    with store.session(readonly=True) as session:
-        return [tuple(r.values()) for r in session.fetch_all("catalog.schema")]
+    return definition_of(store)
 
 
 def test_migrate_rollback_migrate_round_trip(sqlstore_blank_url: str) -> None:

@@ -48,10 +48,11 @@ def test_wheel_installs_and_migrates_a_new_sqlite_database(tmp_path: Path) -> No
     ).stdout
     assert "0001_generations.sqlite" in out and out.strip().endswith("1")
     cli = subprocess.run(
-        [str(env_dir / "bin" / "sqlstore"), "status"],
+        # The database the script migrated: status creates none (it reads).
+        [str(env_dir / "bin" / "sqlstore"), "--database", "sqlite:///fresh.db", "status"],
         cwd=work,
         check=True,
         capture_output=True,
         text=True,
     ).stdout
-    assert "0001_generations.sqlite" in cli
+    assert "applied  0001_generations.sqlite" in cli

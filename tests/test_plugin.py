@@ -3,8 +3,16 @@
 from __future__ import annotations
 
 import os
+import secrets
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
+
+from sqlstore import connect
+from sqlstore.dialects import scratch_database
+from sqlstore.errors import SqlstoreError
 
 pytest_plugins = ["pytester"]
 
@@ -63,7 +71,39 @@ def test_a_blank_database_has_nothing_applied(sqlstore_blank_url):
 def test_url_is_for_subprocesses(sqlstore_url, sqlstore_store):
     with connect(sqlstore_url) as other:
         assert other.url == sqlstore_store.url
+
+
+def _seeds_then_delete(store):
+    with store.session() as s:
+        seeded = s.fetch_value("colors.count")
+        s.execute("colors.delete_all")
+        return seeded
+
+
+# The app's migration seeds a lookup table: every test sees its rows, whatever the one
+# before it did to them.
+def test_seed_rows_are_there(sqlstore_store):
+    assert _seeds_then_delete(sqlstore_store) == 3
+
+
+def test_seed_rows_are_there_again(sqlstore_store):
+    assert _seeds_then_delete(sqlstore_store) == 3
+
+
+def test_existing_database(sqlstore_existing_store):
+    assert _seeds_then_delete(sqlstore_existing_store) == 3
+    assert _add_and_count(sqlstore_existing_store) == (0, 1)
+
+
+def test_existing_database_again(sqlstore_existing_store):
+    assert _seeds_then_delete(sqlstore_existing_store) == 3
+    assert _add_and_count(sqlstore_existing_store) == (0, 1)
 """
+
+SEEDS = {
+    "sqlite": "CREATE TABLE colors (name TEXT PRIMARY KEY NOT NULL) STRICT;\n",
+    "postgresql": "CREATE TABLE colors (name TEXT PRIMARY KEY);\n",
+}
 
 MIGRATION = {
     "sqlite": "CREATE TABLE bookmarks (\n    id INTEGER PRIMARY KEY NOT NULL,\n"
@@ -85,22 +125,32 @@ def app(pytester: pytest.Pytester) -> pytest.Pytester:
             f"-- An app's table.\n-- depends: 0001_generations.{dialect}\n{body}"
         )
         (folder / f"0001_bookmarks.{dialect}.rollback.sql").write_text("DROP TABLE bookmarks;\n")
+        (folder / f"0002_colors.{dialect}.sql").write_text(
+            f"-- A lookup table and its rows.\n-- depends: 0001_bookmarks.{dialect}\n"
+            f"{SEEDS[dialect]}INSERT INTO colors (name) VALUES ('red'), ('green'), ('blue');\n"
+        )
+        (folder / f"0002_colors.{dialect}.rollback.sql").write_text("DROP TABLE colors;\n")
     sql = pytester.path / "sql" / "bookmarks"
     sql.mkdir(parents=True)
     (sql / "count.sql").write_text("-- How many.\nSELECT COUNT(*) AS n FROM bookmarks;\n")
     (sql / "add.sql").write_text("-- Add one.\nINSERT INTO bookmarks (url) VALUES (:url);\n")
+    colors = pytester.path / "sql" / "colors"
+    colors.mkdir()
+    (colors / "count.sql").write_text("-- How many.\nSELECT COUNT(*) AS n FROM colors;\n")
+    (colors / "delete_all.sql").write_text("-- Delete every row.\nDELETE FROM colors;\n")
     return pytester
 
 
 def test_an_app_gets_migrated_isolated_stores_on_both_dialects(app: pytest.Pytester) -> None:
     # Naming the plugin while its entry point also loads it is not an error.
     result = app.runpytest_subprocess("-p", "sqlstore.testing", "-p", "no:cacheprovider")
-    # 5 tests on each dialect, and the sqlite_only one on SQLite alone.
+    # 7 tests on each dialect, and the sqlite_only one on SQLite alone; the two on an
+    # existing database skip: no SQLSTORE_TEST_EXISTING_URL.
     if os.environ.get("SQLSTORE_TEST_POSTGRES_URL"):
-        result.assert_outcomes(passed=11, deselected=1)
+        result.assert_outcomes(passed=15, skipped=2, deselected=1)
     else:
         outcomes = result.parseoutcomes()
-        assert outcomes.get("failed", 0) == 0 and outcomes["passed"] == 6, outcomes
+        assert outcomes.get("failed", 0) == 0 and outcomes["passed"] == 8, outcomes
 
 
 def test_the_plugin_works_without_its_entry_point(
@@ -111,7 +161,7 @@ def test_the_plugin_works_without_its_entry_point(
     result = app.runpytest_subprocess(
         "-p", "sqlstore.testing", "-p", "no:cacheprovider", "-k", "sqlite"
     )
-    result.assert_outcomes(passed=6, deselected=6)
+    result.assert_outcomes(passed=8, deselected=10)
 
 
 @pytest.mark.parametrize("required", [False, True])
@@ -125,11 +175,76 @@ def test_without_postgresql_its_tests_skip_with_the_reason_unless_required(
         monkeypatch.setenv("SQLSTORE_REQUIRE_POSTGRES", "1")
     else:
         monkeypatch.delenv("SQLSTORE_REQUIRE_POSTGRES", raising=False)
-    result = app.runpytest_subprocess("-p", "no:cacheprovider", "-rsE")
-    # The SQLite half runs either way; the PostgreSQL half (5 tests) skips or errors.
+    result = app.runpytest_subprocess("-p", "no:cacheprovider", "-rsE", "-k", "not existing")
+    # The SQLite half runs either way; the PostgreSQL half (7 tests) skips or errors.
     if required:
-        result.assert_outcomes(passed=6, errors=5, deselected=1)
+        result.assert_outcomes(passed=8, errors=7, deselected=3)
         result.stdout.fnmatch_lines(["*SQLSTORE_REQUIRE_POSTGRES=1 but no postgresql server*"])
     else:
-        result.assert_outcomes(passed=6, skipped=5, deselected=1)
+        result.assert_outcomes(passed=8, skipped=7, deselected=3)
         result.stdout.fnmatch_lines(["SKIPPED*SQLSTORE_TEST_POSTGRES_URL is not set*"])
+    result.stdout.fnmatch_lines(["*no Docker engine answers*"])
+
+
+def test_without_testcontainers_the_skip_reason_says_so(
+    app: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # A testcontainers that cannot be imported, first on the path: as if not installed.
+    fake = tmp_path / "site" / "testcontainers"
+    fake.mkdir(parents=True)
+    (fake / "__init__.py").write_text("raise ImportError('not installed here')\n")
+    monkeypatch.setenv("PYTHONPATH", str(fake.parent))
+    monkeypatch.delenv("SQLSTORE_TEST_POSTGRES_URL", raising=False)
+    monkeypatch.delenv("SQLSTORE_REQUIRE_POSTGRES", raising=False)
+    result = app.runpytest_subprocess("-p", "no:cacheprovider", "-rs", "-k", "postgresql")
+    result.assert_outcomes(skipped=7, deselected=11)
+    result.stdout.fnmatch_lines(["SKIPPED*testcontainers is not installed*"])
+    result.stdout.no_fnmatch_line("*Docker engine*")
+
+
+@pytest.fixture
+def existing_url(
+    sqlstore_dialect: str, sqlstore_server: Callable[[str], str], tmp_path: Path
+) -> Iterator[str]:
+    """A database the app's tests may use, on a server where they may create none.
+
+    PostgreSQL: a role without CREATEDB that owns a database made for it;
+    SQLite: a file that is there already.
+    """
+    if sqlstore_dialect == "sqlite":
+        path = tmp_path / "given.db"
+        path.touch()
+        yield f"sqlite:///{path}"
+        return
+    import psycopg
+
+    server = sqlstore_server("postgresql")
+    name = f"sqlstore_given_{secrets.token_hex(4)}"
+    with psycopg.connect(server, autocommit=True) as admin:
+        admin.execute(f"CREATE ROLE {name} LOGIN NOCREATEDB")
+        admin.execute(f"CREATE DATABASE {name} OWNER {name}")
+        try:
+            parts = urlsplit(server)
+            yield urlunsplit(
+                parts._replace(
+                    netloc=f"{name}@{parts.hostname}:{parts.port or 5432}", path=f"/{name}"
+                )
+            )
+        finally:
+            admin.execute(f"DROP DATABASE {name} WITH (FORCE)")
+            admin.execute(f"DROP ROLE {name}")
+
+
+def test_an_app_given_one_database_gets_it_migrated_before_each_test(
+    app: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, existing_url: str
+) -> None:
+    if existing_url.startswith("postgresql"):
+        # The role really may not create a database: the fixture must do without.
+        with pytest.raises(SqlstoreError, match="permission denied to create database"):
+            with scratch_database(existing_url):
+                pass
+    with connect(existing_url) as store:
+        store.migrate()  # what a previous run or another suite left: dropped before each test
+    monkeypatch.setenv("SQLSTORE_TEST_EXISTING_URL", existing_url)
+    result = app.runpytest_subprocess("-p", "no:cacheprovider", "-k", "existing")
+    result.assert_outcomes(passed=2, deselected=16)

@@ -1,4 +1,8 @@
 -- Music generation jobs and prompt usage analytics.
+-- squawk-ignore-file require-lock-timeout -- reviewed: new tables at install, no traffic
+-- squawk-ignore-file require-statement-timeout -- reviewed: new, empty tables only
+-- squawk-ignore-file prefer-bigint-over-int -- reviewed: bounded counts, not ids
+-- squawk-ignore-file prefer-bigint-over-smallint -- reviewed: channels is 1 or 2
 CREATE TABLE generations (
     id UUID PRIMARY KEY,
     prompt TEXT NOT NULL,

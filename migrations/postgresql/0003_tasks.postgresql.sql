@@ -5,6 +5,9 @@
 -- Every DAO update stamps updated_at itself (heartbeats and timeouts compare
 -- it with the application's clock); the trigger stamps it on any other
 -- UPDATE that leaves it unchanged, so raw SQL bumps it too.
+-- squawk-ignore-file require-lock-timeout -- reviewed: new tables at install, no traffic
+-- squawk-ignore-file require-statement-timeout -- reviewed: new, empty tables only
+-- squawk-ignore-file prefer-bigint-over-int -- reviewed: bounded counts, not ids
 CREATE TABLE tasks (
     id UUID PRIMARY KEY,
     endpoint TEXT NOT NULL CHECK (CHAR_LENGTH(endpoint) > 0),

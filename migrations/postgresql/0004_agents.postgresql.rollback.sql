@@ -1,5 +1,7 @@
 -- Undo 0004: drop the agent framework's tables, dependants first (their
 -- triggers go with them), then the trigger function.
+-- squawk-ignore-file require-lock-timeout -- reviewed: run in a maintenance window
+-- squawk-ignore-file require-statement-timeout -- reviewed: drops tables, nothing slow
 DROP TABLE logs;
 DROP TABLE auth_tokens;
 DROP TABLE auth_states;

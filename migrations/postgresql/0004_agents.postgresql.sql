@@ -3,6 +3,8 @@
 -- auth states and tokens, and logs. Table names are plural so that none is a
 -- reserved word (the framework's "user" is one in PostgreSQL).
 -- depends: 0003_tasks.postgresql
+-- squawk-ignore-file require-lock-timeout -- reviewed: new tables at install, no traffic
+-- squawk-ignore-file require-statement-timeout -- reviewed: new, empty tables only
 CREATE TABLE users (
     id UUID PRIMARY KEY,
     first_name TEXT CHECK (LENGTH(first_name) <= 64),

@@ -12,7 +12,7 @@ import sys
 
 import click
 
-from sqlstore.cli import data, migrations, queries  # noqa: F401  (registers the commands)
+from sqlstore.cli import data, lint, migrations, queries  # noqa: F401  (registers the commands)
 from sqlstore.cli._app import cli
 from sqlstore.config import redact
 from sqlstore.errors import SqlstoreError

@@ -9,10 +9,12 @@ from pathlib import Path
 
 import click
 
-from sqlstore.config import resolve
-from sqlstore.store import Store, connect
+from sqlstore.config import Settings, resolve
+from sqlstore.dialects import dialect_class
+from sqlstore.errors import ConfigError
+from sqlstore.store import Store
 
-__all__ = ["Options", "cli", "database_dialect", "open_store", "options"]
+__all__ = ["Options", "cli", "database_dialect", "open_store", "options", "refuse_missing"]
 
 
 @dataclass(frozen=True)
@@ -28,6 +30,7 @@ _FOLDER = click.Path(exists=True, file_okay=False, path_type=Path)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="sqlstore", prog_name="sqlstore", message="%(prog)s %(version)s")
 @click.option(
     "--database",
     metavar="URL",
@@ -75,13 +78,34 @@ def options(ctx: click.Context) -> Options:
 
 
 @contextmanager
-def open_store(ctx: click.Context) -> Iterator[Store]:
-    """The store the global options name (connects)."""
+def open_store(
+    ctx: click.Context, *, create: bool = False, queries: bool = True
+) -> Iterator[Store]:
+    """The store the global options name (connects).
+
+    Unless ``create``, an embedded database that is not there is refused
+    (a command that reads must not leave a new, empty file behind a typo).
+    Without ``queries`` no SQL file is loaded: a broken one cannot stop it.
+    """
     opts = options(ctx)
-    with connect(
-        opts.database, sql_dirs=opts.sql_dirs, migration_dirs=opts.migration_dirs
+    settings = resolve(opts.database)
+    if not create:
+        refuse_missing(settings)
+    sql_dirs = opts.sql_dirs if queries else ()
+    with Store(
+        settings, sql_dirs=sql_dirs, migration_dirs=opts.migration_dirs, load_queries=queries
     ) as store:
         yield store
+
+
+def refuse_missing(settings: Settings) -> None:
+    """``ConfigError`` naming the file, if the URL names an embedded database that is not there."""
+    url = settings.url
+    if dialect_class(url.dialect).embedded and not url.is_memory and not url.path.exists():
+        raise ConfigError(
+            f"no database at {url.path}: this command reads a database and creates none; "
+            "is the path right? ('sqlstore migrate' creates one)"
+        )
 
 
 def database_dialect(ctx: click.Context) -> str:

@@ -60,5 +60,5 @@ def demo(ctx: click.Context) -> None:
     """Migrate, then run a short generation lifecycle and prompt analytics example."""
     from sqlstore.demo import run_demo
 
-    with open_store(ctx) as store:
+    with open_store(ctx, create=True) as store:
         run_demo(store, click.echo)

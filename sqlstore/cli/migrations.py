@@ -1,4 +1,4 @@
-"""``migrate``, ``rollback``, ``status``, ``new`` and ``break-lock``."""
+"""Migration commands: migrate, rollback, reapply, mark, unmark, status, new, break-lock."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from pathlib import Path
 import click
 
 from sqlstore.cli._app import cli, open_store
+from sqlstore.cli._progress import progress
 from sqlstore.dialects import dialect_names
 from sqlstore.errors import InvalidInput, MigrationError
 from sqlstore.migrate import MigrationState
@@ -21,34 +22,28 @@ __all__ = ["new_migration"]
 
 @contextmanager
 def _progress(verb: str, total: int) -> Iterator[None]:
-    """Print ``[i/n] <verb> <id>`` on stderr as each migration starts.
+    """A progress bar on stderr (a terminal only) that moves as each migration starts.
 
     The migrator logs "applying <id>" / "rolling back <id>" at INFO on the
-    ``sqlstore.migrate`` logger just before each one; nothing is printed for
-    a single migration.
+    ``sqlstore.migrate`` logger just before each one.
     """
-    if total < 2:
-        yield
-        return
-    done = 0
+    with progress(verb, total) as step:
 
-    class Handler(logging.Handler):
-        def emit(self, record: logging.LogRecord) -> None:
-            nonlocal done
-            args = record.args if isinstance(record.args, tuple) else ()
-            if args and str(record.msg).startswith(("applying", "rolling back")):
-                done += 1
-                click.echo(f"[{done}/{total}] {verb} {args[0]}", err=True)
+        class Handler(logging.Handler):
+            def emit(self, record: logging.LogRecord) -> None:
+                args = record.args if isinstance(record.args, tuple) else ()
+                if args and str(record.msg).startswith(("applying", "rolling back")):
+                    step(str(args[0]))
 
-    logger = logging.getLogger("sqlstore.migrate")
-    handler, level = Handler(), logger.level
-    logger.addHandler(handler)
-    logger.setLevel(logging.INFO)
-    try:
-        yield
-    finally:
-        logger.removeHandler(handler)
-        logger.setLevel(level)
+        logger = logging.getLogger("sqlstore.migrate")
+        handler, level = Handler(), logger.level
+        logger.addHandler(handler)
+        logger.setLevel(logging.INFO)
+        try:
+            yield
+        finally:
+            logger.removeHandler(handler)
+            logger.setLevel(level)
 
 
 @cli.command()
@@ -57,11 +52,11 @@ def migrate(ctx: click.Context) -> None:
     """Apply every pending migration (the built-in ones, then the app's).
 
     Each migration commits together with its record, or not at all. Prints
-    each migration applied; with several, progress goes to stderr as each one
-    starts. Applies nothing if a pending migration holds no statement (an
+    each migration applied; with several, a progress bar on stderr when it is
+    a terminal. Applies nothing if a pending migration holds no statement (an
     untouched `new` template) or an applied one's file changed (see `status`).
     """
-    with open_store(ctx) as store:
+    with open_store(ctx, create=True, queries=False) as store:
         pending = [s.id for s in store.migration_status() if not s.applied]
         with _progress("applying", len(pending)):
             applied = store.migrate()
@@ -74,25 +69,88 @@ def migrate(ctx: click.Context) -> None:
 @click.option(
     "--steps",
     type=click.IntRange(min=1),
-    default=1,
-    show_default=True,
-    help="How many of the last applied migrations to roll back.",
+    default=None,
+    help="How many of the last applied migrations to roll back  [default: 1].",
 )
 @click.option("--all", "everything", is_flag=True, help="Roll back every applied migration.")
+@click.option(
+    "--to",
+    "to",
+    metavar="ID",
+    help="Roll back every migration applied after ID, leaving ID applied.",
+)
 @click.pass_context
-def rollback(ctx: click.Context, steps: int, everything: bool) -> None:
+def rollback(ctx: click.Context, steps: int | None, everything: bool, to: str | None) -> None:
     """Roll back the last applied migrations, dependants first.
 
     Rolls back nothing if an applied migration that would stay (from any
     folder, given to this command or not) depends on one of them.
     """
-    with open_store(ctx) as store:
+    if sum((steps is not None, everything, to is not None)) > 1:
+        raise click.UsageError("give one of --steps, --all and --to")
+    with open_store(ctx, queries=False) as store:
         applied = sum(s.applied for s in store.migration_status())
-        with _progress("rolling back", applied if everything else min(steps, applied)):
-            rolled = store.rollback(None if everything else steps)
+        count = applied if everything or to else min(steps or 1, applied)
+        with _progress("rolling back", count):
+            rolled = store.migrator.rollback(None if everything else steps or 1, to=to)
         for mid in rolled:
             click.echo(f"rolled back {mid}")
         click.echo(f"{len(rolled)} migration(s) rolled back")
+
+
+@cli.command()
+@click.option(
+    "--steps",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="How many of the last applied migrations to roll back and apply again.",
+)
+@click.pass_context
+def reapply(ctx: click.Context, steps: int) -> None:
+    """Roll back the last applied migrations and apply them again (while writing one).
+
+    Both under one migration lock, from the files as they are now; the
+    record of each is rewritten. Refused, changing nothing, as `rollback`
+    refuses.
+    """
+    with open_store(ctx, queries=False) as store:
+        done = store.migrator.reapply(steps)
+        for mid in done:
+            click.echo(f"reapplied {mid}")
+        click.echo(f"{len(done)} migration(s) reapplied")
+
+
+@cli.command()
+@click.argument("ids", metavar="ID...", nargs=-1, required=True)
+@click.pass_context
+def mark(ctx: click.Context, ids: tuple[str, ...]) -> None:
+    """Record migrations as applied without running them (the schema is there already).
+
+    Refused, recording nothing, if one depends on a migration that is
+    neither applied nor marked with it. Ids applied already are skipped.
+    """
+    _mark(ctx, ids, applied=True)
+
+
+@cli.command()
+@click.argument("ids", metavar="ID...", nargs=-1, required=True)
+@click.pass_context
+def unmark(ctx: click.Context, ids: tuple[str, ...]) -> None:
+    """Record migrations as not applied without rolling them back.
+
+    Refused, changing nothing, if an applied migration that stays (from any
+    folder) depends on one of them. Ids not applied are skipped.
+    """
+    _mark(ctx, ids, applied=False)
+
+
+def _mark(ctx: click.Context, ids: tuple[str, ...], *, applied: bool) -> None:
+    with open_store(ctx, queries=False) as store:
+        done = store.migrator.mark(ids, applied=applied)
+    for mid in done:
+        click.echo(f"{'marked' if applied else 'unmarked'} {mid}")
+    click.echo(f"{len(done)} migration(s) marked {'applied' if applied else 'not applied'}")
 
 
 @cli.command()
@@ -104,7 +162,7 @@ def status(ctx: click.Context) -> None:
     was applied: `migrate` refuses to run until it is restored (or accepted
     with `accept-changed`).
     """
-    with open_store(ctx) as store:
+    with open_store(ctx, queries=False) as store:
         states = store.migration_status()
         holder = store.migrator.lock_holder()
         click.echo(f"database: {store.url}")
@@ -143,7 +201,7 @@ def break_lock(ctx: click.Context) -> None:
     sqlstore's own migration lock needs no clearing: it goes with the process
     or connection that holds it.
     """
-    with open_store(ctx) as store:
+    with open_store(ctx, queries=False) as store:
         removed = store.migrator.break_lock()
         holder = store.migrator.lock_holder()
         if removed:
@@ -167,7 +225,7 @@ def accept_changed(ctx: click.Context, ids: tuple[str, ...]) -> None:
     rollback): the migration does not run again. A real change belongs in a
     new migration.
     """
-    with open_store(ctx) as store:
+    with open_store(ctx, queries=False) as store:
         for mid in store.migrator.accept_changed(list(ids)):
             click.echo(f"accepted {mid}")
 

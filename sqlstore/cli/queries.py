@@ -9,7 +9,9 @@ from typing import Any
 import click
 
 from sqlstore.check import Finding, check_queries, explain, load_queries, shown_path
-from sqlstore.cli._app import cli, database_dialect, open_store, options
+from sqlstore.cli._app import cli, database_dialect, open_store, options, refuse_missing
+from sqlstore.cli._explain import analyze as run_analyze
+from sqlstore.config import resolve
 from sqlstore.dialects import dialect_class, dialect_names
 from sqlstore.queries import Query
 from sqlstore.store import connect
@@ -130,6 +132,7 @@ def check(
     opts = options(ctx)
     # Opened without the app's folders, which check loads itself: a file that
     # does not load is then one failed finding, not the end of the run.
+    refuse_missing(resolve(opts.database))
     with connect(opts.database, migration_dirs=opts.migration_dirs) as store:
         findings = check_queries(
             store, plans=plans, each=say, sql_dirs=opts.sql_dirs, dao_modules=dao_modules
@@ -218,8 +221,14 @@ def _as_json(
 @cli.command("explain")
 @click.argument("name")
 @click.argument("params", nargs=-1, metavar="KEY=VALUE...")
+@click.option(
+    "--analyze",
+    is_flag=True,
+    help="Run the statement and show real rows and times, in a transaction rolled back "
+    "(PostgreSQL EXPLAIN ANALYZE; SQLite: the plan, then the whole statement's rows and time).",
+)
 @click.pass_context
-def explain_command(ctx: click.Context, name: str, params: tuple[str, ...]) -> None:
+def explain_command(ctx: click.Context, name: str, params: tuple[str, ...], analyze: bool) -> None:
     """Show the database's plan for query NAME with these parameter values.
 
     Values are read as: an integer, a number, null, true/false, JSON (an
@@ -229,7 +238,7 @@ def explain_command(ctx: click.Context, name: str, params: tuple[str, ...]) -> N
     """
     values = parse_params(params)
     with open_store(ctx) as store:
-        plan = explain(store, name, values)
+        plan = run_analyze(store, name, values) if analyze else explain(store, name, values)
     for step in plan or ["(no plan: the statement reads no table)"]:
         click.echo(step)
 

@@ -24,6 +24,7 @@ __all__ = [
     "Connection",
     "Dialect",
     "Indexes",
+    "cloned_database",
     "dialect_class",
     "dialect_for_scheme",
     "dialect_names",
@@ -102,4 +103,17 @@ def scratch_database(server_url: str, prefix: str = "sqlstore_test") -> Iterator
     """
     settings = resolve(server_url)
     with dialect_class(settings.url.dialect).scratch_database(settings, prefix) as url:
+        yield url
+
+
+@contextmanager
+def cloned_database(template_url: str, prefix: str = "sqlstore_test") -> Iterator[str]:
+    """A new database, a copy of ``template_url``'s, dropped afterwards; yields its URL.
+
+    PostgreSQL: ``CREATE DATABASE ... TEMPLATE`` (no session may be open on
+    the template); SQLite: a copy of the file (no connection may hold
+    changes in its WAL). The URL yielded carries the password.
+    """
+    settings = resolve(template_url)
+    with dialect_class(settings.url.dialect).clone_database(settings, prefix) as url:
         yield url

@@ -18,10 +18,13 @@ def _admin_kwargs(settings: Settings) -> dict[str, Any]:
     return {**connect_kwargs(settings), "autocommit": True}
 
 
-def create_database(settings: Settings, name: str) -> None:
-    """Create an empty database on the server ``settings`` points at."""
+def create_database(settings: Settings, name: str, *, template: str | None = None) -> None:
+    """Create a database on the server ``settings`` points at: empty, or a copy of ``template``."""
+    stmt = sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name))
+    if template is not None:
+        stmt = sql.SQL("{} TEMPLATE {}").format(stmt, sql.Identifier(template))
     with _mapped(None), psycopg.connect(**_admin_kwargs(settings)) as conn:
-        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+        conn.execute(stmt)
 
 
 def drop_database(settings: Settings, name: str) -> None:

@@ -99,6 +99,12 @@ class Inspection:
             for col, oid in zip(columns, oids, strict=True)
         ]
 
+    def analyze(self, query: Query, params: Mapping[str, Any]) -> list[str]:
+        """``EXPLAIN (ANALYZE, BUFFERS)``: runs the statement; the caller rolls it back."""
+        with _mapped(query), self.raw.cursor() as cur:
+            cur.execute("EXPLAIN (ANALYZE, BUFFERS) " + query.sql, params)
+            return [str(row[0]) for row in cur.fetchall()]
+
     def count_rows(self, table: str) -> int:
         """``COUNT(*)`` of a table whose name is quoted as an identifier."""
         from psycopg import sql

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
+import time
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -87,6 +88,28 @@ class Inspection:
             depth[node] = depth.get(parent, -1) + 1
             lines.append("  " * depth[node] + str(detail))
         return lines
+
+    def analyze(self, query: Query, params: Mapping[str, Any]) -> list[str]:
+        """The plan, then the statement run once: its rows and time (the caller rolls it back).
+
+        SQLite has no ``EXPLAIN ANALYZE``: what it can say honestly is its
+        plan (an estimate) and what running the whole statement took.
+        """
+        lines = self.plan(query, params)
+        plan = plan_of(query)
+        values = plan.bind(params)
+        with _mapped(query):
+            started = time.perf_counter()
+            cur = self.raw.execute(plan.sql, values)
+            rows = cur.fetchall()
+            elapsed = (time.perf_counter() - started) * 1000
+        n, what = (len(rows), "returned") if cur.description else (cur.rowcount, "changed")
+        return [
+            *lines,
+            f"run: {n} row(s) {what} in {elapsed:.3f} ms",
+            "(SQLite has no EXPLAIN ANALYZE: the plan above is its estimate; "
+            "rows and time are of the whole statement, not per step)",
+        ]
 
     def count_rows(self, table: str) -> int:
         """``COUNT(*)`` of a table whose name is quoted as an identifier."""

@@ -166,6 +166,16 @@ class Connection(ABC):
         serve, so that a full scan in the plan means that none can.
         """
 
+    def analyze(self, query: Query, params: Mapping[str, Any]) -> list[str]:
+        """Run the statement and report its plan with what really happened (``explain --analyze``).
+
+        The caller holds a transaction it rolls back. A dialect that cannot
+        says so with ``QueryError``.
+        """
+        from sqlstore.errors import QueryError
+
+        raise QueryError("this database cannot analyze a statement", query=query.name)
+
     @abstractmethod
     def describe(self, query: Query) -> list[ResultColumn] | None:
         """The result's columns, without running the query; None if it returns no rows."""
@@ -250,6 +260,8 @@ class Dialect(ABC):
     plan_names_aliases: ClassVar[bool] = False
     #: One write transaction at a time: the async side queues write sessions itself.
     single_writer: ClassVar[bool] = False
+    #: squawk (a PostgreSQL migration linter) reads this dialect's migration files.
+    squawk_lints: ClassVar[bool] = False
 
     def __init__(self, settings: Settings):
         self.settings = settings
@@ -276,6 +288,16 @@ class Dialect(ABC):
     @abstractmethod
     def scratch_database(cls, settings: Settings, prefix: str) -> AbstractContextManager[str]:
         """A new empty database beside ``settings``'s, dropped afterwards; yields its URL."""
+
+    @classmethod
+    def clone_database(cls, settings: Settings, prefix: str) -> AbstractContextManager[str]:
+        """A new database, a copy of ``settings``'s (a migrated template), dropped afterwards.
+
+        Yields its URL. ``ConfigError`` from a dialect that cannot copy one.
+        """
+        from sqlstore.errors import ConfigError
+
+        raise ConfigError(f"{cls.name} cannot copy a database")
 
     @classmethod
     @abstractmethod

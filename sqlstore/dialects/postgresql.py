@@ -50,6 +50,7 @@ class PostgreSQLDialect(Dialect):
     default_port = 5432
     default_database = "postgres"
     env_name = "POSTGRES"
+    squawk_lints = True
 
     def __init__(self, settings: Settings):
         super().__init__(settings)
@@ -109,6 +110,24 @@ class PostgreSQLDialect(Dialect):
             yield replace(settings.url, database=name).render(hide_password=False)
         finally:
             drop_database(settings, name)
+
+    @classmethod
+    @contextmanager
+    def clone_database(cls, settings: Settings, prefix: str) -> Iterator[str]:
+        """``CREATE DATABASE ... TEMPLATE`` the URL's database, dropped afterwards.
+
+        Connected to the server's maintenance database (``postgres``): the
+        template itself must have no session open.
+        """
+        from sqlstore.dialects._pg_admin import create_database, drop_database
+
+        admin = replace(settings, url=replace(settings.url, database=cls.default_database))
+        name = f"{prefix}_{secrets.token_hex(6)}"
+        create_database(admin, name, template=settings.url.database)
+        try:
+            yield replace(settings.url, database=name).render(hide_password=False)
+        finally:
+            drop_database(admin, name)
 
     @classmethod
     def test_container(cls, stack: ExitStack) -> str | None:

@@ -9,6 +9,7 @@ Every connection turns ``foreign_keys`` on; the database runs in WAL mode.
 
 from __future__ import annotations
 
+import shutil
 import sqlite3
 import tempfile
 import threading
@@ -126,9 +127,27 @@ class SQLiteDialect(Dialect):
     @classmethod
     @contextmanager
     def scratch_database(cls, settings: Settings, prefix: str) -> Iterator[str]:
-        """A file in a new temporary folder, removed afterwards."""
+        """An empty file in a new temporary folder, removed afterwards.
+
+        Empty, not absent: like a server's new database, it is there (a
+        command that only reads refuses a file that is not).
+        """
         with tempfile.TemporaryDirectory(prefix=prefix) as folder:
-            yield f"{cls.schemes[0]}:///{Path(folder) / 'scratch.db'}"
+            path = Path(folder) / "scratch.db"
+            path.touch()
+            yield f"{cls.schemes[0]}:///{path}"
+
+    @classmethod
+    @contextmanager
+    def clone_database(cls, settings: Settings, prefix: str) -> Iterator[str]:
+        """A copy of the database file in a new temporary folder, removed afterwards."""
+        with tempfile.TemporaryDirectory(prefix=prefix) as folder:
+            path = Path(folder) / settings.url.path.name
+            try:
+                shutil.copyfile(settings.url.path, path)
+            except OSError as exc:
+                raise ConfigError(f"cannot copy {settings.url}: {exc.strerror}") from exc
+            yield f"{cls.schemes[0]}:///{path}"
 
     def _other_kind(self, readonly: bool) -> sqlite3.Connection:
         """An idle connection of the other kind, switched; else a new one.

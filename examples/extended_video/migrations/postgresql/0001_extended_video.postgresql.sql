@@ -2,6 +2,8 @@
 -- depends: 0002_media.postgresql
 -- Joined-table inheritance one level further down: an extended_video row
 -- shares its video row's id (and so its media row's) and goes with it.
+-- squawk-ignore-file require-lock-timeout -- reviewed: a new table, at install
+-- squawk-ignore-file require-statement-timeout -- reviewed: a new, empty table
 CREATE TABLE extended_video (
     id TEXT PRIMARY KEY REFERENCES video (id) ON DELETE CASCADE,
     duration DOUBLE PRECISION CHECK (duration >= 0),
