@@ -34,7 +34,7 @@ from sqlstore.store import Store, connect
 
 __all__ = ["Problem", "check_migrations", "definition_of", "schema_of", "squawk"]
 
-Severity = Literal["error", "warning"]
+Level = Literal["error", "warning"]
 
 #: squawk rules a rollback file breaks by design: it drops what its migration made.
 ROLLBACK_EXCLUDES = ("ban-drop-table", "ban-drop-column", "ban-drop-function")
@@ -49,7 +49,7 @@ class Problem:
     line: int | None
     rule: str
     message: str
-    severity: Severity = "error"
+    level: Level = "error"
 
     def as_dict(self) -> dict[str, Any]:
         """The finding as JSON takes it."""

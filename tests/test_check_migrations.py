@@ -82,7 +82,7 @@ def test_a_broken_app_folder_is_reported_file_by_file(
     assert "left behind: view label_ids" in leak["message"]
     differs = [f["message"] for f in report["findings"] if f["rule"] == "dialects-differ"]
     assert differs == ["column labels.extra (NULL allowed): only on sqlite once migrated"]
-    assert set(report["findings"][0]) == {"file", "line", "rule", "message", "severity"}
+    assert set(report["findings"][0]) == {"file", "line", "rule", "message", "level"}
     assert report["summary"]["errors"] >= 4
 
 
@@ -90,7 +90,7 @@ def test_without_a_server_only_sqlite_is_round_tripped(tmp_path: Path) -> None:
     code, report = _run(f"sqlite:///{tmp_path / 'unused.db'}")
     assert code == 0
     assert [f["rule"] for f in report["findings"]] == ["not-checked"]
-    assert report["findings"][0]["severity"] == "warning"
+    assert report["findings"][0]["level"] == "warning"
     strict, _ = _run(f"sqlite:///{tmp_path / 'unused.db'}", "--fail-on", "warning")
     assert strict == 3
     assert not (tmp_path / "unused.db").exists()

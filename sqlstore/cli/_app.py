@@ -14,7 +14,16 @@ from sqlstore.dialects import dialect_class
 from sqlstore.errors import ConfigError
 from sqlstore.store import Store
 
-__all__ = ["Options", "cli", "database_dialect", "open_store", "options", "refuse_missing"]
+__all__ = [
+    "EXIT_ERRORS",
+    "EXIT_WARNINGS",
+    "Options",
+    "cli",
+    "database_dialect",
+    "open_store",
+    "options",
+    "refuse_missing",
+]
 
 
 @dataclass(frozen=True)
@@ -25,6 +34,11 @@ class Options:
     sql_dirs: tuple[Path, ...]
     migration_dirs: tuple[Path, ...]
 
+
+#: The exit status of ``check`` and ``check-migrations`` when they found an error.
+EXIT_ERRORS = 1
+#: Their exit status when only warnings were found and ``--fail-on warning`` was given.
+EXIT_WARNINGS = 3
 
 _FOLDER = click.Path(exists=True, file_okay=False, path_type=Path)
 

@@ -6,18 +6,13 @@ import json
 
 import click
 
-from sqlstore.cli._app import cli, options
+from sqlstore.cli._app import EXIT_ERRORS, EXIT_WARNINGS, cli, options
 from sqlstore.cli._progress import progress
 from sqlstore.config import resolve
 from sqlstore.dialects import dialect_class
 from sqlstore.migration_check import check_migrations, count_steps
 
-__all__ = ["EXIT_ERRORS", "EXIT_WARNINGS"]
-
-#: Exit status when an error was found.
-EXIT_ERRORS = 1
-#: Exit status when only warnings were found and ``--fail-on warning`` was given.
-EXIT_WARNINGS = 3
+__all__: list[str] = []
 
 
 @cli.command("check-migrations")
@@ -61,18 +56,17 @@ def check_migrations_command(
     total = count_steps(opts.migration_dirs)
     with progress("round-tripping", total, quiet=fmt == "json") as step:
         problems = check_migrations(opts.migration_dirs, by_dialect, step=step)
-    errors = sum(p.severity == "error" for p in problems)
+    errors = sum(p.level == "error" for p in problems)
     warnings = len(problems) - errors
+    code = EXIT_ERRORS if errors else EXIT_WARNINGS if warnings and fail_on == "warning" else 0
     if fmt == "json":
         summary = {"errors": errors, "warnings": warnings, "migrations": total}
         findings = [p.as_dict() for p in problems]
-        click.echo(json.dumps({"findings": findings, "summary": summary}, indent=2))
+        report = {"exit_status": code, "summary": summary, "findings": findings}
+        click.echo(json.dumps(report, indent=2))
     else:
         for p in problems:
             where = f"{p.file}:{p.line}" if p.line else p.file
-            click.echo(f"{where}: {p.severity} {p.rule}: {p.message}")
+            click.echo(f"{p.level} [{p.rule}] {where}: {p.message}")
         click.echo(f"{total} migration file(s) checked: {errors} error(s), {warnings} warning(s)")
-    if errors:
-        ctx.exit(EXIT_ERRORS)
-    if warnings and fail_on == "warning":
-        ctx.exit(EXIT_WARNINGS)
+    ctx.exit(code)

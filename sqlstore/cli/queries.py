@@ -9,7 +9,15 @@ from typing import Any
 import click
 
 from sqlstore.check import Finding, check_queries, explain, load_queries, shown_path
-from sqlstore.cli._app import cli, database_dialect, open_store, options, refuse_missing
+from sqlstore.cli._app import (
+    EXIT_ERRORS,
+    EXIT_WARNINGS,
+    cli,
+    database_dialect,
+    open_store,
+    options,
+    refuse_missing,
+)
 from sqlstore.cli._explain import analyze as run_analyze
 from sqlstore.config import resolve
 from sqlstore.dialects import dialect_class, dialect_names
@@ -72,10 +80,6 @@ def _params(query: Query, dialect: str) -> str:
             text += " (one value: an IN-list item; a list is refused, see = ANY)"
         shown.append(text)
     return ", ".join(shown)
-
-
-#: ``check``'s exit status when only warnings fail it (``--fail-on warning``).
-EXIT_WARNINGS = 3
 
 
 @cli.command()
@@ -143,7 +147,7 @@ def check(
         level: sum(1 for f in findings for i in f.issues if i.level == level)
         for level in ("error", "warning", "reviewed")
     }
-    code = 1 if counts["failed"] else 0
+    code = EXIT_ERRORS if counts["failed"] else 0
     if not code and fail_on == "warning" and levels["warning"]:
         code = EXIT_WARNINGS
     if output == "json":
