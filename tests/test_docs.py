@@ -187,21 +187,30 @@ def run_blocks(blocks: list[Block]) -> None:
 
 
 @pytest.fixture
-def opened_stores(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[sqlstore.store.Store]]:
-    """Every store the examples open (closed afterwards), the default store reset around them."""
-    opened: list[sqlstore.store.Store] = []
-    init = sqlstore.store.Store.__init__
+def opened_stores(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[sqlstore.store.BaseStore]]:
+    """Every store the examples open, async ones too, the default store reset around them.
 
-    def recording_init(self: sqlstore.store.Store, *args: Any, **kwargs: Any) -> None:
+    The blocking ones are closed afterwards; an example closes its async ones
+    itself (``async with``), on its own event loop.
+    """
+    opened: list[sqlstore.store.BaseStore] = []
+    init = sqlstore.store.BaseStore.__init__
+
+    def recording_init(self: sqlstore.store.BaseStore, *args: Any, **kwargs: Any) -> None:
         init(self, *args, **kwargs)
         opened.append(self)
 
-    monkeypatch.setattr(sqlstore.store.Store, "__init__", recording_init)
+    monkeypatch.setattr(sqlstore.store.BaseStore, "__init__", recording_init)
     monkeypatch.setattr(sqlstore.store, "_default", None, raising=False)
     try:
         yield opened
     finally:
-        for store in opened:
+        _close(opened)
+
+
+def _close(stores: list[sqlstore.store.BaseStore]) -> None:
+    for store in stores:
+        if isinstance(store, sqlstore.store.Store):
             store.close()
 
 
@@ -226,7 +235,7 @@ def test_page_examples_run(
     request: pytest.FixtureRequest,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
-    opened_stores: list[sqlstore.store.Store],
+    opened_stores: list[sqlstore.store.BaseStore],
 ) -> None:
     for name in DATABASE_ENV:
         monkeypatch.delenv(name, raising=False)
@@ -244,8 +253,7 @@ def test_page_examples_run(
         try:
             run_blocks(blocks)
         finally:
-            for store in opened_stores:
-                store.close()
+            _close(opened_stores)
         assert any(s.url.startswith("postgresql") for s in opened_stores), (
             f"{page.name} names {POSTGRES_MARK} but opened no PostgreSQL store: "
             "open it with sqlstore.connect() (DATABASE_URL)"
