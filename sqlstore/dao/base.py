@@ -13,6 +13,7 @@ from pydantic import BaseModel, TypeAdapter
 
 from sqlstore.dao._args import Exact
 from sqlstore.errors import InvalidInput, NotFound
+from sqlstore.results import Keyset, Page
 from sqlstore.session import Session
 
 __all__ = ["MAX_PAGE", "BaseDAO", "atomic", "streaming"]
@@ -92,7 +93,8 @@ class BaseDAO:
 
     A subclass (one of ours or an app's) reads rows into models with
     ``fetch_model``, ``require_model``, ``fetch_models`` and ``stream_models``,
-    checks paging with ``page_params``, and runs other statements on
+    checks paging with ``page_params``, pages by keyset with ``fetch_page``
+    and ``iter_pages``, and runs other statements on
     ``self.session`` (``execute``, ``execute_many``, ``fetch_value``, ...).
     """
 
@@ -150,3 +152,47 @@ class BaseDAO:
         if isinstance(offset, bool) or not isinstance(offset, int) or offset < 0:
             raise InvalidInput(f"offset must be a non-negative integer, not {offset!r}")
         return {"limit": limit, "offset": offset}
+
+    def fetch_page(
+        self,
+        model: type[M],
+        query: str,
+        /,
+        keyset: Keyset,
+        limit: int,
+        after: str | None,
+        filters: dict[str, Any],
+        **params: Any,
+    ) -> Page[M]:
+        """A page of the named keyset query (it takes the filters, ``:after_<key>`` and ``:limit``).
+
+        One row more than ``limit`` is read to know whether a next page exists.
+        """
+        limit = self.page_params(limit)["limit"]
+        rows = self.fetch_models(
+            model,
+            query,
+            **filters,
+            **params,
+            **keyset.params(query, filters, after),
+            limit=limit + 1,
+        )
+        if len(rows) <= limit:
+            return Page(rows)
+        del rows[limit:]
+        return Page(rows, keyset.encode(query, filters, rows[-1]))
+
+    def iter_pages(
+        self, lister: Callable[..., Any], batch_size: int, /, **filters: Any
+    ) -> Iterator[M]:
+        """Every row of ``lister`` (a ``list`` method), one keyset page of ``batch_size`` at a time.
+
+        Memory holds one page; each page is a call of its own.
+        """
+        after: str | None = None
+        while True:
+            page: Page[M] = lister(**filters, limit=batch_size, after=after)
+            yield from page
+            if page.next is None:
+                return
+            after = page.next
