@@ -125,6 +125,13 @@ class Keyset:
         mac = hmac.new(_secret(), payload, hashlib.sha256).digest()[:_MAC_BYTES]
         return f"{_b64(payload)}.{_b64(mac)}"
 
+    def page(self, scope: str, filters: dict[str, Any], rows: list[T], limit: int) -> Page[T]:
+        """The page of ``rows`` read with ``limit + 1``: the first ``limit``, and the next cursor."""
+        if len(rows) <= limit:
+            return Page(rows)
+        del rows[limit:]
+        return Page(rows, self.encode(scope, filters, rows[-1]))
+
     def params(self, scope: str, filters: dict[str, Any], after: str | None) -> dict[str, Any]:
         """The ``after_<field>`` parameters for ``after`` (``None``: the first page)."""
         values = self.start if after is None else self._decode(scope, filters, after)

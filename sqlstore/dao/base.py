@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import functools
 import inspect
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from datetime import timedelta
 from functools import cache
 from typing import Any, TypeVar
 
@@ -13,8 +14,9 @@ from pydantic import BaseModel, TypeAdapter
 
 from sqlstore.dao._args import Exact
 from sqlstore.errors import InvalidInput, NotFound
-from sqlstore.results import Keyset, Page
+from sqlstore.results import FAR_FUTURE, Keyset, Page
 from sqlstore.session import Session
+from sqlstore.types import utcnow
 
 __all__ = ["MAX_PAGE", "BaseDAO", "atomic", "streaming"]
 
@@ -153,6 +155,27 @@ class BaseDAO:
             raise InvalidInput(f"offset must be a non-negative integer, not {offset!r}")
         return {"limit": limit, "offset": offset}
 
+    @staticmethod
+    def select_params(ids: Iterable[Any] | None, /, **filters: Any) -> dict[str, Any]:
+        """The parameters of a bulk call's selection: ``ids`` (a list) and the filters.
+
+        A filter ``older_than`` (a ``timedelta``) becomes ``created_before``.
+
+        A call that names no row (no ``ids`` and every filter ``None``) is
+        ``InvalidInput``: nothing is ever updated or deleted by accident.
+        """
+        if ids is None and all(v is None for v in filters.values()):
+            raise InvalidInput("name the rows: give ids or at least one filter")
+        if isinstance(ids, str | bytes):
+            raise InvalidInput("ids must be a list of ids, not one string")
+        if "older_than" in filters:
+            # An age filter is the time rows were created before; none: before every time.
+            older_than = filters.pop("older_than")
+            if older_than is not None and older_than < timedelta(0):
+                raise InvalidInput(f"older_than must not be negative, not {older_than}")
+            filters["created_before"] = FAR_FUTURE if older_than is None else utcnow() - older_than
+        return {"by_ids": ids is not None, "ids": [] if ids is None else list(ids), **filters}
+
     def fetch_page(
         self,
         model: type[M],
@@ -177,10 +200,7 @@ class BaseDAO:
             **keyset.params(query, filters, after),
             limit=limit + 1,
         )
-        if len(rows) <= limit:
-            return Page(rows)
-        del rows[limit:]
-        return Page(rows, keyset.encode(query, filters, rows[-1]))
+        return keyset.page(query, filters, rows, limit)
 
     def iter_pages(
         self, lister: Callable[..., Any], batch_size: int, /, **filters: Any
