@@ -56,7 +56,7 @@ class Page(list[T], Generic[T]):
 
 
 class Written(int):
-    """How many rows a bulk write stored (it is that ``int``), and ``ids``: which, in the order given."""
+    """How many rows a bulk write stored (it is that ``int``); ``ids``: which, in order."""
 
     ids: tuple[Any, ...]
 
@@ -126,7 +126,7 @@ class Keyset:
         return f"{_b64(payload)}.{_b64(mac)}"
 
     def page(self, scope: str, filters: dict[str, Any], rows: list[T], limit: int) -> Page[T]:
-        """The page of ``rows`` read with ``limit + 1``: the first ``limit``, and the next cursor."""
+        """The page of ``rows`` read with ``limit + 1``: the first ``limit``, and the cursor."""
         if len(rows) <= limit:
             return Page(rows)
         del rows[limit:]
@@ -146,6 +146,8 @@ class Keyset:
             payload, given = _unb64(body), _unb64(mac)
         except (binascii.Error, ValueError):
             raise bad from None
+        if _b64(payload) != body or _b64(given) != mac:  # base64 ignores some bits: be exact
+            raise bad
         expected = hmac.new(_secret(), payload, hashlib.sha256).digest()[:_MAC_BYTES]
         if not hmac.compare_digest(expected, given):
             raise bad

@@ -22,8 +22,8 @@ from sqlstore.models import (
     ProjectUpdate,
     RepoNodeUpdate,
     ToolUpdate,
-    UserUpdate,
     TranscriptUpdate,
+    UserUpdate,
     VideoUpdate,
     WebhookUpdate,
 )

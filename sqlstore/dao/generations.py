@@ -303,7 +303,7 @@ class GenerationDAO(BaseDAO):
         status: GenerationStatus | None = None,
         older_than: timedelta | None = None,
     ) -> int:
-        """Delete the jobs with these ids and/or of a status, created longer ago than ``older_than``.
+        """Delete the jobs with these ids and/or of a status, created over ``older_than`` ago.
 
         Returns how many were deleted.
         """

@@ -245,7 +245,7 @@ class _OfMediaDAO(BaseDAO, Generic[R]):
         limit: int = 100,
         after: str | None = None,
     ) -> Page[R]:
-        """Rows newest first, optionally of one media and one model; ``after``: a page's ``next``."""
+        """Rows newest first, optionally of one media and one model (``after``: a ``next``)."""
         filters = {"media_id": media_id, "model": model}
         query = f"{self.queries}.list"
         return self.fetch_page(self.row, query, NEWEST_ID, limit, after, filters)
@@ -309,16 +309,12 @@ class TranscriptDAO(_OfMediaDAO[Transcript]):
 
         With no field given nothing is written and the transcript comes back as it is.
         """
-        if not changes.given():
-            return self.require_model(
-                Transcript, "media.transcripts.get_by_id", "transcript", id=id
-            )
-        params = changes.params()
-        if changes.segments is not None:
-            params["segments"] = Json([s.model_dump() for s in changes.segments])
-        return self.require_model(
-            Transcript, "media.transcripts.update", "transcript", id=id, **params
-        )
+        if changes.given():
+            params = changes.params()
+            if changes.segments is not None:
+                params["segments"] = Json([s.model_dump() for s in changes.segments])
+            self.session.execute("media.transcripts.update", id=id, **params)
+        return self.require_model(Transcript, "media.transcripts.get_by_id", "transcript", id=id)
 
 
 FrameId = Annotated[int, Field(ge=0)]
@@ -371,7 +367,7 @@ class CaptionDAO(_OfMediaDAO[Caption]):
 
 
 def _insert_many(dao: BaseDAO, query: str, rows: List[dict[str, Any]]) -> Written:
-    """Insert ``rows`` (a JSON array) with one statement returning their growing ids, stamped now."""
+    """Insert ``rows`` (a JSON array) in one statement stamped now; their ids, growing."""
     if not rows:
         return Written([])
     found = dao.session.fetch_all(query, rows=Json(rows), now=utcnow())

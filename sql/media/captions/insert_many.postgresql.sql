@@ -5,10 +5,14 @@
 INSERT INTO captions (
     model, media_id, caption, frame_id, timestamp, created_at, updated_at
 )
-SELECT new.model, new.media_id, new.caption, new.frame_id, new.timestamp, :now, :now
-FROM ROWS FROM (
-    JSONB_TO_RECORDSET(CAST(:rows AS JSONB))
-    AS (model TEXT, media_id TEXT, caption TEXT, frame_id INTEGER, timestamp DOUBLE PRECISION)
-) WITH ORDINALITY AS new (model, media_id, caption, frame_id, timestamp, n)
+SELECT
+    new.value ->> 'model' AS model,
+    new.value ->> 'media_id' AS media_id,
+    new.value ->> 'caption' AS caption,
+    CAST(new.value ->> 'frame_id' AS INTEGER) AS frame_id,
+    CAST(new.value ->> 'timestamp' AS DOUBLE PRECISION) AS timestamp,
+    :now AS created_at,
+    :now AS updated_at
+FROM JSONB_ARRAY_ELEMENTS(CAST(:rows AS JSONB)) WITH ORDINALITY AS new (value, n)
 ORDER BY new.n
 RETURNING id;

@@ -7,16 +7,14 @@ INSERT INTO transcripts (
     created_at, updated_at
 )
 SELECT
-    new.model, new.media_id, new.transcript, new.segments, new.language,
-    new.language_confidence, :now, :now
-FROM ROWS FROM (
-    JSONB_TO_RECORDSET(CAST(:rows AS JSONB))
-    AS (
-        model TEXT, media_id TEXT, transcript TEXT, segments JSONB, language TEXT,
-        language_confidence DOUBLE PRECISION
-    )
-) WITH ORDINALITY AS new (
-    model, media_id, transcript, segments, language, language_confidence, n
-)
+    new.value ->> 'model' AS model,
+    new.value ->> 'media_id' AS media_id,
+    new.value ->> 'transcript' AS transcript,
+    new.value -> 'segments' AS segments,
+    new.value ->> 'language' AS language,
+    CAST(new.value ->> 'language_confidence' AS DOUBLE PRECISION) AS language_confidence,
+    :now AS created_at,
+    :now AS updated_at
+FROM JSONB_ARRAY_ELEMENTS(CAST(:rows AS JSONB)) WITH ORDINALITY AS new (value, n)
 ORDER BY new.n
 RETURNING id;

@@ -7,14 +7,14 @@ INSERT INTO transcripts (
     created_at, updated_at
 )
 SELECT
-    JSON_EXTRACT(new.value, '$.model'),
-    JSON_EXTRACT(new.value, '$.media_id'),
-    JSON_EXTRACT(new.value, '$.transcript'),
-    JSON_EXTRACT(new.value, '$.segments'),
-    JSON_EXTRACT(new.value, '$.language'),
-    JSON_EXTRACT(new.value, '$.language_confidence'),
-    :now,
-    :now
+    JSON_EXTRACT(new.value, '$.model') AS model,
+    JSON_EXTRACT(new.value, '$.media_id') AS media_id,
+    JSON_EXTRACT(new.value, '$.transcript') AS transcript,
+    JSON_EXTRACT(new.value, '$.segments') AS segments,
+    JSON_EXTRACT(new.value, '$.language') AS language,
+    JSON_EXTRACT(new.value, '$.language_confidence') AS language_confidence,
+    :now AS created_at,
+    :now AS updated_at
 FROM JSON_EACH(:rows) AS new
 ORDER BY new.key
 RETURNING id;

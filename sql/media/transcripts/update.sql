@@ -1,7 +1,7 @@
 -- Change the fields of a transcript the caller gave (the update convention:
--- :set_<field> says whether <field> was given); returns the row, or none if
--- there is no such transcript. The trigger stamps updated_at.
--- returns: one Transcript
+-- :set_<field> says whether <field> was given). The table's trigger stamps
+-- updated_at (read the row again afterwards: on SQLite, RETURNING would not
+-- see what the AFTER trigger wrote).
 UPDATE transcripts
 SET
     transcript = CASE WHEN :set_transcript THEN :transcript ELSE transcript END,
@@ -10,7 +10,4 @@ SET
     language_confidence = CASE
         WHEN :set_language_confidence THEN :language_confidence ELSE language_confidence
     END
-WHERE id = :id
-RETURNING
-    id, model, media_id, transcript, segments, language, language_confidence,
-    created_at, updated_at;
+WHERE id = :id;

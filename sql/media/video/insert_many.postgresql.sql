@@ -2,10 +2,14 @@
 -- in one statement (VideoDAO.save_many). :rows is a JSON array of objects
 -- with id, path, url, title and description. Returns the ids written.
 INSERT INTO video (id, path, url, title, description, created_at, updated_at)
-SELECT new.id, new.path, new.url, new.title, new.description, :now, :now
-FROM ROWS FROM (
-    JSONB_TO_RECORDSET(CAST(:rows AS JSONB))
-    AS (id TEXT, path TEXT, url TEXT, title TEXT, description TEXT)
-) WITH ORDINALITY AS new (id, path, url, title, description, n)
+SELECT
+    new.value ->> 'id' AS id,
+    new.value ->> 'path' AS path,
+    new.value ->> 'url' AS url,
+    new.value ->> 'title' AS title,
+    new.value ->> 'description' AS description,
+    :now AS created_at,
+    :now AS updated_at
+FROM JSONB_ARRAY_ELEMENTS(CAST(:rows AS JSONB)) WITH ORDINALITY AS new (value, n)
 ORDER BY new.n
 RETURNING id;

@@ -3,13 +3,13 @@
 -- with id, path, url, title and description. Returns the ids written.
 INSERT INTO video (id, path, url, title, description, created_at, updated_at)
 SELECT
-    JSON_EXTRACT(new.value, '$.id'),
-    JSON_EXTRACT(new.value, '$.path'),
-    JSON_EXTRACT(new.value, '$.url'),
-    JSON_EXTRACT(new.value, '$.title'),
-    JSON_EXTRACT(new.value, '$.description'),
-    :now,
-    :now
+    JSON_EXTRACT(new.value, '$.id') AS id,
+    JSON_EXTRACT(new.value, '$.path') AS path,
+    JSON_EXTRACT(new.value, '$.url') AS url,
+    JSON_EXTRACT(new.value, '$.title') AS title,
+    JSON_EXTRACT(new.value, '$.description') AS description,
+    :now AS created_at,
+    :now AS updated_at
 FROM JSON_EACH(:rows) AS new
 ORDER BY new.key
 RETURNING id;

@@ -7,9 +7,7 @@ from contextlib import contextmanager
 from datetime import datetime
 from typing import Annotated, Any, ClassVar, Generic, TypeVar
 
-from pydantic import BaseModel, Field
-
-from pydantic import TypeAdapter
+from pydantic import BaseModel, Field, TypeAdapter
 
 from sqlstore.aio.dao.base import BaseDAO, atomic, streaming
 from sqlstore.dao._args import checked
@@ -250,7 +248,7 @@ class _OfMediaDAO(BaseDAO, Generic[R]):
         limit: int = 100,
         after: str | None = None,
     ) -> Page[R]:
-        """Rows newest first, optionally of one media and one model; ``after``: a page's ``next``."""
+        """Rows newest first, optionally of one media and one model (``after``: a ``next``)."""
         filters = {"media_id": media_id, "model": model}
         query = f"{self.queries}.list"
         return await self.fetch_page(self.row, query, NEWEST_ID, limit, after, filters)
@@ -314,15 +312,13 @@ class TranscriptDAO(_OfMediaDAO[Transcript]):
 
         With no field given nothing is written and the transcript comes back as it is.
         """
-        if not changes.given():
-            return await self.require_model(
-                Transcript, "media.transcripts.get_by_id", "transcript", id=id
-            )
-        params = changes.params()
-        if changes.segments is not None:
-            params["segments"] = Json([s.model_dump() for s in changes.segments])
+        if changes.given():
+            params = changes.params()
+            if changes.segments is not None:
+                params["segments"] = Json([s.model_dump() for s in changes.segments])
+            await self.session.execute("media.transcripts.update", id=id, **params)
         return await self.require_model(
-            Transcript, "media.transcripts.update", "transcript", id=id, **params
+            Transcript, "media.transcripts.get_by_id", "transcript", id=id
         )
 
 
@@ -378,7 +374,7 @@ class CaptionDAO(_OfMediaDAO[Caption]):
 
 
 async def _insert_many(dao: BaseDAO, query: str, rows: List[dict[str, Any]]) -> Written:
-    """Insert ``rows`` (a JSON array) with one statement returning their growing ids, stamped now."""
+    """Insert ``rows`` (a JSON array) in one statement stamped now; their ids, growing."""
     if not rows:
         return Written([])
     found = await dao.session.fetch_all(query, rows=Json(rows), now=utcnow())

@@ -245,9 +245,7 @@ class TaskDAO(BaseDAO):
         worker holds one of them (assigned or running), ``InvalidTransition``
         and none is deleted, as ``delete`` refuses one.
         """
-        params = self.select_params(
-            ids, status=status, user_id=user_id, older_than=older_than
-        )
+        params = self.select_params(ids, status=status, user_id=user_id, older_than=older_than)
         deleted = await self.session.execute("tasks.delete_many", **params)
         if deleted:
             return deleted

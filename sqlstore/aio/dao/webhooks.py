@@ -8,8 +8,8 @@ from uuid import UUID
 from sqlstore.aio.dao.base import BaseDAO, streaming
 from sqlstore.dao._args import checked
 from sqlstore.dao._types import List
-from sqlstore.models.webhooks import Webhook, WebhookCreate, WebhookEvent, WebhookUpdate
 from sqlstore.errors import InvalidInput
+from sqlstore.models.webhooks import Webhook, WebhookCreate, WebhookEvent, WebhookUpdate
 from sqlstore.results import NEWEST_UUID, Page
 from sqlstore.types import Json, utcnow
 
