@@ -69,6 +69,9 @@ class Written(int):
     def __repr__(self) -> str:
         return f"Written({list(self.ids)!r})"
 
+    def __str__(self) -> str:
+        return str(int(self))
+
 
 @cache
 def _secret() -> bytes:
