@@ -22,6 +22,7 @@ from sqlstore.models import (
     ProjectUpdate,
     RepoNodeUpdate,
     ToolUpdate,
+    TranscriptUpdate,
     UserUpdate,
     VideoUpdate,
     WebhookUpdate,
@@ -47,6 +48,7 @@ UPDATES: dict[str, type[Update]] = {
     "agents.orchestrators": OrchestratorUpdate,
     "agents.users": UserUpdate,
     "generations.generations": GenerationUpdate,
+    "media.transcripts": TranscriptUpdate,
     "media.video": VideoUpdate,
     "webhooks": WebhookUpdate,
 }

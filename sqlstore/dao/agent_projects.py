@@ -3,13 +3,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from uuid import UUID
 
 from sqlstore.dao._args import checked
 from sqlstore.dao._types import List
 from sqlstore.dao.agent_base import AgentDAO
-from sqlstore.dao.base import atomic
+from sqlstore.dao.base import atomic, streaming
 from sqlstore.errors import InvalidInput
 from sqlstore.models.agent_projects import (
     Message,
@@ -19,9 +19,12 @@ from sqlstore.models.agent_projects import (
     ProjectCreate,
     ProjectUpdate,
 )
+from sqlstore.results import BY_SEQ, Page
 from sqlstore.types import utcnow
 
 __all__ = ["MessageDAO", "ProjectDAO"]
+
+_LIST = "agent_projects.messages.list"
 
 
 class ProjectDAO(AgentDAO):
@@ -139,20 +142,24 @@ class MessageDAO(AgentDAO):
         *,
         prompt: str | None = None,
         limit: int = 100,
-        after: Message | None = None,
-    ) -> List[Message]:
+        after: str | Message | None = None,
+    ) -> Page[Message]:
         """A project's messages in the order they were appended, optionally of one prompt.
 
-        Page by keyset: pass the last message of the previous page as ``after``.
+        Page by keyset: pass a page's ``next`` (or its last message) as ``after``.
         """
-        return self.fetch_models(
-            Message,
-            "agent_projects.messages.list",
-            project_id=project_id,
-            prompt=prompt,
-            after_seq=0 if after is None else after.seq,
-            limit=self.page_params(limit)["limit"],
-        )
+        filters = {"project_id": project_id, "prompt": prompt}
+        if isinstance(after, Message):
+            after = BY_SEQ.encode(_LIST, filters, after)
+        return self.fetch_page(Message, _LIST, BY_SEQ, limit, after, filters)
+
+    @streaming
+    @checked
+    def iter_all(
+        self, project_id: UUID, *, prompt: str | None = None, batch_size: int = 1000
+    ) -> Iterator[Message]:
+        """Every message of a project in order, a page of ``batch_size`` at a time."""
+        return self.iter_pages(self.list, batch_size, project_id=project_id, prompt=prompt)
 
     @checked
     def count(self, project_id: UUID) -> int:

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
 
@@ -24,10 +24,14 @@ from sqlstore.models.generations import (
     Prompt,
     prompt_too_long,
 )
+from sqlstore.results import NEWEST_ID, NEWEST_UUID, Page
 from sqlstore.session import Session
 from sqlstore.types import utcnow
 
 __all__ = ["GenerationDAO", "PromptDAO"]
+
+Ids = List[UUID] | tuple[UUID, ...] | set[UUID]
+_AFTER = "generations.generations.list_after"
 
 _CREATE_MANY: TypeAdapter[list[GenerationCreate]] = TypeAdapter(list[GenerationCreate])
 
@@ -73,6 +77,21 @@ class PromptDAO(BaseDAO):
     def get_by_text(self, text: str) -> Prompt | None:
         """The prompt with exactly this text, or ``None``."""
         return self.fetch_model(Prompt, "generations.prompts.get_by_text", text=text)
+
+    @checked
+    def list(self, *, limit: int = 100, after: str | None = None) -> Page[Prompt]:
+        """Prompts newest first (by when they were first used); ``after``: a page's ``next``."""
+        return self.fetch_page(Prompt, "generations.prompts.list", NEWEST_ID, limit, after, {})
+
+    @streaming
+    @checked
+    def iter_all(self, *, batch_size: int = 1000) -> Iterator[Prompt]:
+        """Every prompt newest first, a page of ``batch_size`` at a time: memory stays bounded."""
+        return self.iter_pages(self.list, batch_size)
+
+    def count(self) -> int:
+        """How many distinct prompts there are."""
+        return int(self.session.fetch_value("generations.prompts.count"))
 
     @checked
     def most_used(self, limit: int = 10) -> List[Prompt]:
@@ -147,31 +166,26 @@ class GenerationDAO(BaseDAO):
         model_name: str | None = None,
         limit: int = 100,
         offset: int = 0,
-        after: Generation | None = None,
-    ) -> List[Generation]:
+        after: str | Generation | None = None,
+    ) -> Page[Generation]:
         """Jobs newest first, filtered by status and model.
 
-        Page with ``offset``, or, cheaper on deep pages, pass the last job of
-        the previous page as ``after``.
+        Page by keyset, cheaper on deep pages: pass a page's ``next`` (or the
+        last job of the previous page) as ``after``; or by ``offset``.
         """
         filters: dict[str, Any] = {"status": status, "model_name": model_name}
         if after is None:
-            return self.fetch_models(
-                Generation,
-                "generations.generations.list",
-                **filters,
-                **self.page_params(limit, offset),
+            paging = self.page_params(limit, offset)
+            paging["limit"] += 1  # one more: is there a next page?
+            rows = self.fetch_models(
+                Generation, "generations.generations.list", **filters, **paging
             )
+            return NEWEST_UUID.page(_AFTER, filters, rows, limit)
         if offset:
             raise InvalidInput("page with either offset or after, not both")
-        return self.fetch_models(
-            Generation,
-            "generations.generations.list_after",
-            **filters,
-            limit=self.page_params(limit)["limit"],
-            after_created_at=after.created_at,
-            after_id=after.id,
-        )
+        if isinstance(after, Generation):
+            after = NEWEST_UUID.encode(_AFTER, filters, after)
+        return self.fetch_page(Generation, _AFTER, NEWEST_UUID, limit, after, filters)
 
     @streaming
     @checked
@@ -280,6 +294,61 @@ class GenerationDAO(BaseDAO):
     def delete(self, id: UUID) -> bool:
         """Delete a job; True if there was one."""
         return self.session.execute("generations.generations.delete", id=id) > 0
+
+    @checked
+    def delete_many(
+        self,
+        ids: Ids | None = None,
+        *,
+        status: GenerationStatus | None = None,
+        older_than: timedelta | None = None,
+    ) -> int:
+        """Delete the jobs with these ids and/or of a status, created over ``older_than`` ago.
+
+        Returns how many were deleted.
+        """
+        params = self.select_params(ids, status=status, older_than=older_than)
+        return self.session.execute("generations.generations.delete_many", **params)
+
+    @atomic
+    @checked
+    def set_status_many(
+        self,
+        new_status: GenerationStatus,
+        ids: Ids | None = None,
+        *,
+        status: GenerationStatus | None = None,
+        older_than: timedelta | None = None,
+        error_message: str | None = None,
+    ) -> int:
+        """Move the jobs selected as ``delete_many`` does to ``new_status``; return how many.
+
+        All or nothing: if one of them may not make the move (see
+        ``update_status``), ``InvalidTransition`` names it and none moves.
+        """
+        params = self.select_params(ids, status=status, older_than=older_than)
+        from_statuses = [s.value for s in new_status.allowed_from()]
+        moved = self.session.execute(
+            "generations.generations.set_status_many",
+            **params,
+            new_status=new_status,
+            error_message=error_message,
+            from_statuses=from_statuses,
+            now=utcnow(),
+        )
+        if moved:
+            return moved
+        stuck = self.session.fetch_all(
+            "generations.generations.stuck_among", **params, from_statuses=from_statuses
+        )
+        if stuck:
+            raise InvalidTransition(
+                "generation",
+                ", ".join(str(r["id"]) for r in stuck),
+                ", ".join(sorted({str(r["status"]) for r in stuck})),
+                new_status.value,
+            )
+        return 0
 
     def stats(self) -> dict[str, int]:
         """Jobs by status and the number of prompts, with the music service's keys."""

@@ -3,16 +3,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
-from typing import Annotated, ClassVar
+from typing import Annotated, Any, ClassVar, Generic, TypeVar
 
-from pydantic import Field
+from pydantic import BaseModel, Field, TypeAdapter
 
 from sqlstore.dao._args import checked
 from sqlstore.dao._types import List
-from sqlstore.dao.base import BaseDAO, atomic
+from sqlstore.dao.base import BaseDAO, atomic, streaming
 from sqlstore.errors import AlreadyExists, ForeignKeyError, InvalidInput, NotFound
 from sqlstore.models.media import (
     Caption,
@@ -21,14 +21,21 @@ from sqlstore.models.media import (
     MediaId,
     Transcript,
     TranscriptCreate,
+    TranscriptUpdate,
     Video,
     VideoCreate,
     VideoMetadata,
     VideoUpdate,
 )
+from sqlstore.results import NEWEST_ID, NEWEST_TEXT, Page, Written
 from sqlstore.types import Json, utcnow
 
 __all__ = ["CaptionDAO", "MediaDAO", "TranscriptDAO", "VideoDAO"]
+
+R = TypeVar("R", bound=BaseModel)
+
+_VIDEOS: TypeAdapter[list[VideoCreate]] = TypeAdapter(list[VideoCreate])
+_TRANSCRIPTS: TypeAdapter[list[TranscriptCreate]] = TypeAdapter(list[TranscriptCreate])
 
 
 @contextmanager
@@ -62,6 +69,31 @@ class MediaDAO(BaseDAO):
     def delete(self, media_id: MediaId) -> bool:
         """Delete a media with everything that hangs off it; True if there was one."""
         return self.session.execute("media.media.delete", id=media_id) > 0
+
+    @checked
+    def list(
+        self, *, media_type: str | None = None, limit: int = 100, after: str | None = None
+    ) -> Page[Media]:
+        """Media newest first, optionally of one type; pass a page's ``next`` as ``after``."""
+        return self.fetch_page(
+            Media,
+            "media.media.list",
+            NEWEST_TEXT,
+            limit,
+            after,
+            {"media_type": media_type},
+        )
+
+    @streaming
+    @checked
+    def iter_all(self, *, media_type: str | None = None, batch_size: int = 1000) -> Iterator[Media]:
+        """Every media newest first, a page of ``batch_size`` at a time: memory stays bounded."""
+        return self.iter_pages(self.list, batch_size, media_type=media_type)
+
+    @checked
+    def count(self, *, media_type: str | None = None) -> int:
+        """How many media there are, optionally of one type."""
+        return int(self.session.fetch_value("media.media.count", media_type=media_type))
 
     def insert_media(self, media_id: str, now: datetime) -> None:
         """Insert the media row, as ``media_type``: an extension point for a subclass's ``save``.
@@ -142,9 +174,101 @@ class VideoDAO(MediaDAO):
         """Delete a video with its transcripts and captions; True if there was one."""
         return self.session.execute("media.video.delete", id=media_id) > 0
 
+    @atomic
+    def save_many(self, videos: Iterable[VideoCreate]) -> Written:
+        """Store many videos, all or none: one statement for their media rows, one for the videos.
 
-class TranscriptDAO(BaseDAO):
+        Every video is checked before anything is sent; a taken or repeated id
+        is ``AlreadyExists`` and nothing is written. Returns how many, with
+        their ``ids`` in the order given.
+        """
+        news = _VIDEOS.validate_python(videos if isinstance(videos, list) else list(videos))
+        if not news:
+            return Written([])
+        now = utcnow()
+        ids = [v.id for v in news]
+        try:
+            self.session.fetch_all(
+                "media.media.insert_many", ids=ids, media_type=self.media_type, now=now
+            )
+        except AlreadyExists as exc:
+            raise AlreadyExists(
+                "a media id is taken or given twice; no video was saved",
+                query=exc.query,
+                path=exc.path,
+            ) from exc
+        rows = [v.model_dump(include={"id", "path", "url", "title", "description"}) for v in news]
+        self.session.fetch_all("media.video.insert_many", rows=Json(rows), now=now)
+        return Written(ids)
+
+    @checked
+    def list(  # type: ignore[override]
+        self, *, limit: int = 100, after: str | None = None
+    ) -> Page[Video]:
+        """Videos newest first; pass a page's ``next`` as ``after``."""
+        return self.fetch_page(Video, "media.video.list", NEWEST_TEXT, limit, after, {})
+
+    @streaming
+    @checked
+    def iter_all(self, *, batch_size: int = 1000) -> Iterator[Video]:  # type: ignore[override]
+        """Every video newest first, a page of ``batch_size`` at a time: memory stays bounded."""
+        return self.iter_pages(self.list, batch_size)
+
+    def count(self) -> int:  # type: ignore[override]
+        """How many videos there are."""
+        return int(self.session.fetch_value("media.video.count"))
+
+
+class _OfMediaDAO(BaseDAO, Generic[R]):
+    """What transcripts and captions share: rows of a media by a model, with integer ids."""
+
+    row: ClassVar[type[Any]]
+    queries: ClassVar[str]
+
+    @checked
+    def get_by_id(self, id: int) -> R | None:
+        """The row with this id, or ``None``."""
+        found: R | None = self.fetch_model(self.row, f"{self.queries}.get_by_id", id=id)
+        return found
+
+    @checked
+    def delete(self, id: int) -> bool:
+        """Delete the row with this id; True if there was one."""
+        return self.session.execute(f"{self.queries}.delete", id=id) > 0
+
+    @checked
+    def list(
+        self,
+        *,
+        media_id: MediaId | None = None,
+        model: str | None = None,
+        limit: int = 100,
+        after: str | None = None,
+    ) -> Page[R]:
+        """Rows newest first, optionally of one media and one model (``after``: a ``next``)."""
+        filters = {"media_id": media_id, "model": model}
+        query = f"{self.queries}.list"
+        return self.fetch_page(self.row, query, NEWEST_ID, limit, after, filters)
+
+    @streaming
+    @checked
+    def iter_all(
+        self, *, media_id: MediaId | None = None, model: str | None = None, batch_size: int = 1000
+    ) -> Iterator[R]:
+        """Every row newest first, a page of ``batch_size`` at a time: memory stays bounded."""
+        return self.iter_pages(self.list, batch_size, media_id=media_id, model=model)
+
+    @checked
+    def count(self, *, media_id: MediaId | None = None, model: str | None = None) -> int:
+        """How many rows there are, optionally of one media and one model."""
+        query = f"{self.queries}.count"
+        return int(self.session.fetch_value(query, media_id=media_id, model=model))
+
+
+class TranscriptDAO(_OfMediaDAO[Transcript]):
     """Transcripts of a media, one per model run."""
+
+    row, queries = Transcript, "media.transcripts"
 
     def save(self, new: TranscriptCreate) -> Transcript:
         """Store a transcript; its media must exist (``ForeignKeyError`` otherwise)."""
@@ -169,13 +293,38 @@ class TranscriptDAO(BaseDAO):
             Transcript, "media.transcripts.get", model=model_name, media_id=media_id
         )
 
+    @atomic
+    def save_many(self, news: Iterable[TranscriptCreate]) -> Written:
+        """Store many transcripts in one statement, all or none; their media must exist.
+
+        Returns how many, with their new ``ids`` in the order given.
+        """
+        checked_news = _TRANSCRIPTS.validate_python(news if isinstance(news, list) else list(news))
+        rows = [n.model_dump(mode="json") for n in checked_news]
+        return _insert_many(self, "media.transcripts.insert_many", rows)
+
+    @checked
+    def update(self, id: int, changes: TranscriptUpdate) -> Transcript:
+        """Change the fields given in ``changes``; ``NotFound`` if there is no such transcript.
+
+        With no field given nothing is written and the transcript comes back as it is.
+        """
+        if changes.given():
+            params = changes.params()
+            if changes.segments is not None:
+                params["segments"] = Json([s.model_dump() for s in changes.segments])
+            self.session.execute("media.transcripts.update", id=id, **params)
+        return self.require_model(Transcript, "media.transcripts.get_by_id", "transcript", id=id)
+
 
 FrameId = Annotated[int, Field(ge=0)]
 Seconds = Annotated[float, Field(ge=0, allow_inf_nan=False)]
 
 
-class CaptionDAO(BaseDAO):
+class CaptionDAO(_OfMediaDAO[Caption]):
     """Captions of the frames of a media, saved in batches."""
+
+    row, queries = Caption, "media.captions"
 
     @atomic
     @checked
@@ -187,37 +336,39 @@ class CaptionDAO(BaseDAO):
         timestamps: Sequence[Seconds],
         frame_ids: Sequence[FrameId],
     ) -> int:
-        """Store one caption per frame in one batch; return how many.
+        """Store one caption per frame in one statement; return how many, with their ``ids``.
 
         The three lists go together item by item: unequal lengths are
-        ``InvalidInput`` and nothing is written. The batch is all or nothing.
+        ``InvalidInput`` and nothing is written. The batch is all or nothing;
+        the ids are in the order given.
         """
         if not len(captions) == len(timestamps) == len(frame_ids):
             raise InvalidInput(
                 f"captions, timestamps and frame_ids must have the same length, not "
                 f"{len(captions)}, {len(timestamps)} and {len(frame_ids)}"
             )
-        now = utcnow()
         rows = [
-            {
-                **CaptionCreate(
-                    model=model_name,
-                    media_id=media_id,
-                    caption=caption,
-                    frame_id=frame_id,
-                    timestamp=timestamp,
-                ).model_dump(),
-                "now": now,
-            }
+            CaptionCreate(
+                model=model_name,
+                media_id=media_id,
+                caption=caption,
+                frame_id=frame_id,
+                timestamp=timestamp,
+            ).model_dump()
             for caption, timestamp, frame_id in zip(captions, timestamps, frame_ids, strict=True)
         ]
-        if not rows:
-            return 0
         with _media_must_exist(media_id):
-            self.session.execute_many("media.captions.insert", rows)
-        return len(rows)
+            return _insert_many(self, "media.captions.insert_many", rows)
 
     @checked
     def get(self, model_name: str, media_id: MediaId) -> List[Caption]:
         """The captions of a media by a model, in frame order."""
         return self.fetch_models(Caption, "media.captions.get", model=model_name, media_id=media_id)
+
+
+def _insert_many(dao: BaseDAO, query: str, rows: List[dict[str, Any]]) -> Written:
+    """Insert ``rows`` (a JSON array) in one statement stamped now; their ids, growing."""
+    if not rows:
+        return Written([])
+    found = dao.session.fetch_all(query, rows=Json(rows), now=utcnow())
+    return Written(sorted(int(r["id"]) for r in found))

@@ -28,6 +28,7 @@ __all__ = [
     "Transcript",
     "TranscriptCreate",
     "TranscriptSegment",
+    "TranscriptUpdate",
     "Video",
     "VideoCreate",
     "VideoMetadata",
@@ -151,6 +152,17 @@ class TranscriptCreate(BaseModel):
     segments: list[TranscriptSegment] = Field(default_factory=list)
     language: str = Field(max_length=64)
     language_confidence: float = Field(ge=0, le=1, allow_inf_nan=False)
+
+
+class TranscriptUpdate(Update):
+    """Fields of a transcript to change; only the ones given change (none may be set to null)."""
+
+    not_null = frozenset({"transcript", "segments", "language", "language_confidence"})
+
+    transcript: str | None = None
+    segments: list[TranscriptSegment] | None = None
+    language: str | None = Field(default=None, max_length=64)
+    language_confidence: float | None = Field(default=None, ge=0, le=1, allow_inf_nan=False)
 
 
 class Transcript(BaseModel):

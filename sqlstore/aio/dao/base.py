@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import functools
 import inspect
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterable
+from datetime import timedelta
 from functools import cache
 from typing import Any, TypeVar
 
@@ -13,6 +14,8 @@ from pydantic import BaseModel, TypeAdapter
 from sqlstore.aio.session import AsyncSession
 from sqlstore.dao._args import Exact
 from sqlstore.errors import InvalidInput, NotFound
+from sqlstore.results import FAR_FUTURE, Keyset, Page
+from sqlstore.types import utcnow
 
 __all__ = ["MAX_PAGE", "BaseDAO", "atomic", "streaming"]
 
@@ -91,7 +94,8 @@ class BaseDAO:
 
     A subclass (one of ours or an app's) reads rows into models with
     ``fetch_model``, ``require_model``, ``fetch_models`` and ``stream_models``,
-    checks paging with ``page_params``, and runs other statements on
+    checks paging with ``page_params``, pages by keyset with ``fetch_page``
+    and ``iter_pages``, and runs other statements on
     ``self.session`` (``execute``, ``execute_many``, ``fetch_value``, ...).
     """
 
@@ -150,3 +154,66 @@ class BaseDAO:
         if isinstance(offset, bool) or not isinstance(offset, int) or offset < 0:
             raise InvalidInput(f"offset must be a non-negative integer, not {offset!r}")
         return {"limit": limit, "offset": offset}
+
+    @staticmethod
+    def select_params(ids: Iterable[Any] | None, /, **filters: Any) -> dict[str, Any]:
+        """The parameters of a bulk call's selection: ``ids`` (a list) and the filters.
+
+        A filter ``older_than`` (a ``timedelta``) becomes ``created_before``.
+
+        A call that names no row (no ``ids`` and every filter ``None``) is
+        ``InvalidInput``: nothing is ever updated or deleted by accident.
+        """
+        if ids is None and all(v is None for v in filters.values()):
+            raise InvalidInput("name the rows: give ids or at least one filter")
+        if isinstance(ids, str | bytes):
+            raise InvalidInput("ids must be a list of ids, not one string")
+        if "older_than" in filters:
+            # An age filter is the time rows were created before; none: before every time.
+            older_than = filters.pop("older_than")
+            if older_than is not None and older_than < timedelta(0):
+                raise InvalidInput(f"older_than must not be negative, not {older_than}")
+            filters["created_before"] = FAR_FUTURE if older_than is None else utcnow() - older_than
+        return {"by_ids": ids is not None, "ids": [] if ids is None else list(ids), **filters}
+
+    async def fetch_page(
+        self,
+        model: type[M],
+        query: str,
+        /,
+        keyset: Keyset,
+        limit: int,
+        after: str | None,
+        filters: dict[str, Any],
+        **params: Any,
+    ) -> Page[M]:
+        """A page of the named keyset query (it takes the filters, ``:after_<key>`` and ``:limit``).
+
+        One row more than ``limit`` is read to know whether a next page exists.
+        """
+        limit = self.page_params(limit)["limit"]
+        rows = await self.fetch_models(
+            model,
+            query,
+            **filters,
+            **params,
+            **keyset.params(query, filters, after),
+            limit=limit + 1,
+        )
+        return keyset.page(query, filters, rows, limit)
+
+    async def iter_pages(
+        self, lister: Callable[..., Any], batch_size: int, /, **filters: Any
+    ) -> AsyncIterator[M]:
+        """Every row of ``lister`` (a ``list`` method), one keyset page of ``batch_size`` at a time.
+
+        Memory holds one page; each page is a call of its own.
+        """
+        after: str | None = None
+        while True:
+            page: Page[M] = await lister(**filters, limit=batch_size, after=after)
+            for item in page:
+                yield item
+            if page.next is None:
+                return
+            after = page.next

@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import AsyncIterator, Iterable
 from datetime import timedelta
 from typing import Annotated, Any
 from uuid import UUID
 
 from pydantic import Field
 
-from sqlstore.aio.dao.base import BaseDAO, atomic
+from sqlstore.aio.dao.base import BaseDAO, atomic, streaming
 from sqlstore.dao._args import checked
 from sqlstore.dao._types import List
-from sqlstore.errors import InvalidTransition, NotFound
+from sqlstore.errors import InvalidInput, InvalidTransition, NotFound
 from sqlstore.models.tasks import Task, TaskCreate, TaskStatus, TaskUpdate, Text
+from sqlstore.results import NEWEST_UUID, Page
 from sqlstore.types import utcnow
 
 __all__ = ["TaskDAO"]
@@ -23,6 +24,7 @@ NonNegativeInt = Annotated[int, Field(strict=True, ge=0, le=2**31 - 1)]
 Limit = Annotated[int, Field(strict=True)]
 #: Timeouts in seconds: positive, finite, at most ten years.
 Seconds = Annotated[float, Field(gt=0, le=10 * 365 * 86_400, allow_inf_nan=False)]
+Ids = List[UUID] | tuple[UUID, ...] | set[UUID]
 ErrorName = Annotated[Text, Field(min_length=1, max_length=1000)]
 
 
@@ -190,15 +192,33 @@ class TaskDAO(BaseDAO):
         status: TaskStatus | None = None,
         limit: int = 100,
         offset: int = 0,
-    ) -> List[Task]:
-        """Tasks newest first, optionally of one user and one status."""
-        return await self.fetch_models(
-            Task,
-            "tasks.list",
-            user_id=user_id,
-            status=None if status is None else status.value,
-            **self.page_params(limit, offset),
-        )
+        after: str | None = None,
+    ) -> Page[Task]:
+        """Tasks newest first, optionally of one user and one status.
+
+        Page by keyset (pass a page's ``next`` as ``after``) or by ``offset``.
+        """
+        filters = {"user_id": user_id, "status": None if status is None else status.value}
+        if after is None:
+            paging = self.page_params(limit, offset)
+            paging["limit"] += 1  # one more: is there a next page?
+            rows = await self.fetch_models(Task, "tasks.list", **filters, **paging)
+            return NEWEST_UUID.page("tasks.list_after", filters, rows, limit)
+        if offset:
+            raise InvalidInput("page with either offset or after, not both")
+        return await self.fetch_page(Task, "tasks.list_after", NEWEST_UUID, limit, after, filters)
+
+    @streaming
+    @checked
+    def iter_all(
+        self,
+        *,
+        user_id: Text | None = None,
+        status: TaskStatus | None = None,
+        batch_size: int = 1000,
+    ) -> AsyncIterator[Task]:
+        """Every task newest first, a page of ``batch_size`` at a time: memory stays bounded."""
+        return self.iter_pages(self.list, batch_size, user_id=user_id, status=status)
 
     @checked
     async def count(self, user_id: Text | None = None) -> dict[str, int]:
@@ -208,6 +228,58 @@ class TaskDAO(BaseDAO):
             counts[str(row["status"])] = int(row["n"])
         counts["total"] = sum(counts.values())
         return counts
+
+    @atomic
+    @checked
+    async def delete_many(
+        self,
+        ids: Ids | None = None,
+        *,
+        status: TaskStatus | None = None,
+        user_id: Text | None = None,
+        older_than: timedelta | None = None,
+    ) -> int:
+        """Delete the tasks with these ids and/or matching the filters; return how many.
+
+        ``older_than``: created longer ago than that. All or nothing: if a
+        worker holds one of them (assigned or running), ``InvalidTransition``
+        and none is deleted, as ``delete`` refuses one.
+        """
+        params = self.select_params(ids, status=status, user_id=user_id, older_than=older_than)
+        deleted = await self.session.execute("tasks.delete_many", **params)
+        if deleted:
+            return deleted
+        held = await self.session.fetch_all("tasks.held_among", **params)
+        if held:
+            raise InvalidTransition(
+                "task", ", ".join(str(r["id"]) for r in held), "assigned or running", "deleted"
+            )
+        return 0
+
+    @checked
+    async def set_status_many(
+        self,
+        new_status: TaskStatus,
+        ids: Ids | None = None,
+        *,
+        status: TaskStatus | None = None,
+        user_id: Text | None = None,
+        older_than: timedelta | None = None,
+        result: dict[str, Any] | None = None,
+    ) -> int:
+        """Set the status and result of the tasks selected as ``delete_many`` does; return how many.
+
+        As ``update_status`` for each: completed and failed stamp completed_at,
+        assigned stamps assigned_at and counts a retry; progress stays.
+        """
+        params = self.select_params(ids, status=status, user_id=user_id, older_than=older_than)
+        return await self.session.execute(
+            "tasks.set_status_many",
+            **params,
+            new_status=new_status.value,
+            result=TaskUpdate(result=result).result,
+            now=utcnow(),
+        )
 
     @checked
     async def delete(self, id: UUID) -> bool:

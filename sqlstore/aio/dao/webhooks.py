@@ -2,15 +2,34 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from uuid import UUID
 
-from sqlstore.aio.dao.base import BaseDAO
+from sqlstore.aio.dao.base import BaseDAO, streaming
 from sqlstore.dao._args import checked
 from sqlstore.dao._types import List
+from sqlstore.errors import InvalidInput
 from sqlstore.models.webhooks import Webhook, WebhookCreate, WebhookEvent, WebhookUpdate
+from sqlstore.results import NEWEST_UUID, Page
 from sqlstore.types import Json, utcnow
 
 __all__ = ["WebhookDAO"]
+
+Ids = List[UUID] | tuple[UUID, ...] | set[UUID]
+
+
+def _owner(user_id: str | None, system_wide: bool) -> dict[str, object]:
+    """The owner filters: one user's webhooks, the system-wide ones, or (neither) all."""
+    if user_id is not None and system_wide:
+        raise InvalidInput("list one user's webhooks or the system-wide ones, not both")
+    return {"user_id": user_id, "system_wide": system_wide}
+
+
+def _changes(changes: WebhookUpdate) -> dict[str, object]:
+    params = changes.params()
+    if changes.events is not None:
+        params["events"] = Json([str(e) for e in changes.events])
+    return params
 
 
 class WebhookDAO(BaseDAO):
@@ -42,10 +61,7 @@ class WebhookDAO(BaseDAO):
         nothing is written (updated_at stays) and the webhook comes back as it is.
         """
         if changes.given():
-            params = changes.params()
-            if changes.events is not None:
-                params["events"] = Json([str(e) for e in changes.events])
-            await self.session.execute("webhooks.update", id=webhook_id, **params)
+            await self.session.execute("webhooks.update", id=webhook_id, **_changes(changes))
         return await self.require_model(Webhook, "webhooks.get", "webhook", id=webhook_id)
 
     @checked
@@ -66,3 +82,49 @@ class WebhookDAO(BaseDAO):
         return await self.fetch_models(
             Webhook, "webhooks.for_event", user_id=user_id, event_type=event_type
         )
+
+    @checked
+    async def list(
+        self,
+        *,
+        user_id: str | None = None,
+        system_wide: bool = False,
+        limit: int = 100,
+        after: str | None = None,
+    ) -> Page[Webhook]:
+        """Webhooks newest first: one user's, the system-wide ones, or all (neither given).
+
+        Pass a page's ``next`` as ``after`` for the next page.
+        """
+        filters = _owner(user_id, system_wide)
+        return await self.fetch_page(Webhook, "webhooks.list", NEWEST_UUID, limit, after, filters)
+
+    @streaming
+    @checked
+    def iter_all(
+        self, *, user_id: str | None = None, system_wide: bool = False, batch_size: int = 1000
+    ) -> AsyncIterator[Webhook]:
+        """Every webhook newest first (filtered as ``list``), a page of ``batch_size`` at a time."""
+        return self.iter_pages(self.list, batch_size, user_id=user_id, system_wide=system_wide)
+
+    @checked
+    async def count(self, *, user_id: str | None = None, system_wide: bool = False) -> int:
+        """How many webhooks there are: one user's, the system-wide ones, or all."""
+        filters = _owner(user_id, system_wide)
+        return int(await self.session.fetch_value("webhooks.count", **filters))
+
+    @checked
+    async def delete_many(self, ids: Ids | None = None, *, user_id: str | None = None) -> int:
+        """Delete the webhooks with these ids and/or of one user; return how many."""
+        params = self.select_params(ids, user_id=user_id)
+        return await self.session.execute("webhooks.delete_many", **params)
+
+    @checked
+    async def update_many(
+        self, changes: WebhookUpdate, ids: Ids | None = None, *, user_id: str | None = None
+    ) -> int:
+        """Apply ``changes`` to the webhooks with these ids and/or of one user; return how many."""
+        params = self.select_params(ids, of_user_id=user_id)
+        if not changes.given():
+            return 0
+        return await self.session.execute("webhooks.update_many", **params, **_changes(changes))

@@ -1,0 +1,3 @@
+-- How many distinct prompts there are.
+SELECT COUNT(*) AS n
+FROM prompts;

@@ -1,0 +1,3 @@
+-- How many videos there are.
+SELECT COUNT(*) AS n
+FROM video;
