@@ -6,8 +6,9 @@ page (``None`` on the last). A cursor holds the last row's sort key, which
 list it belongs to and with which filters, signed with HMAC-SHA256: one
 that was changed, cut, or made for another list or other filters is
 ``InvalidInput``. The key is ``SQLSTORE_CURSOR_KEY`` (read once), else a
-random one per process: set it when one process pages through what another
-listed.
+fixed one, the same in every process (a web app's workers serve each
+other's next pages): a cursor only carries keys its caller has seen, so the
+check is against mistakes; set the variable to refuse forged cursors too.
 """
 
 from __future__ import annotations
@@ -18,7 +19,6 @@ import hashlib
 import hmac
 import json
 import os
-import secrets
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -73,10 +73,14 @@ class Written(int):
         return str(int(self))
 
 
+#: The key when ``SQLSTORE_CURSOR_KEY`` is not set: not a secret (see the module's docstring).
+_DEFAULT_KEY = b"sqlstore cursor v1"
+
+
 @cache
 def _secret() -> bytes:
     given = os.environ.get("SQLSTORE_CURSOR_KEY")
-    return given.encode() if given else secrets.token_bytes(32)
+    return given.encode() if given else _DEFAULT_KEY
 
 
 def _b64(data: bytes) -> str:
