@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, TypeAdapter
 
 from sqlstore.dao._args import Exact
-from sqlstore.errors import InvalidInput, NotFound
+from sqlstore.errors import InvalidInput, NotFound, not_a_session
 from sqlstore.session import Session
 
 __all__ = ["MAX_PAGE", "BaseDAO", "atomic", "streaming"]
@@ -97,6 +97,9 @@ class BaseDAO:
     """
 
     def __init__(self, session: Session):
+        if hasattr(type(session), "__enter__") or hasattr(type(session), "__enter__"):
+            # ``session = get_session()`` without ``with``: say so now, not at the first call.
+            raise not_a_session(session)
         self.session = session
 
     def __init_subclass__(cls, **kwargs: Any) -> None:

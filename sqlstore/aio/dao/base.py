@@ -12,7 +12,7 @@ from pydantic import BaseModel, TypeAdapter
 
 from sqlstore.aio.session import AsyncSession
 from sqlstore.dao._args import Exact
-from sqlstore.errors import InvalidInput, NotFound
+from sqlstore.errors import InvalidInput, NotFound, not_a_session
 
 __all__ = ["MAX_PAGE", "BaseDAO", "atomic", "streaming"]
 
@@ -96,6 +96,9 @@ class BaseDAO:
     """
 
     def __init__(self, session: AsyncSession):
+        if hasattr(type(session), "__enter__") or hasattr(type(session), "__aenter__"):
+            # ``session = get_session()`` without ``with``: say so now, not at the first call.
+            raise not_a_session(session)
         self.session = session
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
