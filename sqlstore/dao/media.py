@@ -12,8 +12,9 @@ from pydantic import Field
 
 from sqlstore.dao._args import checked
 from sqlstore.dao._types import List
-from sqlstore.dao.base import BaseDAO, atomic
+from sqlstore.dao.base import BaseDAO, atomic, int_key
 from sqlstore.errors import AlreadyExists, ForeignKeyError, InvalidInput, NotFound
+from sqlstore.models._search import SearchPage
 from sqlstore.models.media import (
     Caption,
     CaptionCreate,
@@ -167,6 +168,14 @@ class TranscriptDAO(BaseDAO):
         """The latest transcript of a media by a model, or ``None``."""
         return self.fetch_model(
             Transcript, "media.transcripts.get", model=model_name, media_id=media_id
+        )
+
+    def search(
+        self, query: str, limit: int = 20, after: str | None = None
+    ) -> SearchPage[Transcript]:
+        """Transcripts matching the full-text ``query`` (``sqlstore.search``), best first."""
+        return self.search_page(
+            Transcript, "media.transcripts.search", query, limit, after, int_key
         )
 
 

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from sqlstore._lazy import exports
 
 if TYPE_CHECKING:
+    from sqlstore.models._search import SearchPage
     from sqlstore.models._types import (
         JsonList,
         JsonObject,
@@ -160,6 +161,7 @@ __all__ = [
     "RepoNodeBase",
     "RepoNodeCreate",
     "RepoNodeUpdate",
+    "SearchPage",
     "Task",
     "TaskCreate",
     "TaskStatus",

@@ -9,10 +9,11 @@ from typing import Annotated, ClassVar
 
 from pydantic import Field
 
-from sqlstore.aio.dao.base import BaseDAO, atomic
+from sqlstore.aio.dao.base import BaseDAO, atomic, int_key
 from sqlstore.dao._args import checked
 from sqlstore.dao._types import List
 from sqlstore.errors import AlreadyExists, ForeignKeyError, InvalidInput, NotFound
+from sqlstore.models._search import SearchPage
 from sqlstore.models.media import (
     Caption,
     CaptionCreate,
@@ -168,6 +169,14 @@ class TranscriptDAO(BaseDAO):
         """The latest transcript of a media by a model, or ``None``."""
         return await self.fetch_model(
             Transcript, "media.transcripts.get", model=model_name, media_id=media_id
+        )
+
+    async def search(
+        self, query: str, limit: int = 20, after: str | None = None
+    ) -> SearchPage[Transcript]:
+        """Transcripts matching the full-text ``query`` (``sqlstore.search``), best first."""
+        return await self.search_page(
+            Transcript, "media.transcripts.search", query, limit, after, int_key
         )
 
 
