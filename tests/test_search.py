@@ -1,5 +1,4 @@
-"""Full-text search on prompts, generation prompts and transcripts: the syntax, matching,
-ranking and keyset paging on a generated corpus, the triggers, and the migration."""
+"""Full-text search: syntax, matching, ranking and paging on a corpus, triggers, migration."""
 
 from __future__ import annotations
 
@@ -19,11 +18,12 @@ from tests.helpers import builtin_migrations
 
 pytestmark = pytest.mark.both_apis
 
-VOCABULARY = (
+_WORDS = (
     "beat drums piano jazz guitar bass vocal loop synth ambient chill groove tempo rhythm "
     "melody harmony chord minor major echo night city rain summer dance house techno trap "
     "soul funk blues rock metal folk violin cello flute organ choir whistle hum"
-).split()
+)
+VOCABULARY = _WORDS.split()
 TARGET = "zephyr"  # the ranking word: in no document but as planted
 DOC_WORDS = 12  # every document the same length: rank then follows the target's count
 

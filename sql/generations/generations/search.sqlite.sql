@@ -16,7 +16,7 @@ SELECT
     t.error_message, t.metadata, t.created_at, t.completed_at,
     h.search_rank
 FROM hits AS h
-INNER JOIN generations AS t ON t.rowid = h.fts_rowid
+INNER JOIN generations AS t ON h.fts_rowid = t.rowid
 WHERE
     :after_rank IS NULL
     OR h.search_rank > :after_rank

@@ -14,7 +14,7 @@ SELECT
     t.id, t.text, t.used_count, t.first_used_at, t.last_used_at,
     h.search_rank
 FROM hits AS h
-INNER JOIN prompts AS t ON t.id = h.fts_rowid
+INNER JOIN prompts AS t ON h.fts_rowid = t.id
 WHERE
     :after_rank IS NULL
     OR h.search_rank > :after_rank

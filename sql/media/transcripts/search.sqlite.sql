@@ -15,7 +15,7 @@ SELECT
     t.created_at, t.updated_at,
     h.search_rank
 FROM hits AS h
-INNER JOIN transcripts AS t ON t.id = h.fts_rowid
+INNER JOIN transcripts AS t ON h.fts_rowid = t.id
 WHERE
     :after_rank IS NULL
     OR h.search_rank > :after_rank
