@@ -147,6 +147,9 @@ class VideoDAO(MediaDAO):
 class TranscriptDAO(BaseDAO):
     """Transcripts of a media, one per model run."""
 
+    # One statement, but on SQLite its trigger writes the search index before
+    # the foreign key is checked: a missing media fails after two writes.
+    @atomic
     def save(self, new: TranscriptCreate) -> Transcript:
         """Store a transcript; its media must exist (``ForeignKeyError`` otherwise)."""
         new = TranscriptCreate.model_validate(new)
