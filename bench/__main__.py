@@ -16,13 +16,14 @@ from bench.common import IMPLEMENTATIONS, Inputs, Sizes
 from bench.extras import run_extras
 from bench.report import print_targets, table, write_json
 from bench.runner import DialectRun, run_dialect
+from bench.search import search_latency
 from bench.workloads_async import ASYNC_FACTORIES
 from sqlstore.errors import SqlstoreError
 
 DEFAULT_POSTGRES = "postgresql://postgres@127.0.0.1:5432/test"
 #: The sections of a run: the operations, cold start (SQLite), claim throughput (PostgreSQL),
-#: and the operations awaited (with concurrent gets on PostgreSQL).
-SECTIONS = ("operations", "cold-start", "claim-throughput", "async")
+#: the operations awaited (with concurrent gets on PostgreSQL), and full-text search.
+SECTIONS = ("operations", "cold-start", "claim-throughput", "async", "search")
 ASYNC_LABEL = {
     "sqlite": "async, sqlstore.aio (a thread per connection) against sqlite3 on a thread by hand",
     "postgresql": "async, sqlstore.aio against psycopg AsyncConnection by hand",
@@ -78,6 +79,12 @@ def _parser() -> argparse.ArgumentParser:
         default=40,
         help="gets each of those coroutines makes, one session each (default %(default)s; "
         "scaled down with --scale)",
+    )
+    p.add_argument(
+        "--search-transcripts",
+        type=int,
+        default=100_000,
+        help="transcripts the search section searches (default %(default)s; scaled with --scale)",
     )
     p.add_argument(
         "--cold-runs", type=int, default=7, help="fresh processes timed for cold start (default 7)"
@@ -202,6 +209,10 @@ def main(argv: list[str] | None = None) -> int:
                 tasks=max(10, round(args.claim_tasks * min(1.0, scale))),
                 workers=args.claim_workers,
                 rounds=max(1, min(3, args.repeat)),
+            )
+        if "search" in sections:
+            run.extras["search"] = search_latency(
+                servers[dialect], transcripts=max(100, round(args.search_transcripts * scale))
             )
         runs.append(run)
         if "async" in sections:

@@ -11,7 +11,10 @@ By default each message is saved at once in its own transaction, as the
 framework commits each one. With ``batch=True`` the messages are kept until
 ``flush()`` (or the end of a ``with recorder:`` block) and saved in one batch,
 all or none. ``tap`` wraps the ``(operator name, message)`` stream a
-framework orchestrator yields and records each pair on its way through.
+framework orchestrator yields and records each pair on its way through; a
+message it cannot save never stops that stream: the failure goes to
+``recorder.failures`` (a ``RecordFailure`` each) and to the ``on_failure``
+callback, if one was given, and the message passes on.
 
 In a coroutine, ``arecord``, ``aflush``, ``atap`` and ``async with recorder:``
 do the same without blocking the event loop: natively through an
@@ -25,8 +28,9 @@ from __future__ import annotations
 
 import asyncio
 import threading
-from collections.abc import AsyncIterable, AsyncIterator, Iterable, Iterator, Mapping
+from collections.abc import AsyncIterable, AsyncIterator, Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import dataclass
 from types import TracebackType
 from typing import Any, TypeVar
 from uuid import UUID
@@ -40,7 +44,7 @@ from sqlstore.errors import InvalidInput
 from sqlstore.models.agent_projects import Message, MessageCreate, MessageStatus
 from sqlstore.store import Store
 
-__all__ = ["MessageRecorder"]
+__all__ = ["MessageRecorder", "RecordFailure"]
 
 #: The framework's plain-text message type and its field.
 TEXT_TYPE = "TextMessage"
@@ -48,14 +52,35 @@ TEXT_TYPE = "TextMessage"
 T = TypeVar("T")
 
 
-def _content(message: BaseModel | Mapping[str, Any] | str) -> tuple[str | None, dict[str, Any]]:
-    """The message's type (if it tells) and its JSON content."""
+@dataclass(frozen=True)
+class RecordFailure:
+    """A message ``tap`` could not save: who sent it, the message, and the error."""
+
+    sender: str
+    message: Any
+    error: Exception
+
+
+def _content(
+    message: BaseModel | Mapping[str, Any] | str, given: str | None
+) -> tuple[str | None, dict[str, Any]]:
+    """The message's type (the one given, else the one it tells) and its JSON content."""
     if isinstance(message, BaseModel):
-        return type(message).__name__, message.model_dump(mode="json")
+        return given or type(message).__name__, message.model_dump(mode="json")
     if isinstance(message, str):
-        return TEXT_TYPE, {"text": message}
+        return given or TEXT_TYPE, {"text": message}
     if isinstance(message, Mapping):
-        return None, dict(message)
+        content = dict(message)
+        if given is not None:
+            return given, content
+        # The mapping's own ``type`` key names it, and is not part of its content.
+        found = content.pop("type", None)
+        if not isinstance(found, str) or not found:
+            raise InvalidInput(
+                "a mapping message needs its type: pass type=... or give it a 'type' key "
+                "holding a non-empty string"
+            )
+        return found, content
     raise InvalidInput(f"cannot record a {type(message).__name__} as a message")
 
 
@@ -70,6 +95,7 @@ class MessageRecorder:
         prompt: str | None = None,
         status: MessageStatus = MessageStatus.INIT,
         batch: bool = False,
+        on_failure: Callable[[RecordFailure], None] | None = None,
     ):
         self.store = store
         self.project_id = project_id
@@ -78,6 +104,9 @@ class MessageRecorder:
         self.batch = batch
         self._pending: list[MessageCreate] = []
         self._lock = threading.Lock()
+        #: Every message ``tap``/``atap`` could not save, in order.
+        self.failures: list[RecordFailure] = []
+        self.on_failure = on_failure
 
     @property
     def pending(self) -> int:
@@ -100,8 +129,10 @@ class MessageRecorder:
         """Record one message from exactly one sender; return it once saved (None while batched).
 
         A pydantic model is stored as its JSON with its class name as the
-        type, a string as the framework's ``TextMessage``; a mapping needs
-        ``type``. A message with both or neither sender is refused.
+        type, a string as the framework's ``TextMessage``; a mapping is typed
+        by ``type`` or else by its own ``type`` key (taken out of its
+        content). ``type`` overrides the type of any message. A message with
+        both or neither sender is refused.
         """
         new = self._new(message, operator_id, user_id, type)
         return None if new is None else self._save([new])[0]
@@ -138,10 +169,16 @@ class MessageRecorder:
     def tap(
         self, stream: Iterable[tuple[str, T]], operators: Mapping[str, UUID]
     ) -> Iterator[tuple[str, T]]:
-        """Pass a ``(operator name, message)`` stream through, recording each message."""
+        """Pass a ``(operator name, message)`` stream through, recording each message.
+
+        A message that cannot be saved still passes: its failure goes to
+        ``failures`` and ``on_failure``, never into the stream.
+        """
         for name, message in stream:
-            # Any message type passes through; record refuses one it cannot store.
-            self.record(_any(message), operator_id=_sender(name, operators))
+            try:
+                self.record(_any(message), operator_id=_sender(name, operators))
+            except Exception as exc:  # the stream is the orchestrator's: it must go on
+                self._failed(name, message, exc)
             yield name, message
 
     async def atap(
@@ -149,10 +186,20 @@ class MessageRecorder:
     ) -> AsyncIterator[tuple[str, T]]:
         """``tap`` for the async generators the framework's orchestrators return."""
         async for name, message in stream:
-            await self.arecord(_any(message), operator_id=_sender(name, operators))
+            try:
+                await self.arecord(_any(message), operator_id=_sender(name, operators))
+            except Exception as exc:  # as in tap: the stream goes on
+                self._failed(name, message, exc)
             yield name, message
 
     # -- shared by the blocking and the awaited paths ------------------------------
+
+    def _failed(self, sender: str, message: Any, error: Exception) -> None:
+        failure = RecordFailure(sender, message, error)
+        with self._lock:
+            self.failures.append(failure)
+        if self.on_failure is not None:
+            self.on_failure(failure)
 
     def _new(
         self,
@@ -162,9 +209,9 @@ class MessageRecorder:
         type: str | None,
     ) -> MessageCreate | None:
         """The message to save now, or None once it is queued for the next flush."""
-        found_type, content = _content(message)
+        found_type, content = _content(message, type)
         new = MessageCreate(
-            type=type or found_type or "",
+            type=found_type or "",
             content=content,
             prompt=self.prompt,
             status=self.status,

@@ -193,8 +193,8 @@ class DatabaseURL:
         if self.embedded:
             return f"{scheme}:///{self.database}{query}"
         auth = ""
-        if self.username:
-            auth = quote(self.username, safe="")
+        if self.username or self.password:  # a password with an empty user name is kept
+            auth = quote(self.username or "", safe="")
             if self.password is not None:
                 auth += ":" + ("***" if hide_password else quote(self.password, safe=""))
             auth += "@"
@@ -281,8 +281,10 @@ def _from_db_config(raw: str) -> tuple[str, dict[str, Any]]:
         )
     if dialect.embedded:
         path = str(store.get("path") or "data/sqlstore.db")
-        if Path(path).suffix == "" and not path.startswith(":"):
-            # The media SDK names a data directory; its database lives inside it.
+        # The media SDK opens ``sqlite:///{path}``: the path is the database file,
+        # extension or not. Only a folder (one that exists, or a path ending in a
+        # separator) holds the database, as ``sqlstore.db`` inside it.
+        if path.endswith(("/", os.sep)) or Path(path).is_dir():
             path = str(Path(path) / "sqlstore.db")
         return f"{dialect.schemes[0]}:///{path}", tuning
     user = quote(str(store.get("user") or store.get("username") or ""), safe="")
@@ -296,15 +298,23 @@ def _from_db_config(raw: str) -> tuple[str, dict[str, Any]]:
 
 
 def _from_db_vars(env: Mapping[str, str]) -> str | None:
-    """The agent framework's variables; any one missing (or port 0) means the default URL."""
+    """The agent framework's variables; any one missing (or port 0) means the default URL.
+
+    An empty ``DB_USERNAME`` or ``DB_PASSWORD`` is a value, as for the
+    framework (trust auth, a ``.env`` with ``DB_PASSWORD=``): only a missing
+    one falls back. libpq then takes an empty one as not given.
+    """
     driver = env.get("DB_DRIVER", "")
     # Its drivers are SQLAlchemy's: ``sqlite+aiosqlite``, ``postgresql+asyncpg``.
     dialect = _dialect_for_scheme(driver.lower().partition("+")[0])
     if dialect is not None and dialect.embedded:
         database = env.get("DB_DATABASE")
         return f"{dialect.schemes[0]}:///{database}" if database else None
-    keys = ("DB_DRIVER", "DB_USERNAME", "DB_PASSWORD", "DB_HOST", "DB_PORT", "DB_DATABASE")
+    keys = ("DB_DRIVER", "DB_HOST", "DB_PORT", "DB_DATABASE")
+    may_be_empty = ("DB_USERNAME", "DB_PASSWORD")
     if not all(env.get(k) for k in keys) or env.get("DB_PORT") == "0":
+        return None
+    if any(env.get(k) is None for k in may_be_empty):
         return None
     user = quote(env["DB_USERNAME"], safe="")
     password = quote(env["DB_PASSWORD"], safe="")

@@ -156,3 +156,19 @@ class SessionClosed(SqlstoreError):
 
 class MigrationError(SqlstoreError):
     """A migration could not be read, applied or rolled back."""
+
+
+def not_a_session(what: object) -> TypeError:
+    """The ``TypeError`` for a session block used as a session: it shows the ``with`` form."""
+    awaited = hasattr(type(what), "__aenter__")
+    form = (
+        "async with store.session() as session:"
+        if awaited
+        else "with sqlstore.get_session() as session:  (or store.session())"
+    )
+    return TypeError(
+        f"{type(what).__name__} opens a session; it is not one. Write\n    {form}\n"
+        "        ...  # DAO calls on `session`\n"
+        "The block commits when it ends and rolls back if it raises: there is no "
+        "commit(), rollback() or close() to call."
+    )

@@ -8,10 +8,11 @@ from contextlib import AbstractContextManager
 from functools import cached_property
 from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 from sqlstore.config import Settings, resolve
 from sqlstore.dialects import Dialect, dialect_class, open_dialect
+from sqlstore.errors import not_a_session
 from sqlstore.paths import builtin_dir
 from sqlstore.paths import migration_dirs as migration_dirs_of
 from sqlstore.queries import Registry
@@ -121,6 +122,12 @@ class _SessionBlock:
     """``with store.session():``, a class: one generator-based context manager less per session."""
 
     __slots__ = ("_readonly", "_session", "_store", "_transaction")
+
+    def __getattr__(self, name: str) -> NoReturn:
+        # ``session = get_session()`` then ``session.commit()``, as the media SDK's docs show.
+        if name.startswith("_"):
+            raise AttributeError(name)
+        raise not_a_session(self)
 
     def __init__(self, store: Store, readonly: bool):
         self._store = store

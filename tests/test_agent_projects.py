@@ -284,7 +284,7 @@ def test_the_batch_recorder_saves_on_leaving_the_block(store: Store) -> None:
 
     with MessageRecorder(store, project_id, batch=True) as recorder:
         assert recorder.record("go", user_id=w.user.id) is None
-        with pytest.raises(ValidationError):  # a mapping must say its type
+        with pytest.raises(InvalidInput, match="type"):  # a mapping must say its type
             recorder.record({"x": 1}, operator_id=w.executive.id)
         assert asyncio.run(run(recorder)) == ["Executive", "Developer", "Executive", "Developer"]
         assert recorder.pending == 5 and counts(store)["messages"] == 0
@@ -306,8 +306,13 @@ def test_the_recorder_refuses_what_it_cannot_attribute(store: Store) -> None:
         other = make_operator(session, w.orchestrator, "Other")
         project_id = _project(session, w)
     recorder = MessageRecorder(store, project_id)
-    with pytest.raises(InvalidInput, match="Stranger"):
-        list(recorder.tap(iter([("Stranger", "hi")]), {"Executive": w.executive.id}))
+    # The stream goes on; the refusal is the recorder's to report.
+    assert list(recorder.tap(iter([("Stranger", "hi")]), {"Executive": w.executive.id})) == [
+        ("Stranger", "hi")
+    ]
+    [failure] = recorder.failures
+    assert failure.sender == "Stranger" and isinstance(failure.error, InvalidInput)
+    assert "Stranger" in str(failure.error)
     with pytest.raises(ValidationError):
         recorder.record("both", user_id=w.user.id, operator_id=other.id)
     with pytest.raises(InvalidInput):

@@ -13,7 +13,7 @@ import pytest
 from pydantic import BaseModel
 
 from sqlstore import Store
-from sqlstore.agents_recorder import MessageRecorder
+from sqlstore.agents_recorder import MessageRecorder, RecordFailure
 from sqlstore.aio import AsyncStore
 from sqlstore.dao.agent_projects import MessageDAO, ProjectDAO
 from sqlstore.errors import ForeignKeyError, InvalidInput
@@ -130,15 +130,16 @@ async def test_a_failed_aflush_keeps_the_batch_and_saves_nothing(
     assert recorder.pending == 3 and counts(store)["messages"] == 0
 
 
-async def test_atap_refuses_an_unknown_sender_and_saves_nothing(
+async def test_atap_reports_an_unknown_sender_and_saves_nothing(
     target: Store | AsyncStore, store: Store, project: Project
 ) -> None:
     async def stranger() -> AsyncIterator[tuple[str, object]]:
         yield "Stranger", "hi"
 
     recorder = MessageRecorder(target, project.id)
-    with pytest.raises(InvalidInput, match="Stranger"):
-        [pair async for pair in recorder.atap(stranger(), project.names)]
+    assert [pair async for pair in recorder.atap(stranger(), project.names)] == [("Stranger", "hi")]
+    [failure] = recorder.failures
+    assert isinstance(failure.error, InvalidInput) and "Stranger" in str(failure.error)
     with pytest.raises(InvalidInput):
         await recorder.arecord(42, user_id=project.w.user.id)  # type: ignore[arg-type]
     assert counts(store)["messages"] == 0
@@ -201,3 +202,61 @@ async def test_atap_never_blocks_the_event_loop(
     # The first write waited for the lock; the loop kept turning meanwhile.
     assert waited >= HOLD * 0.9, waited
     assert worst < HOLD / 2, f"the event loop stalled for {worst * 1000:.0f} ms"
+
+
+async def _mixed() -> AsyncIterator[tuple[str, object]]:
+    """Messages of every kind an orchestrator yields, mappings with their type key included."""
+    yield "Executive", {"type": "Plan", "steps": ["a", "b"]}
+    yield "Developer", "on it"
+    yield "Executive", {"steps": []}  # no type: refused, the stream goes on
+    yield "Developer", PlannedComponents(components=["x"])
+
+
+async def test_atap_records_mapping_messages_by_their_type_key(
+    target: Store | AsyncStore, store: Store, project: Project
+) -> None:
+    seen: list[RecordFailure] = []
+    recorder = MessageRecorder(target, project.id, on_failure=seen.append)
+    passed = [pair async for pair in recorder.atap(_mixed(), project.names)]
+    assert [name for name, _ in passed] == ["Executive", "Developer", "Executive", "Developer"]
+    saved = _saved(store, project.id)
+    assert [(m.type, m.content) for m in saved] == [
+        ("Plan", {"steps": ["a", "b"]}),
+        ("TextMessage", {"text": "on it"}),
+        ("PlannedComponents", {"components": ["x"]}),
+    ]
+    assert seen == recorder.failures and len(seen) == 1
+    assert seen[0].message == {"steps": []} and isinstance(seen[0].error, InvalidInput)
+
+
+async def test_a_failed_write_never_stops_the_tapped_stream(
+    target: Store | AsyncStore, store: Store, project: Project
+) -> None:
+    missing = uuid.uuid4()  # no such project: every write fails in the database
+    seen: list[RecordFailure] = []
+    recorder = MessageRecorder(target, missing, on_failure=seen.append)
+    passed = [name async for name, _ in recorder.atap(_conversation(), project.names)]
+    assert passed == ["Executive", "Developer", "Executive", "Developer"]
+    assert [type(f.error) for f in recorder.failures] == [ForeignKeyError] * 4
+    assert [f.sender for f in seen] == passed
+    assert counts(store)["messages"] == 0
+    if isinstance(target, Store):  # the blocking tap, on the same stream
+        blocking = MessageRecorder(target, missing)
+        pairs = [("Executive", {"type": "Plan"}), ("Developer", "hi")]
+        assert list(blocking.tap(iter(pairs), project.names)) == pairs
+        assert [type(f.error) for f in blocking.failures] == [ForeignKeyError] * 2
+
+
+def test_a_mapping_message_takes_its_type_from_the_argument_or_its_key(
+    store: Store, project: Project
+) -> None:
+    recorder = MessageRecorder(store, project.id)
+    by_key = recorder.record({"type": "Plan", "n": 1}, operator_id=project.w.executive.id)
+    by_arg = recorder.record({"type": "kept", "n": 2}, user_id=project.w.user.id, type="Note")
+    assert by_key is not None and (by_key.type, by_key.content) == ("Plan", {"n": 1})
+    assert by_arg is not None and by_arg.type == "Note"
+    assert by_arg.content == {"type": "kept", "n": 2}
+    for bad in ({"n": 3}, {"type": ""}, {"type": 7}):
+        with pytest.raises(InvalidInput, match="type"):
+            recorder.record(bad, user_id=project.w.user.id)
+    assert len(_saved(store, project.id)) == 2

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
 import sqlstore
-from sqlstore.config import DEFAULT_URL, resolve
+from sqlstore.config import DEFAULT_URL, DatabaseURL, resolve
+from sqlstore.dao import GenerationDAO
 from sqlstore.errors import ConfigError
+from tests.factories import new_generation
 
 SECRET = "s3cr3t-pa55"
 
@@ -84,13 +87,35 @@ def test_the_pool_is_sized_by_the_settings(sqlstore_url: str) -> None:
         assert (store.dialect.pool.max_size, store.dialect.pool.max_lifetime) == (15, 3600)
 
 
-def test_db_config_sqlite_path_is_a_data_folder() -> None:
-    env = {
-        "DB_CONFIG": json.dumps(
-            {"datastore_type": "sqlite", "datastore_config": {"path": "/var/lib/aana_data"}}
-        )
+def _sdk_config(path: str) -> dict[str, str]:
+    return {
+        "DB_CONFIG": json.dumps({"datastore_type": "sqlite", "datastore_config": {"path": path}})
     }
-    assert resolve(None, env=env).url.database == "/var/lib/aana_data/sqlstore.db"
+
+
+def test_db_config_sqlite_path_is_the_database_file_as_the_sdk_opens_it(tmp_path: Path) -> None:
+    # The SDK opens sqlite:///{path}: /var/lib/aana_data is the database file.
+    assert resolve(None, env=_sdk_config("/var/lib/aana_data")).url.database == (
+        "/var/lib/aana_data"
+    )
+    existing = tmp_path / "aana_data"  # an SDK database: a file with no extension
+    with sqlstore.connect(f"sqlite:///{existing}") as store:
+        store.migrate()
+        with store.session() as session:
+            GenerationDAO(session).create(new_generation())
+    with sqlstore.Store(resolve(None, env=_sdk_config(str(existing)))) as store:
+        assert store.settings.url.path == existing
+        with store.session() as session:
+            assert GenerationDAO(session).count() == 1
+
+
+def test_db_config_sqlite_folder_holds_the_database(tmp_path: Path) -> None:
+    folder = tmp_path / "data"
+    folder.mkdir()
+    assert resolve(None, env=_sdk_config(str(folder))).url.path == folder / "sqlstore.db"
+    # A path ending in a separator is a folder too, made when the store opens.
+    later = f"{tmp_path / 'later'}/"
+    assert resolve(None, env=_sdk_config(later)).url.path == tmp_path / "later" / "sqlstore.db"
 
 
 def test_db_vars_complete_set_means_postgresql() -> None:
@@ -111,7 +136,47 @@ def test_db_vars_complete_set_means_postgresql() -> None:
     )
 
 
-@pytest.mark.parametrize("missing", ["DB_HOST", "DB_PASSWORD"])
+@pytest.mark.parametrize("empty", ["DB_PASSWORD", "DB_USERNAME"])
+def test_db_vars_empty_credentials_are_values_not_missing(empty: str) -> None:
+    env = {
+        "DB_DRIVER": "postgresql+psycopg",
+        "DB_USERNAME": "u",
+        "DB_PASSWORD": SECRET,
+        "DB_HOST": "h",
+        "DB_PORT": "5433",
+        "DB_DATABASE": "agents",
+        empty: "",
+    }
+    url = resolve(None, env=env).url
+    assert (url.dialect, url.host, url.database) == ("postgresql", "h", "agents")
+    if empty == "DB_PASSWORD":
+        assert (url.username, url.password) == ("u", "")
+        assert str(url) == "postgresql://u:***@h:5433/agents"
+    else:  # the password is kept with an empty user name, and hidden
+        assert (url.username, url.password) == (None, SECRET)
+        assert url.render(hide_password=False) == f"postgresql://:{SECRET}@h:5433/agents"
+        assert SECRET not in repr(url)
+
+
+def test_db_vars_with_an_empty_password_open_a_trust_auth_server(
+    sqlstore_postgres_server: str,
+) -> None:
+    server, _ = DatabaseURL.parse(sqlstore_postgres_server)
+    env = {
+        "DB_DRIVER": "postgresql+psycopg",
+        "DB_USERNAME": server.username or "",
+        "DB_PASSWORD": "",  # trust auth, as a .env file writes it
+        "DB_HOST": server.host or "localhost",
+        "DB_PORT": str(server.port or 5432),
+        "DB_DATABASE": server.database,
+    }
+    with sqlstore.Store(resolve(None, env=env)) as store:
+        assert store.settings.url.dialect == "postgresql"
+        with store.session(readonly=True) as session:
+            assert session.fetch_value("catalog.backend_pid") > 0
+
+
+@pytest.mark.parametrize("missing", ["DB_HOST", "DB_PASSWORD", "DB_USERNAME"])
 def test_db_vars_incomplete_fall_back_to_sqlite(missing: str) -> None:
     env = {
         "DB_DRIVER": "postgresql",

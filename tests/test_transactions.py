@@ -6,6 +6,8 @@ import pytest
 
 import sqlstore
 from sqlstore import Store
+from sqlstore.aio import AsyncStore
+from sqlstore.aio.dao import GenerationDAO as AsyncGenerationDAO
 from sqlstore.dao import GenerationDAO, PromptDAO
 from sqlstore.errors import AlreadyExists, QueryError
 from tests.factories import new_generation
@@ -100,3 +102,40 @@ def test_get_session_uses_the_default_store(
     finally:
         sqlstore.default_store().close()
         monkeypatch.setattr(store_module, "_default", None)
+
+
+def test_get_session_without_with_fails_at_once_showing_the_with_form(
+    monkeypatch: pytest.MonkeyPatch, sqlstore_url: str
+) -> None:
+    from sqlstore import store as store_module
+
+    monkeypatch.setenv("DATABASE_URL", sqlstore_url)
+    monkeypatch.setattr(store_module, "_default", None)
+    try:
+        session = sqlstore.get_session()  # as the media SDK's docs write it
+        with pytest.raises(TypeError, match=r"with sqlstore\.get_session\(\) as session:"):
+            GenerationDAO(session)  # type: ignore[arg-type]
+        for name in ("commit", "rollback", "close", "fetch_all"):
+            with pytest.raises(TypeError, match="no commit\\(\\), rollback\\(\\) or close\\(\\)"):
+                getattr(session, name)()
+        # Nothing was opened: the with form works at once, on an untouched database.
+        with sqlstore.get_session() as opened:
+            GenerationDAO(opened).create(new_generation())
+        with sqlstore.get_session(readonly=True) as opened:
+            assert GenerationDAO(opened).count() == 1
+    finally:
+        sqlstore.default_store().close()
+        monkeypatch.setattr(store_module, "_default", None)
+
+
+@pytest.mark.anyio
+async def test_an_async_session_block_used_as_a_session_shows_the_async_with_form(
+    sqlstore_async_store: AsyncStore,
+) -> None:
+    block = sqlstore_async_store.session()
+    with pytest.raises(TypeError, match=r"async with store\.session\(\) as session:"):
+        AsyncGenerationDAO(block)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="async with"):
+        block.commit()  # type: ignore[attr-defined]
+    async with block as session:
+        assert await AsyncGenerationDAO(session).count() == 0

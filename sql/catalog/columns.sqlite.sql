@@ -10,4 +10,9 @@ WHERE
     AND m.name NOT LIKE 'sqlite\_%' ESCAPE '\'
     AND m.name NOT LIKE '\_yoyo%' ESCAPE '\'
     AND m.name != 'yoyo_lock'
+    -- FTS5 tables and their shadow tables are indexes, not the application's tables.
+    AND m.name NOT IN (
+        SELECT l.name FROM PRAGMA_TABLE_LIST() AS l -- noqa: CV12
+        WHERE l.type IN ('virtual', 'shadow')
+    )
 ORDER BY m.name, p.cid;

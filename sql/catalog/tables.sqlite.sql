@@ -6,4 +6,9 @@ WHERE
     AND name NOT LIKE 'sqlite\_%' ESCAPE '\'
     AND name NOT LIKE '\_yoyo%' ESCAPE '\'
     AND name != 'yoyo_lock'
+    -- FTS5 tables and their shadow tables are indexes, not the application's tables.
+    AND name NOT IN (
+        SELECT l.name FROM PRAGMA_TABLE_LIST() AS l -- noqa: CV12
+        WHERE l.type IN ('virtual', 'shadow')
+    )
 ORDER BY name;

@@ -6,12 +6,13 @@ import asyncio
 from collections.abc import Sequence
 from contextlib import AbstractAsyncContextManager
 from types import TracebackType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 from sqlstore.aio.session import AsyncSession
 from sqlstore.config import Settings, resolve
 from sqlstore.dialects import dialect_class
 from sqlstore.dialects.base_async import AsyncDialect, AsyncTransaction
+from sqlstore.errors import not_a_session
 from sqlstore.store import BaseStore, PathLike
 
 if TYPE_CHECKING:
@@ -94,6 +95,12 @@ class _AsyncSessionBlock:
     """``async with store.session():`` (see ``store._SessionBlock``)."""
 
     __slots__ = ("_readonly", "_session", "_store", "_transaction")
+
+    def __getattr__(self, name: str) -> NoReturn:
+        # ``session = get_session()`` then ``session.commit()``, as the media SDK's docs show.
+        if name.startswith("_"):
+            raise AttributeError(name)
+        raise not_a_session(self)
 
     def __init__(self, store: AsyncStore, readonly: bool):
         self._store = store

@@ -9,16 +9,20 @@ from collections.abc import Callable, Iterable, Iterator
 from datetime import timedelta
 from functools import cache
 from typing import Any, TypeVar
+from uuid import UUID
 
 from pydantic import BaseModel, TypeAdapter
 
 from sqlstore.dao._args import Exact
-from sqlstore.errors import InvalidInput, NotFound
+from sqlstore.dialects import dialect_class
+from sqlstore.errors import InvalidInput, NotFound, not_a_session
+from sqlstore.models._search import SearchPage
 from sqlstore.results import FAR_FUTURE, Keyset, Page
+from sqlstore.search import decode_cursor, encode_cursor
 from sqlstore.session import Session
 from sqlstore.types import utcnow
 
-__all__ = ["MAX_PAGE", "BaseDAO", "atomic", "streaming"]
+__all__ = ["MAX_PAGE", "BaseDAO", "atomic", "int_key", "streaming", "uuid_key"]
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -87,6 +91,20 @@ def _as_call(fn: Callable[..., Any]) -> Callable[..., Any]:
     return checked_call
 
 
+def int_key(raw: Any) -> int:
+    """A search cursor's id for a table with integer ids."""
+    if isinstance(raw, bool) or not isinstance(raw, int):
+        raise TypeError(raw)
+    return raw
+
+
+def uuid_key(raw: Any) -> UUID:
+    """A search cursor's id for a table with uuid ids."""
+    if not isinstance(raw, str):
+        raise TypeError(raw)
+    return UUID(raw)
+
+
 class BaseDAO:
     """A DAO runs named queries on one session and maps rows to models.
 
@@ -101,6 +119,9 @@ class BaseDAO:
     """
 
     def __init__(self, session: Session):
+        if hasattr(type(session), "__enter__") or hasattr(type(session), "__enter__"):
+            # ``session = get_session()`` without ``with``: say so now, not at the first call.
+            raise not_a_session(session)
         self.session = session
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
@@ -145,6 +166,49 @@ class BaseDAO:
         adapter = _list_adapter(model)
         for rows in self.session.iterate(query, batch_size=batch_size, **params):
             yield from adapter.validate_python(rows)
+
+    def search_page(
+        self,
+        model: type[M],
+        query: str,
+        /,
+        text: str,
+        limit: int,
+        after: str | None,
+        key: Callable[[Any], Any],
+    ) -> SearchPage[M]:
+        """A page of the named search query's rows for the full-text query ``text``, best first.
+
+        ``text`` is checked and rendered for the dialect before anything is
+        sent; ``after`` is a page's ``next`` cursor; ``key`` makes the row id
+        type from the cursor's.
+        """
+        limit = self.page_params(limit)["limit"]
+        rendered = dialect_class(self.session.dialect).search_query(text)
+        after_rank: float | None = None
+        after_id: Any = None
+        if after is not None:
+            after_rank, raw = decode_cursor(after)
+            try:
+                after_id = key(raw)
+            except (TypeError, ValueError):
+                raise InvalidInput("not a search cursor of this table") from None
+        # One row more than the page: whether there is a next page, without a count.
+        rows = self.session._rows(
+            query,
+            {
+                "query": rendered,
+                "limit": limit + 1,
+                "after_rank": after_rank,
+                "after_id": after_id,
+            },
+        )
+        items: list[M] = _list_adapter(model).validate_python(rows[:limit])
+        cursor = None
+        if len(rows) > limit:
+            last = rows[limit - 1]
+            cursor = encode_cursor(float(last["search_rank"]), last["id"])
+        return SearchPage[model](items=items, next=cursor)  # type: ignore[valid-type]
 
     @staticmethod
     def page_params(limit: int, offset: int = 0) -> dict[str, int]:

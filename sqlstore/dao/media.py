@@ -12,8 +12,9 @@ from pydantic import BaseModel, Field, TypeAdapter
 
 from sqlstore.dao._args import checked
 from sqlstore.dao._types import List
-from sqlstore.dao.base import BaseDAO, atomic, streaming
+from sqlstore.dao.base import BaseDAO, atomic, int_key, streaming
 from sqlstore.errors import AlreadyExists, ForeignKeyError, InvalidInput, NotFound
+from sqlstore.models._search import SearchPage
 from sqlstore.models.media import (
     Caption,
     CaptionCreate,
@@ -270,6 +271,9 @@ class TranscriptDAO(_OfMediaDAO[Transcript]):
 
     row, queries = Transcript, "media.transcripts"
 
+    # One statement, but on SQLite its trigger writes the search index before
+    # the foreign key is checked: a missing media fails after two writes.
+    @atomic
     def save(self, new: TranscriptCreate) -> Transcript:
         """Store a transcript; its media must exist (``ForeignKeyError`` otherwise)."""
         new = TranscriptCreate.model_validate(new)
@@ -315,6 +319,14 @@ class TranscriptDAO(_OfMediaDAO[Transcript]):
                 params["segments"] = Json([s.model_dump() for s in changes.segments])
             self.session.execute("media.transcripts.update", id=id, **params)
         return self.require_model(Transcript, "media.transcripts.get_by_id", "transcript", id=id)
+
+    def search(
+        self, query: str, limit: int = 20, after: str | None = None
+    ) -> SearchPage[Transcript]:
+        """Transcripts matching the full-text ``query`` (``sqlstore.search``), best first."""
+        return self.search_page(
+            Transcript, "media.transcripts.search", query, limit, after, int_key
+        )
 
 
 FrameId = Annotated[int, Field(ge=0)]

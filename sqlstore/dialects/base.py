@@ -278,6 +278,14 @@ class Dialect(ABC):
 
     @classmethod
     @abstractmethod
+    def search_query(cls, query: str) -> str:
+        """A full-text query (``sqlstore.search``'s syntax) as this dialect's engine reads it.
+
+        Refuses a query outside the syntax with ``InvalidInput``.
+        """
+
+    @classmethod
+    @abstractmethod
     def whole_scans(cls, plan: Sequence[str], indexes: Indexes) -> list[str]:
         """The tables (or aliases) a plan from ``Connection.plan`` reads whole.
 

@@ -18,6 +18,7 @@ from sqlstore.dialects import register
 from sqlstore.dialects._migrations import MigrationDriver
 from sqlstore.dialects._pg_migrations import PostgreSQLMigrationDriver
 from sqlstore.dialects.base import Dialect, Indexes, Transaction
+from sqlstore.search import parse, to_tsquery
 from sqlstore.sqltext import Statement
 
 if TYPE_CHECKING:
@@ -68,6 +69,11 @@ class PostgreSQLDialect(Dialect):
     def describe_param(cls, name: str, *, is_list: bool) -> str:
         """``%(name)s``; a list is sent as an array."""
         return f"%({name})s" + (" (a list, sent as an array)" if is_list else "")
+
+    @classmethod
+    def search_query(cls, query: str) -> str:
+        """A full-text query as ``to_tsquery`` text for the ``simple`` configuration."""
+        return to_tsquery(parse(query))
 
     @classmethod
     def whole_scans(cls, plan: Sequence[str], indexes: Indexes) -> list[str]:

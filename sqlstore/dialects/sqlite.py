@@ -38,6 +38,7 @@ from sqlstore.errors import (
     DatabaseUnavailable,
     TransactionAborted,
 )
+from sqlstore.search import parse, to_fts5
 from sqlstore.sqltext import Statement
 
 __all__ = ["SQLiteDialect"]
@@ -112,6 +113,11 @@ class SQLiteDialect(Dialect):
     def describe_param(cls, name: str, *, is_list: bool) -> str:
         """``:name``; a list is sent as JSON to ``json_each``."""
         return f":{name}" + (" (a list, sent as JSON to json_each)" if is_list else "")
+
+    @classmethod
+    def search_query(cls, query: str) -> str:
+        """A full-text query as an FTS5 ``MATCH`` expression."""
+        return to_fts5(parse(query))
 
     @classmethod
     def whole_scans(cls, plan: Sequence[str], indexes: Indexes) -> list[str]:

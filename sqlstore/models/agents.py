@@ -14,6 +14,7 @@ from uuid import UUID, uuid4
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from sqlstore.models._row import RowModel
 from sqlstore.models._types import UtcDateTime
 from sqlstore.models._update import Update, reveal
 
@@ -55,10 +56,8 @@ class AgentUpdate(Update):
     """Base of every agent-store ``ThingUpdate``: the update convention of ``Update``."""
 
 
-class Row(BaseModel):
+class Row(RowModel):
     """What every stored row has: a uuid id and its creation and last modification times."""
-
-    model_config = ConfigDict(frozen=True, protected_namespaces=())
 
     id: UUID
     created_at: UtcDateTime

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 from uuid import UUID, uuid4
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
+from sqlstore.models._row import RowModel
 from sqlstore.models._types import JsonObject, UtcDateTime
 from sqlstore.models._update import Update
 
@@ -103,10 +104,8 @@ class GenerationUpdate(Update):
     metadata: JsonObject | None = None
 
 
-class Generation(BaseModel):
+class Generation(RowModel):
     """A generation job as stored."""
-
-    model_config = ConfigDict(protected_namespaces=(), frozen=True)
 
     id: UUID
     prompt: str
@@ -149,22 +148,12 @@ class Generation(BaseModel):
         """True once completed or failed."""
         return self.status.is_finished
 
-    def to_dict(self) -> dict[str, Any]:
-        """The row as plain JSON-ready values (ISO-8601 times, string ids)."""
-        return self.model_dump(mode="json")
 
-
-class Prompt(BaseModel):
+class Prompt(RowModel):
     """A distinct prompt text and how often it was used."""
-
-    model_config = ConfigDict(frozen=True)
 
     id: int
     text: str
     used_count: int
     first_used_at: UtcDateTime
     last_used_at: UtcDateTime
-
-    def to_dict(self) -> dict[str, Any]:
-        """The row as plain JSON-ready values."""
-        return self.model_dump(mode="json")

@@ -17,6 +17,7 @@ from pydantic import (
     model_validator,
 )
 
+from sqlstore.models._row import RowModel
 from sqlstore.models._types import UtcDateTime, load_json
 from sqlstore.models._update import Update
 
@@ -58,10 +59,8 @@ PathText = Annotated[
 UrlText = Annotated[str, StringConstraints(min_length=1, max_length=4096)]
 
 
-class Media(BaseModel):
+class Media(RowModel):
     """A media row: the id every kind of media (video, ...) shares, and its type."""
-
-    model_config = ConfigDict(frozen=True)
 
     id: str
     media_type: str
@@ -165,10 +164,8 @@ class TranscriptUpdate(Update):
     language_confidence: float | None = Field(default=None, ge=0, le=1, allow_inf_nan=False)
 
 
-class Transcript(BaseModel):
+class Transcript(RowModel):
     """A transcript as stored."""
-
-    model_config = ConfigDict(frozen=True)
 
     id: int
     model: str
@@ -193,10 +190,8 @@ class CaptionCreate(BaseModel):
     timestamp: NonNegative
 
 
-class Caption(BaseModel):
+class Caption(RowModel):
     """A caption as stored."""
-
-    model_config = ConfigDict(frozen=True)
 
     id: int
     model: str

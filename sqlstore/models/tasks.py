@@ -9,6 +9,7 @@ from uuid import UUID, uuid4
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
+from sqlstore.models._row import RowModel
 from sqlstore.models._types import JsonObject, UtcDateTime
 from sqlstore.types import dumps_json, json_has_nul
 
@@ -102,10 +103,8 @@ class TaskUpdate(BaseModel):
     result: StorableJson | None = None
 
 
-class Task(BaseModel):
+class Task(RowModel):
     """A task as stored. progress is a percentage, 0 to 100."""
-
-    model_config = ConfigDict(frozen=True)
 
     id: UUID
     endpoint: str
@@ -136,7 +135,3 @@ class Task(BaseModel):
         """The error name a failed task's result carries, if any."""
         error = (self.result or {}).get("error")
         return error if isinstance(error, str) else None
-
-    def to_dict(self) -> dict[str, Any]:
-        """The row as plain JSON-ready values (ISO-8601 times, string ids)."""
-        return self.model_dump(mode="json")

@@ -15,6 +15,7 @@ from pydantic import (
     StringConstraints,
 )
 
+from sqlstore.models._row import RowModel
 from sqlstore.models._types import UtcDateTime, load_json
 from sqlstore.models._update import Update
 
@@ -67,10 +68,8 @@ class WebhookUpdate(Update):
     events: EventList | None = None
 
 
-class Webhook(BaseModel):
+class Webhook(RowModel):
     """A webhook as stored."""
-
-    model_config = ConfigDict(frozen=True)
 
     id: UUID
     user_id: str | None

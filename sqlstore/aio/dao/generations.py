@@ -9,11 +9,12 @@ from uuid import UUID
 
 from pydantic import TypeAdapter
 
-from sqlstore.aio.dao.base import BaseDAO, atomic, streaming
+from sqlstore.aio.dao.base import BaseDAO, atomic, int_key, streaming, uuid_key
 from sqlstore.aio.session import AsyncSession
 from sqlstore.dao._args import checked
 from sqlstore.dao._types import List
 from sqlstore.errors import InvalidInput, InvalidTransition, NotFound
+from sqlstore.models._search import SearchPage
 from sqlstore.models.generations import (
     PROMPT_MAX_BYTES,
     PROMPT_MAX_CHARS,
@@ -101,9 +102,29 @@ class PromptDAO(BaseDAO):
             Prompt, "generations.prompts.most_used", limit=self.page_params(limit)["limit"]
         )
 
+    async def search(
+        self, query: str, limit: int = 20, after: str | None = None
+    ) -> SearchPage[Prompt]:
+        """Prompts matching the full-text ``query`` (``sqlstore.search``), best first, by page."""
+        return await self.search_page(
+            Prompt, "generations.prompts.search", query, limit, after, int_key
+        )
+
 
 class GenerationDAO(BaseDAO):
     """Generation jobs through their lifecycle: pending, processing, completed or failed."""
+
+    async def search(
+        self, query: str, limit: int = 20, after: str | None = None
+    ) -> SearchPage[Generation]:
+        """Generations whose prompt matches the full-text ``query``, best first, by page."""
+        return await self.search_page(
+            Generation, "generations.generations.search", query, limit, after, uuid_key
+        )
+
+    async def rebuild_search(self) -> None:
+        """Rebuild the prompt search index from the table (on SQLite, needed after a VACUUM)."""
+        await self.session.execute("generations.generations.rebuild_search")
 
     @atomic
     async def create(self, new: GenerationCreate) -> Generation:

@@ -9,10 +9,11 @@ from typing import Annotated, Any, ClassVar, Generic, TypeVar
 
 from pydantic import BaseModel, Field, TypeAdapter
 
-from sqlstore.aio.dao.base import BaseDAO, atomic, streaming
+from sqlstore.aio.dao.base import BaseDAO, atomic, int_key, streaming
 from sqlstore.dao._args import checked
 from sqlstore.dao._types import List
 from sqlstore.errors import AlreadyExists, ForeignKeyError, InvalidInput, NotFound
+from sqlstore.models._search import SearchPage
 from sqlstore.models.media import (
     Caption,
     CaptionCreate,
@@ -273,6 +274,9 @@ class TranscriptDAO(_OfMediaDAO[Transcript]):
 
     row, queries = Transcript, "media.transcripts"
 
+    # One statement, but on SQLite its trigger writes the search index before
+    # the foreign key is checked: a missing media fails after two writes.
+    @atomic
     async def save(self, new: TranscriptCreate) -> Transcript:
         """Store a transcript; its media must exist (``ForeignKeyError`` otherwise)."""
         new = TranscriptCreate.model_validate(new)
@@ -319,6 +323,14 @@ class TranscriptDAO(_OfMediaDAO[Transcript]):
             await self.session.execute("media.transcripts.update", id=id, **params)
         return await self.require_model(
             Transcript, "media.transcripts.get_by_id", "transcript", id=id
+        )
+
+    async def search(
+        self, query: str, limit: int = 20, after: str | None = None
+    ) -> SearchPage[Transcript]:
+        """Transcripts matching the full-text ``query`` (``sqlstore.search``), best first."""
+        return await self.search_page(
+            Transcript, "media.transcripts.search", query, limit, after, int_key
         )
 
 

@@ -1,0 +1,210 @@
+"""Full-text search: the query syntax both dialects accept, parsed once and checked.
+
+The syntax (what a search box sends):
+
+- ``word``: rows holding the word (case-insensitive, no stemming);
+- ``word*``: rows holding a word that starts with it (a prefix of 1+ letters);
+- ``"a few words"``: the words next to each other, in that order;
+- items side by side: every one of them (AND);
+- ``a OR b``: either (``OR`` in capitals binds tighter than AND:
+  ``beat OR loop drums`` is (beat OR loop) AND drums);
+- ``-word``, ``-"a phrase"``: rows without it (at least one item must not be
+  excluded, and an excluded item cannot be an OR's side).
+
+A word is letters and digits; ``hip-hop``, ``don't`` or ``snake_case`` (words
+joined by ``-``, ``'``, ``_`` or ``.``) is the phrase of its parts, as both
+dialects' tokenizers split it. Anything else (parentheses, ``:``, ``^``,
+``NEAR``, a lone ``*``, an unclosed quote, ``OR`` at an end) is refused with
+``InvalidInput`` before anything is sent. Each dialect renders the parsed query
+for its engine: an FTS5 ``MATCH`` expression on SQLite, a ``to_tsquery``
+text on PostgreSQL (``Dialect.search_query``).
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from sqlstore.errors import InvalidInput
+
+__all__ = [
+    "MAX_QUERY_CHARS",
+    "Clause",
+    "Term",
+    "decode_cursor",
+    "encode_cursor",
+    "parse",
+    "to_fts5",
+    "to_tsquery",
+]
+
+#: The longest search query, in characters.
+MAX_QUERY_CHARS = 500
+#: The most items (words, phrases) in one query.
+MAX_ITEMS = 32
+
+_WORD = r"[^\W_]+"
+_TOKEN = re.compile(
+    rf"""\s*(?:
+      (?P<neg>-)?"(?P<phrase>[^"]*)"            # a quoted phrase
+    | (?P<neg2>-)?(?P<word>{_WORD}(?:[-'_.]{_WORD})*)(?P<star>\*)?   # a word, maybe joined
+    )""",
+    re.VERBOSE,
+)
+_WORDS = re.compile(_WORD)
+
+
+@dataclass(frozen=True)
+class Term:
+    """A word (``words`` of one), a phrase (several in order), or a prefix (one, ``prefix``)."""
+
+    words: tuple[str, ...]
+    prefix: bool = False
+
+
+@dataclass(frozen=True)
+class Clause:
+    """The parsed query: every ``must`` group (each an OR of terms) and none of ``must_not``."""
+
+    must: tuple[tuple[Term, ...], ...]
+    must_not: tuple[Term, ...]
+
+
+def _refuse(query: str, why: str) -> InvalidInput:
+    return InvalidInput(f"cannot search for {query[:80]!r}: {why}")
+
+
+def _term(query: str, text: str, star: bool) -> Term:
+    words = tuple(w.lower() for w in _WORDS.findall(text))
+    if not words:
+        raise _refuse(query, "an empty phrase")
+    if star and len(words) > 1:
+        raise _refuse(query, f"a prefix* must be one word, not {text!r}")
+    return Term(words, star)
+
+
+def parse(query: str) -> Clause:
+    """Parse ``query`` in the search syntax (see the module doc); ``InvalidInput`` if it is not."""
+    if not isinstance(query, str):
+        raise InvalidInput(f"a search query is text, not {type(query).__name__}")
+    if len(query) > MAX_QUERY_CHARS:
+        raise InvalidInput(f"a search query may hold at most {MAX_QUERY_CHARS} characters")
+    items: list[tuple[bool, Term] | None] = []  # None is an OR
+    pos = 0
+    while pos < len(query):
+        if query[pos:].strip() == "":
+            break
+        rest = query[pos:]
+        stripped = rest.lstrip()
+        if stripped.startswith("OR") and (len(stripped) == 2 or stripped[2].isspace()):
+            items.append(None)
+            pos += len(rest) - len(stripped) + 2
+            continue
+        match = _TOKEN.match(query, pos)
+        if match is None or match.end() == pos:
+            bad = stripped[:1]
+            why = "an unclosed quote" if bad == '"' else f"{bad!r} is not part of the syntax"
+            raise _refuse(query, why + ' (use words, "phrases", OR, -exclusion and prefix*)')
+        end = match.end()
+        if end < len(query) and not query[end].isspace() and query[end] not in '"-':
+            raise _refuse(query, f"{query[end]!r} is not part of the syntax")
+        pos = end
+        if match.group("phrase") is not None:
+            items.append((bool(match.group("neg")), _term(query, match.group("phrase"), False)))
+        else:
+            star = bool(match.group("star"))
+            items.append((bool(match.group("neg2")), _term(query, match.group("word"), star)))
+    return _clause(query, items)
+
+
+def _clause(query: str, items: list[tuple[bool, Term] | None]) -> Clause:
+    if not items:
+        raise _refuse(query, "nothing to search for")
+    if len(items) > 2 * MAX_ITEMS:
+        raise _refuse(query, f"more than {MAX_ITEMS} words or phrases")
+    if items[0] is None or items[-1] is None:
+        raise _refuse(query, "OR needs something on each side")
+    must: list[list[Term]] = []
+    must_not: list[Term] = []
+    joined = False
+    for i, item in enumerate(items):
+        if item is None:
+            if items[i + 1] is None:
+                raise _refuse(query, "OR needs something on each side")
+            joined = True
+            continue
+        negated, term = item
+        next_is_or = i + 1 < len(items) and items[i + 1] is None
+        if negated:
+            if joined or next_is_or:
+                raise _refuse(query, "an -exclusion cannot be a side of OR")
+            must_not.append(term)
+        elif joined:
+            must[-1].append(term)
+        else:
+            must.append([term])
+        joined = False
+    if not must:
+        raise _refuse(query, "it only excludes; give at least one word to find")
+    return Clause(tuple(tuple(group) for group in must), tuple(must_not))
+
+
+def _fts5_term(term: Term) -> str:
+    # Each word double-quoted: FTS5 then reads no keyword or column filter in it.
+    text = '"' + " ".join(term.words) + '"'
+    return text + "*" if term.prefix else text
+
+
+def to_fts5(clause: Clause) -> str:
+    """The parsed query as an SQLite FTS5 ``MATCH`` expression."""
+    groups = [
+        "(" + " OR ".join(_fts5_term(t) for t in group) + ")"
+        if len(group) > 1
+        else _fts5_term(group[0])
+        for group in clause.must
+    ]
+    text = " AND ".join(groups)
+    if clause.must_not:
+        text = f"({text}) NOT (" + " OR ".join(_fts5_term(t) for t in clause.must_not) + ")"
+    return text
+
+
+def _ts_term(term: Term) -> str:
+    # Words are letters and digits only: quoting them cannot be broken out of.
+    words = [f"'{w}'" for w in term.words]
+    if term.prefix:
+        return words[0] + ":*"
+    return "(" + " <-> ".join(words) + ")" if len(words) > 1 else words[0]
+
+
+def to_tsquery(clause: Clause) -> str:
+    """The parsed query as PostgreSQL ``to_tsquery`` text (for the ``simple`` configuration)."""
+    groups = ["(" + " | ".join(_ts_term(t) for t in group) + ")" for group in clause.must]
+    text = " & ".join(groups)
+    for term in clause.must_not:
+        text += f" & !{_ts_term(term)}"
+    return text
+
+
+def encode_cursor(rank: float, key: Any) -> str:
+    """The cursor after a row: its rank and id, as opaque URL-safe text."""
+    raw = json.dumps([rank, key if isinstance(key, int) else str(key)], separators=(",", ":"))
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> tuple[float, Any]:
+    """The rank and id a cursor holds; ``InvalidInput`` for one this module did not make."""
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        rank, key = json.loads(raw)
+    except (binascii.Error, ValueError, TypeError, UnicodeDecodeError):
+        raise InvalidInput("not a search cursor: pass back a page's `next` as it is") from None
+    if not isinstance(rank, int | float) or isinstance(rank, bool):
+        raise InvalidInput("not a search cursor: pass back a page's `next` as it is")
+    if not isinstance(key, int | str) or isinstance(key, bool):
+        raise InvalidInput("not a search cursor: pass back a page's `next` as it is")
+    return float(rank), key
