@@ -177,8 +177,40 @@ def _shown(part: str, item: Any) -> str:
     return f"column {item[0]}.{item[1]} ({'NOT NULL' if item[2] else 'NULL allowed'})"
 
 
-def _parity(schemas: dict[str, dict[str, Any]], dirs: Sequence[Path]) -> list[Problem]:
+#: ``-- reviewed: dialects-differ (name, ...): reason`` in a migration file: these tables,
+#: ``table.column``s or indexes are meant to exist on one dialect only.
+_REVIEWED_DIFFERENCE = re.compile(
+    r"^\s*--\s*reviewed:\s*dialects-differ\s*\((?P<names>[^)]*)\)\s*:?(?P<reason>.*)$"
+)
+
+
+def _reviewed_differences(files: Sequence[Path]) -> tuple[set[str], list[Problem]]:
+    """The names the migration files mark as differing on purpose; a mark without a reason."""
+    names: set[str] = set()
     problems = []
+    for path in files:
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if found := _REVIEWED_DIFFERENCE.match(line):
+                if not found["reason"].strip():
+                    message = "a reviewed difference needs its reason after the names"
+                    problems.append(Problem(_at(path), number, "reviewed-without-reason", message))
+                    continue
+                names |= {n.strip() for n in found["names"].split(",") if n.strip()}
+    return names, problems
+
+
+def _name_of(part: str, item: Any) -> str:
+    if part == "tables":
+        return str(item)
+    if part == "indexes":
+        return str(item[1])
+    return f"{item[0]}.{item[1]}"
+
+
+def _parity(schemas: dict[str, dict[str, Any]], dirs: Sequence[Path]) -> list[Problem]:
+    reviewed, problems = _reviewed_differences(
+        [p for dialect in schemas for p in _files(dirs, dialect)]
+    )
     first, *others = schemas
     where = ", ".join(str(shown_path(d)) for d in dirs)
     for other in others:
@@ -193,6 +225,7 @@ def _parity(schemas: dict[str, dict[str, Any]], dirs: Sequence[Path]) -> list[Pr
                         f"{_shown(part, item)}: only on {name} once migrated",
                     )
                     for item in sorted(only, key=str)
+                    if _name_of(part, item) not in reviewed
                 ]
     return problems
 

@@ -127,10 +127,7 @@ class Keyset:
 
     def encode(self, scope: str, filters: dict[str, Any], row: Any) -> str:
         """The signed cursor of the page after ``row``."""
-        key = [_as_json(getattr(row, f)) for f in self.fields]
-        payload = json.dumps([scope, _digest(filters), key], separators=(",", ":")).encode()
-        mac = hmac.new(_secret(), payload, hashlib.sha256).digest()[:_MAC_BYTES]
-        return f"{_b64(payload)}.{_b64(mac)}"
+        return sign(scope, filters, [getattr(row, f) for f in self.fields])
 
     def page(self, scope: str, filters: dict[str, Any], rows: list[T], limit: int) -> Page[T]:
         """The page of ``rows`` read with ``limit + 1``: the first ``limit``, and the cursor."""
@@ -145,26 +142,44 @@ class Keyset:
         return {f"after_{f}": v for f, v in zip(self.fields, values, strict=True)}
 
     def _decode(self, scope: str, filters: dict[str, Any], cursor: str) -> tuple[Any, ...]:
-        bad = InvalidInput("not a cursor of this list: pass back the `next` of its last page")
-        if not isinstance(cursor, str) or cursor.count(".") != 1:
-            raise bad
-        body, mac = cursor.split(".")
-        try:
-            payload, given = _unb64(body), _unb64(mac)
-        except (binascii.Error, ValueError):
-            raise bad from None
-        if _b64(payload) != body or _b64(given) != mac:  # base64 ignores some bits: be exact
-            raise bad
-        expected = hmac.new(_secret(), payload, hashlib.sha256).digest()[:_MAC_BYTES]
-        if not hmac.compare_digest(expected, given):
-            raise bad
-        got_scope, digest, key = json.loads(payload)
-        if got_scope != scope or digest != _digest(filters):
-            raise InvalidInput(
-                "this cursor belongs to another list or other filters: "
-                "page with the filters of the call that gave it"
-            )
+        key = unsign(scope, filters, cursor)
+        if len(key) != len(self.kinds):
+            raise InvalidInput("not a cursor of this list: pass back the `next` of its last page")
         return tuple(_READERS[k](v) for k, v in zip(self.kinds, key, strict=True))
+
+
+def sign(scope: str, filters: dict[str, Any], key: list[Any]) -> str:
+    """The cursor after a row whose sort key is ``key``, for the call ``scope`` with ``filters``."""
+    body = [scope, _digest(filters), [_as_json(v) for v in key]]
+    payload = json.dumps(body, separators=(",", ":")).encode()
+    mac = hmac.new(_secret(), payload, hashlib.sha256).digest()[:_MAC_BYTES]
+    return f"{_b64(payload)}.{_b64(mac)}"
+
+
+def unsign(scope: str, filters: dict[str, Any], cursor: str) -> list[Any]:
+    """The sort key ``sign`` put in ``cursor``; ``InvalidInput`` if it is not one of this call's."""
+    bad = InvalidInput("not a cursor of this list: pass back the `next` of its last page")
+    if not isinstance(cursor, str) or cursor.count(".") != 1:
+        raise bad
+    body, mac = cursor.split(".")
+    try:
+        payload, given = _unb64(body), _unb64(mac)
+    except (binascii.Error, ValueError):
+        raise bad from None
+    if _b64(payload) != body or _b64(given) != mac:  # base64 ignores some bits: be exact
+        raise bad
+    expected = hmac.new(_secret(), payload, hashlib.sha256).digest()[:_MAC_BYTES]
+    if not hmac.compare_digest(expected, given):
+        raise bad
+    got_scope, digest, key = json.loads(payload)
+    if got_scope != scope or digest != _digest(filters):
+        raise InvalidInput(
+            "this cursor belongs to another list or other filters: "
+            "page with the filters of the call that gave it"
+        )
+    if not isinstance(key, list):
+        raise bad
+    return key
 
 
 #: Before every time: the start of a list newest first.

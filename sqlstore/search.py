@@ -22,12 +22,8 @@ text on PostgreSQL (``Dialect.search_query``).
 
 from __future__ import annotations
 
-import base64
-import binascii
-import json
 import re
 from dataclasses import dataclass
-from typing import Any
 
 from sqlstore.errors import InvalidInput
 
@@ -35,8 +31,6 @@ __all__ = [
     "MAX_QUERY_CHARS",
     "Clause",
     "Term",
-    "decode_cursor",
-    "encode_cursor",
     "parse",
     "to_fts5",
     "to_tsquery",
@@ -188,23 +182,3 @@ def to_tsquery(clause: Clause) -> str:
     for term in clause.must_not:
         text += f" & !{_ts_term(term)}"
     return text
-
-
-def encode_cursor(rank: float, key: Any) -> str:
-    """The cursor after a row: its rank and id, as opaque URL-safe text."""
-    raw = json.dumps([rank, key if isinstance(key, int) else str(key)], separators=(",", ":"))
-    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
-
-
-def decode_cursor(cursor: str) -> tuple[float, Any]:
-    """The rank and id a cursor holds; ``InvalidInput`` for one this module did not make."""
-    try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-        rank, key = json.loads(raw)
-    except (binascii.Error, ValueError, TypeError, UnicodeDecodeError):
-        raise InvalidInput("not a search cursor: pass back a page's `next` as it is") from None
-    if not isinstance(rank, int | float) or isinstance(rank, bool):
-        raise InvalidInput("not a search cursor: pass back a page's `next` as it is")
-    if not isinstance(key, int | str) or isinstance(key, bool):
-        raise InvalidInput("not a search cursor: pass back a page's `next` as it is")
-    return float(rank), key

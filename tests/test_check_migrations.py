@@ -27,7 +27,7 @@ def test_the_builtin_and_shipped_migrations_pass(sqlstore_postgres_server: str) 
     )
     assert code == 0, report
     assert report["findings"] == []
-    assert report["summary"] == {"errors": 0, "warnings": 0, "migrations": 12}
+    assert report["summary"] == {"errors": 0, "warnings": 0, "migrations": 16}
     text = invoke("--database", sqlstore_postgres_server, "check-migrations")
     assert text.code == 0 and text.out.endswith("0 error(s), 0 warning(s)\n")
     assert text.err == ""  # not a terminal: no progress
@@ -84,6 +84,53 @@ def test_a_broken_app_folder_is_reported_file_by_file(
     assert differs == ["column labels.extra (NULL allowed): only on sqlite once migrated"]
     assert set(report["findings"][0]) == {"file", "line", "rule", "message", "level"}
     assert report["summary"]["errors"] >= 4
+
+
+EXTRA = {
+    "sqlite": "CREATE TABLE extras (id INTEGER PRIMARY KEY NOT NULL, n INTEGER NOT NULL) STRICT;\n",
+    "postgresql": (
+        "-- squawk-ignore-file require-lock-timeout -- reviewed: a test\n"
+        "-- squawk-ignore-file require-statement-timeout -- reviewed: a test\n"
+        "-- squawk-ignore-file prefer-bigint-over-int -- reviewed: a test\n"
+        "CREATE TABLE extras (id INTEGER PRIMARY KEY, n INTEGER NOT NULL);\n"
+        "CREATE INDEX ix_extras_n ON extras (n);\n"
+    ),
+}
+
+
+def _extra_app(root: Path, mark: str) -> Path:
+    """An app whose PostgreSQL migration adds an index SQLite does not have."""
+    for dialect, body in EXTRA.items():
+        folder = root / dialect
+        folder.mkdir(parents=True)
+        (folder / f"0001_extras.{dialect}.sql").write_text(
+            f"-- An index on one dialect.\n-- depends: 0004_agents.{dialect}\n{mark}\n{body}"
+        )
+        (folder / f"0001_extras.{dialect}.rollback.sql").write_text(
+            "-- Undo it.\n-- squawk-ignore-file require-lock-timeout -- reviewed: a test\n"
+            "-- squawk-ignore-file require-statement-timeout -- reviewed: a test\n"
+            "DROP TABLE extras;\n"
+        )
+    return root
+
+
+def test_a_difference_between_the_dialects_may_be_reviewed_with_a_reason(
+    sqlstore_postgres_server: str, tmp_path: Path
+) -> None:
+    differs = "index ix_extras_n on extras: only on postgresql once migrated"
+    plain = _extra_app(tmp_path / "plain", "-- no review")
+    _, report = _run(sqlstore_postgres_server, dirs=(plain,))
+    assert [f["message"] for f in report["findings"]] == [differs], report
+    mark = "-- reviewed: dialects-differ (ix_extras_n): PostgreSQL only, for a test"
+    code, report = _run(sqlstore_postgres_server, dirs=(_extra_app(tmp_path / "ok", mark),))
+    assert (code, report["findings"]) == (0, []), report
+    bare = _extra_app(tmp_path / "bare", "-- reviewed: dialects-differ (ix_extras_n)")
+    code, report = _run(sqlstore_postgres_server, dirs=(bare,))
+    assert code == 1
+    assert {(f["rule"], f["line"]) for f in report["findings"]} == {
+        ("reviewed-without-reason", 3),
+        ("dialects-differ", None),
+    }, report
 
 
 def test_without_a_server_only_sqlite_is_round_tripped(tmp_path: Path) -> None:

@@ -11,7 +11,8 @@ import pytest
 from sqlstore import Session, Store, connect
 from sqlstore.dao import GenerationDAO, PromptDAO, TranscriptDAO, VideoDAO
 from sqlstore.errors import InvalidInput
-from sqlstore.models import SearchPage, Transcript, TranscriptCreate, VideoCreate
+from sqlstore.models import Transcript, TranscriptCreate, VideoCreate
+from sqlstore.results import Page
 from sqlstore.search import Clause, Term, parse
 from tests.factories import new_generation
 from tests.helpers import builtin_migrations
@@ -58,7 +59,7 @@ def _matches(clause: Clause, text: str) -> bool:
     )
 
 
-def _all_pages(search: Callable[..., SearchPage[Transcript]], query: str) -> list[Transcript]:
+def _all_pages(search: Callable[..., Page[Transcript]], query: str) -> list[Transcript]:
     found: list[Transcript] = []
     page = search(query, limit=97)
     while True:

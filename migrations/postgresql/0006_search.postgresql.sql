@@ -10,6 +10,7 @@
 -- CREATE INDEX CONCURRENTLY cannot run in one. On a table too large to lock
 -- for the rewrite, apply the steps by hand first (docs/migrations.md).
 -- depends: 0005_keyset_indexes.postgresql
+-- reviewed: dialects-differ (generations.search, prompts.search, transcripts.search, ix_generations_search, ix_prompts_search, ix_transcripts_search): SQLite keeps the same index in FTS5 tables, which the catalog leaves out
 -- squawk-ignore-file adding-field-with-default -- reviewed: the rewrite is what fills existing rows; see above
 -- squawk-ignore-file prefer-robust-stmts -- reviewed: one transaction, all or nothing: never rerun half-done
 -- squawk-ignore-file require-lock-timeout -- reviewed: set by the caller for a busy table; see above

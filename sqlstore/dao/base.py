@@ -16,9 +16,7 @@ from pydantic import BaseModel, TypeAdapter
 from sqlstore.dao._args import Exact
 from sqlstore.dialects import dialect_class
 from sqlstore.errors import InvalidInput, NotFound, not_a_session
-from sqlstore.models._search import SearchPage
-from sqlstore.results import FAR_FUTURE, Keyset, Page
-from sqlstore.search import decode_cursor, encode_cursor
+from sqlstore.results import FAR_FUTURE, Keyset, Page, sign, unsign
 from sqlstore.session import Session
 from sqlstore.types import utcnow
 
@@ -176,7 +174,7 @@ class BaseDAO:
         limit: int,
         after: str | None,
         key: Callable[[Any], Any],
-    ) -> SearchPage[M]:
+    ) -> Page[M]:
         """A page of the named search query's rows for the full-text query ``text``, best first.
 
         ``text`` is checked and rendered for the dialect before anything is
@@ -187,10 +185,12 @@ class BaseDAO:
         rendered = dialect_class(self.session.dialect).search_query(text)
         after_rank: float | None = None
         after_id: Any = None
+        scope = {"query": text}
         if after is not None:
-            after_rank, raw = decode_cursor(after)
+            found = unsign(query, scope, after)
             try:
-                after_id = key(raw)
+                rank, raw = found
+                after_rank, after_id = float(rank), key(raw)
             except (TypeError, ValueError):
                 raise InvalidInput("not a search cursor of this table") from None
         # One row more than the page: whether there is a next page, without a count.
@@ -207,8 +207,8 @@ class BaseDAO:
         cursor = None
         if len(rows) > limit:
             last = rows[limit - 1]
-            cursor = encode_cursor(float(last["search_rank"]), last["id"])
-        return SearchPage[model](items=items, next=cursor)  # type: ignore[valid-type]
+            cursor = sign(query, scope, [float(last["search_rank"]), last["id"]])
+        return Page(items, cursor)
 
     @staticmethod
     def page_params(limit: int, offset: int = 0) -> dict[str, int]:

@@ -14,7 +14,6 @@ from sqlstore.dao._args import checked
 from sqlstore.dao._types import List
 from sqlstore.dao.base import BaseDAO, atomic, int_key, streaming, uuid_key
 from sqlstore.errors import InvalidInput, InvalidTransition, NotFound
-from sqlstore.models._search import SearchPage
 from sqlstore.models.generations import (
     PROMPT_MAX_BYTES,
     PROMPT_MAX_CHARS,
@@ -101,7 +100,7 @@ class PromptDAO(BaseDAO):
             Prompt, "generations.prompts.most_used", limit=self.page_params(limit)["limit"]
         )
 
-    def search(self, query: str, limit: int = 20, after: str | None = None) -> SearchPage[Prompt]:
+    def search(self, query: str, limit: int = 20, after: str | None = None) -> Page[Prompt]:
         """Prompts matching the full-text ``query`` (``sqlstore.search``), best first, by page."""
         return self.search_page(Prompt, "generations.prompts.search", query, limit, after, int_key)
 
@@ -109,9 +108,7 @@ class PromptDAO(BaseDAO):
 class GenerationDAO(BaseDAO):
     """Generation jobs through their lifecycle: pending, processing, completed or failed."""
 
-    def search(
-        self, query: str, limit: int = 20, after: str | None = None
-    ) -> SearchPage[Generation]:
+    def search(self, query: str, limit: int = 20, after: str | None = None) -> Page[Generation]:
         """Generations whose prompt matches the full-text ``query``, best first, by page."""
         return self.search_page(
             Generation, "generations.generations.search", query, limit, after, uuid_key

@@ -14,7 +14,6 @@ from sqlstore.dao._args import checked
 from sqlstore.dao._types import List
 from sqlstore.dao.base import BaseDAO, atomic, int_key, streaming
 from sqlstore.errors import AlreadyExists, ForeignKeyError, InvalidInput, NotFound
-from sqlstore.models._search import SearchPage
 from sqlstore.models.media import (
     Caption,
     CaptionCreate,
@@ -320,9 +319,7 @@ class TranscriptDAO(_OfMediaDAO[Transcript]):
             self.session.execute("media.transcripts.update", id=id, **params)
         return self.require_model(Transcript, "media.transcripts.get_by_id", "transcript", id=id)
 
-    def search(
-        self, query: str, limit: int = 20, after: str | None = None
-    ) -> SearchPage[Transcript]:
+    def search(self, query: str, limit: int = 20, after: str | None = None) -> Page[Transcript]:
         """Transcripts matching the full-text ``query`` (``sqlstore.search``), best first."""
         return self.search_page(
             Transcript, "media.transcripts.search", query, limit, after, int_key

@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING
 from sqlstore._lazy import exports
 
 if TYPE_CHECKING:
-    from sqlstore.models._search import SearchPage
     from sqlstore.models._types import (
         JsonList,
         JsonObject,
@@ -162,7 +161,6 @@ __all__ = [
     "RepoNodeBase",
     "RepoNodeCreate",
     "RepoNodeUpdate",
-    "SearchPage",
     "Task",
     "TaskCreate",
     "TaskStatus",

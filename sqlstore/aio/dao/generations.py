@@ -14,7 +14,6 @@ from sqlstore.aio.session import AsyncSession
 from sqlstore.dao._args import checked
 from sqlstore.dao._types import List
 from sqlstore.errors import InvalidInput, InvalidTransition, NotFound
-from sqlstore.models._search import SearchPage
 from sqlstore.models.generations import (
     PROMPT_MAX_BYTES,
     PROMPT_MAX_CHARS,
@@ -102,9 +101,7 @@ class PromptDAO(BaseDAO):
             Prompt, "generations.prompts.most_used", limit=self.page_params(limit)["limit"]
         )
 
-    async def search(
-        self, query: str, limit: int = 20, after: str | None = None
-    ) -> SearchPage[Prompt]:
+    async def search(self, query: str, limit: int = 20, after: str | None = None) -> Page[Prompt]:
         """Prompts matching the full-text ``query`` (``sqlstore.search``), best first, by page."""
         return await self.search_page(
             Prompt, "generations.prompts.search", query, limit, after, int_key
@@ -116,7 +113,7 @@ class GenerationDAO(BaseDAO):
 
     async def search(
         self, query: str, limit: int = 20, after: str | None = None
-    ) -> SearchPage[Generation]:
+    ) -> Page[Generation]:
         """Generations whose prompt matches the full-text ``query``, best first, by page."""
         return await self.search_page(
             Generation, "generations.generations.search", query, limit, after, uuid_key

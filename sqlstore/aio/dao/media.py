@@ -13,7 +13,6 @@ from sqlstore.aio.dao.base import BaseDAO, atomic, int_key, streaming
 from sqlstore.dao._args import checked
 from sqlstore.dao._types import List
 from sqlstore.errors import AlreadyExists, ForeignKeyError, InvalidInput, NotFound
-from sqlstore.models._search import SearchPage
 from sqlstore.models.media import (
     Caption,
     CaptionCreate,
@@ -327,7 +326,7 @@ class TranscriptDAO(_OfMediaDAO[Transcript]):
 
     async def search(
         self, query: str, limit: int = 20, after: str | None = None
-    ) -> SearchPage[Transcript]:
+    ) -> Page[Transcript]:
         """Transcripts matching the full-text ``query`` (``sqlstore.search``), best first."""
         return await self.search_page(
             Transcript, "media.transcripts.search", query, limit, after, int_key
