@@ -26,8 +26,32 @@ __all__ = ["DEFAULT_URL", "DatabaseURL", "Settings", "redact", "resolve"]
 
 DEFAULT_URL = "sqlite:///data/sqlstore.db"
 
+
+def _echo(value: str | bool) -> bool | str:
+    """``echo`` in a URL: on, off, or ``params`` (the statements' values shown too)."""
+    if isinstance(value, bool):
+        return value
+    word = str(value).strip().lower()
+    if word in ("params", "parameters"):
+        return "params"
+    if word in ("1", "true", "yes", "on"):
+        return True
+    if word in ("0", "false", "no", "off", ""):
+        return False
+    raise ValueError(value)
+
+
+def _positive(value: str) -> float:
+    number = float(value)
+    if not number >= 0:
+        raise ValueError(value)
+    return number
+
+
 # Settings that may ride in the URL's query string; the rest go to libpq.
-_TUNING = {
+_TUNING: dict[str, Any] = {
+    "echo": _echo,
+    "slow_query_ms": _positive,
     "pool_size": int,
     "max_overflow": int,
     "pool_recycle": float,
@@ -237,6 +261,10 @@ class Settings:
     statement_timeout: float = 30.0
     connect_timeout: float = 10.0
     busy_timeout: float = 30.0
+    #: Log every statement (``True``), with its parameter values (``"params"``), or not.
+    echo: bool | str = False
+    #: Log a statement that took longer than this many milliseconds at WARNING.
+    slow_query_ms: float | None = None
 
 
 def resolve(url: str | None = None, env: Mapping[str, str] | None = None) -> Settings:

@@ -10,6 +10,11 @@ The header comment may carry annotations for ``sqlstore check``, one a line:
 ``sqlstore.models``, else a dotted ``package.module.Model``) and
 ``-- reviewed: <rule>: <reason>`` (a warning someone looked at; the reason
 goes on over lines indented ``--   ``).
+
+Every statement sent starts with a comment naming its query,
+``/* sqlstore:<name> */``, so that the server's views and logs
+(``pg_stat_activity``, ``pg_stat_statements``) show which file ran; the
+comment is constant per query, so prepared statements and plans are kept.
 """
 
 from __future__ import annotations
@@ -24,10 +29,27 @@ from typing import Any
 from sqlstore.errors import ParameterError, QueryError, QueryNotFound
 from sqlstore.sqltext import SqlSyntaxError, Statement, parse
 
-__all__ = ["Query", "Registry", "Returns", "query_name"]
+__all__ = ["Query", "Registry", "Returns", "query_name", "tag", "tagged_name"]
 
 # What a caller means as a list (SQLite's adapter sends each as a JSON array).
 _LIST_TYPES = (list, tuple, set, frozenset)
+
+
+# What a tag may show of a query's name: nothing that could end the comment, or
+# that psycopg would read as a placeholder (a file name may hold ``*``, ``%``...).
+_UNTAGGABLE = re.compile(r"[^\w.\-]")
+_TAGGED = re.compile(r"\s*/\* sqlstore:([\w.\-]+) \*/")
+
+
+def tag(name: str) -> str:
+    """The comment that starts every statement of the query ``name``: ``/* sqlstore:name */ ``."""
+    return f"/* sqlstore:{_UNTAGGABLE.sub('_', name)} */ "
+
+
+def tagged_name(text: str) -> str | None:
+    """The query named by the tag that starts ``text`` (a statement sqlstore sent); else None."""
+    found = _TAGGED.match(text)
+    return found.group(1) if found else None
 
 
 @dataclass(frozen=True)
@@ -55,6 +77,11 @@ class Query:
     #: How the dialect runs the query, worked out on its first run and kept
     #: (the positional text, the parameter order, the result's column names).
     plan: Any = field(default=None, init=False, repr=False, compare=False)
+
+    @property
+    def tag(self) -> str:
+        """The comment every statement of this query starts with (see the module doc)."""
+        return tag(self.name)
 
     @property
     def params(self) -> tuple[str, ...]:
@@ -215,7 +242,7 @@ class Registry:
             raise QueryError(message, query=name, path=path) from exc
         try:
             statement = parse(text)
-            sql = render(statement)
+            sql = tag(name) + render(statement)
             header, returns, reviewed = _header(text)
         except SqlSyntaxError as exc:
             raise QueryError(str(exc), query=name, path=path) from exc

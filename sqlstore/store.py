@@ -5,23 +5,27 @@ from __future__ import annotations
 import threading
 from collections.abc import Sequence
 from contextlib import AbstractContextManager
+from dataclasses import replace
 from functools import cached_property
 from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING, NoReturn, cast
 
+from sqlstore._traced import TracedConnection
 from sqlstore.config import Settings, resolve
 from sqlstore.dialects import Dialect, dialect_class, open_dialect
-from sqlstore.errors import not_a_session
+from sqlstore.dialects.base import Connection
+from sqlstore.errors import ConfigError, not_a_session
 from sqlstore.paths import builtin_dir
 from sqlstore.paths import migration_dirs as migration_dirs_of
 from sqlstore.queries import Registry
 from sqlstore.session import Session
+from sqlstore.tracing import Tracing
 
 if TYPE_CHECKING:
     from sqlstore.migrate import MigrationState, Migrator
 
-__all__ = ["BaseStore", "Store", "connect", "default_store", "get_session"]
+__all__ = ["BaseStore", "Store", "connect", "default_store", "get_session", "settings_with"]
 
 PathLike = str | Path
 
@@ -43,6 +47,8 @@ class BaseStore:
         # SQL file cannot stop ``migrate`` or ``status``.
         loaded = self.sql_dirs if load_queries else []
         self.registry = Registry.load(loaded, kind.name, kind.render)
+        #: What the store's sessions record of each statement (``sqlstore.tracing``).
+        self.tracing = Tracing(settings, kind.name)
         self.migration_dirs = migration_dirs_of(
             Path(d) / kind.name for d in (builtin_dir("migrations"), *migration_dirs)
         )
@@ -137,6 +143,9 @@ class _SessionBlock:
         store = self._store
         self._transaction = store.dialect.transaction(readonly=self._readonly)
         conn = self._transaction.__enter__()
+        trace = store.tracing.session()
+        if trace is not None:
+            conn = cast(Connection, TracedConnection(conn, trace))
         self._session = Session(conn, store.registry, store.dialect.name)
         return self._session
 
@@ -157,11 +166,29 @@ def connect(
     sql_dirs: Sequence[PathLike] = (),
     migration_dirs: Sequence[PathLike] = (),
     load_queries: bool = True,
+    echo: bool | str | None = None,
 ) -> Store:
-    """Open a store on ``url``, or the database the environment names (see the README)."""
+    """Open a store on ``url``, or the database the environment names (see the README).
+
+    ``echo=True`` logs every statement on the ``sqlstore.sql`` logger,
+    ``echo="params"`` with its parameter values (default: the URL's ``echo``
+    option, else off); see the docs' page on logging and tracing.
+    """
     return Store(
-        resolve(url), sql_dirs=sql_dirs, migration_dirs=migration_dirs, load_queries=load_queries
+        settings_with(resolve(url), echo),
+        sql_dirs=sql_dirs,
+        migration_dirs=migration_dirs,
+        load_queries=load_queries,
     )
+
+
+def settings_with(settings: Settings, echo: bool | str | None) -> Settings:
+    """``settings`` with ``connect``'s ``echo`` argument, when it is given."""
+    if echo is None:
+        return settings
+    if echo not in (True, False, "params"):
+        raise ConfigError(f"echo must be True, False or 'params', not {echo!r}")
+    return replace(settings, echo=echo)
 
 
 _default: Store | None = None

@@ -25,6 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 #: (async source, blocking target), relative to the repository.
 PAIRS: list[tuple[str, str]] = [
     ("sqlstore/aio/session.py", "sqlstore/session.py"),
+    ("sqlstore/aio/_traced.py", "sqlstore/_traced.py"),
     *(
         (f"sqlstore/aio/dao/{name}", f"sqlstore/dao/{name}")
         for name in (
@@ -53,6 +54,7 @@ _NAMES = {
     "AsyncConnection": "Connection",
     "AsyncTransaction": "Transaction",
     "AsyncPGConnection": "PGConnection",
+    "AsyncTracedConnection": "TracedConnection",
     "AsyncPGTransaction": "PGTransaction",
     "AsyncPGWire": "PGWire",
     "AsyncPool": "Pool",

@@ -6,14 +6,15 @@ import asyncio
 from collections.abc import Sequence
 from contextlib import AbstractAsyncContextManager
 from types import TracebackType
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING, NoReturn, cast
 
+from sqlstore.aio._traced import AsyncTracedConnection
 from sqlstore.aio.session import AsyncSession
 from sqlstore.config import Settings, resolve
 from sqlstore.dialects import dialect_class
-from sqlstore.dialects.base_async import AsyncDialect, AsyncTransaction
+from sqlstore.dialects.base_async import AsyncConnection, AsyncDialect, AsyncTransaction
 from sqlstore.errors import not_a_session
-from sqlstore.store import BaseStore, PathLike
+from sqlstore.store import BaseStore, PathLike, settings_with
 
 if TYPE_CHECKING:
     from sqlstore.migrate import MigrationState
@@ -112,6 +113,9 @@ class _AsyncSessionBlock:
             await store.open()
         self._transaction: AsyncTransaction = store.dialect.transaction(readonly=self._readonly)
         conn = await self._transaction.__aenter__()
+        trace = store.tracing.session()
+        if trace is not None:
+            conn = cast(AsyncConnection, AsyncTracedConnection(conn, trace))
         self._session = AsyncSession(conn, store.registry, store.settings.url.dialect)
         return self._session
 
@@ -131,6 +135,9 @@ def connect(
     *,
     sql_dirs: Sequence[PathLike] = (),
     migration_dirs: Sequence[PathLike] = (),
+    echo: bool | str | None = None,
 ) -> AsyncStore:
     """An ``AsyncStore`` on ``url`` or the environment's database, as ``sqlstore.connect``."""
-    return AsyncStore(resolve(url), sql_dirs=sql_dirs, migration_dirs=migration_dirs)
+    return AsyncStore(
+        settings_with(resolve(url), echo), sql_dirs=sql_dirs, migration_dirs=migration_dirs
+    )

@@ -244,7 +244,7 @@ class AsyncPGConnection(AsyncPGWire):
         count = 0
         # The text as written: with no parameters psycopg sends it as it is, so
         # pyformat's doubled % must not be used.
-        text = query.statement.named()
+        text = query.tag + query.statement.named()
         with _mapped(query):
             async with self.raw.cursor() as cur, cur.copy(text) as copy:
                 for row in rows:

@@ -29,7 +29,8 @@ class PGPlan(Plan):
     __slots__ = ("_lists",)
 
     def __init__(self, query: Query):
-        super().__init__(query, *query.statement.positional_pyformat())
+        text, names = query.statement.positional_pyformat()
+        super().__init__(query, query.tag + text, names)
         listed = query.list_params
         self._lists = tuple(i for i, name in enumerate(self.names) if name in listed)
 
