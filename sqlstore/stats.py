@@ -1,15 +1,17 @@
-"""What a database holds: row counts per table and the figures each store exposes."""
+"""What a database holds and does: row counts per table, each store's figures, time per query."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from typing import Any
 
 from sqlstore.check import rolled_back
 from sqlstore.dao import GenerationDAO, PromptDAO, TaskDAO
+from sqlstore.queries import tagged_name
 from sqlstore.store import Store
 
-__all__ = ["row_counts", "store_figures", "table_names"]
+__all__ = ["QueryFigures", "query_figures", "row_counts", "store_figures", "table_names"]
 
 
 def table_names(store: Store) -> list[str]:
@@ -42,3 +44,39 @@ def store_figures(store: Store, tables: Iterable[str], top: int = 5) -> dict[str
         if "tasks" in present:
             figures["tasks"] = TaskDAO(session).count()
     return figures
+
+
+@dataclass
+class QueryFigures:
+    """What the server counted for one query (every statement text tagged with its name)."""
+
+    name: str
+    calls: int = 0
+    total_ms: float = 0.0
+    rows: int = 0
+
+    @property
+    def mean_ms(self) -> float:
+        """The mean time of one call, in milliseconds."""
+        return self.total_ms / self.calls if self.calls else 0.0
+
+
+def query_figures(store: Store) -> tuple[list[QueryFigures], QueryFigures]:
+    """Each query's figures from the server's statistics, and those of untagged statements.
+
+    The statements sqlstore sends start with ``/* sqlstore:<name> */``; the
+    others (``BEGIN``, ``COMMIT``, savepoints, other clients') are added up in
+    the second value, named ``(other)``. A ``ConfigError`` where the server
+    keeps no statistics (``Connection.statement_stats``).
+    """
+    with rolled_back(store) as conn:
+        stats = conn.statement_stats()
+    by_name: dict[str, QueryFigures] = {}
+    other = QueryFigures("(other)")
+    for stat in stats:
+        name = tagged_name(stat.text)
+        figures = other if name is None else by_name.setdefault(name, QueryFigures(name))
+        figures.calls += stat.calls
+        figures.total_ms += stat.total_ms
+        figures.rows += stat.rows
+    return list(by_name.values()), other

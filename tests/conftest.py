@@ -13,6 +13,7 @@ from sqlstore.aio import AsyncStore
 from sqlstore.dao.base import BaseDAO
 from tests.aio_bridge import BlockingStore, Loop, dao_new
 from tests.helpers import APP
+from tests.pg_cluster import pg_stat_cluster  # noqa: F401  (a fixture, for every module)
 
 # Every DAO method that writes with several statements must be marked @atomic:
 # the SQLite dialect checks each call (subprocesses inherit it).

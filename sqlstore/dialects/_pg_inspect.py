@@ -10,7 +10,8 @@ import psycopg
 
 from sqlstore.dialects._pg_errors import mapped as _mapped
 from sqlstore.dialects._pg_errors import raise_mapped as _raise_mapped
-from sqlstore.dialects.base import ResultColumn, StatementProblem
+from sqlstore.dialects.base import ResultColumn, StatementProblem, StatementStats
+from sqlstore.errors import ConfigError
 from sqlstore.queries import Query
 
 __all__ = ["Inspection"]
@@ -114,6 +115,32 @@ class Inspection:
             row = self.raw.execute(stmt).fetchone()
         return int(row[0]) if row else 0
 
+
+    def statement_stats(self) -> list[StatementStats]:
+        """``pg_stat_statements``' rows for the connected database.
+
+        The extension must be preloaded by the server and created in the
+        database; without it, a ``ConfigError`` that says how to enable it.
+        """
+        try:
+            with self.raw.transaction():
+                rows = self.raw.execute(_STATEMENT_STATS).fetchall()
+        except (psycopg.errors.UndefinedTable, psycopg.errors.ObjectNotInPrerequisiteState) as exc:
+            reason = str(exc).strip().splitlines()[0]
+            raise ConfigError(
+                f"sqlstore top needs the pg_stat_statements extension ({reason}): set "
+                "shared_preload_libraries = 'pg_stat_statements' in postgresql.conf, restart "
+                "the server and run CREATE EXTENSION pg_stat_statements in this database"
+            ) from None
+        except psycopg.Error as exc:
+            _raise_mapped(exc, None)
+        return [StatementStats(str(t), int(c), float(ms), int(r)) for t, c, ms, r in rows]
+
+
+_STATEMENT_STATS = (
+    "SELECT query, calls, total_exec_time, rows FROM pg_stat_statements"
+    " WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())"
+)
 
 _KINDS = {
     "int2": "integer", "int4": "integer", "int8": "integer", "oid": "integer",

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from sqlstore.config import Settings
 from sqlstore.dialects._migrations import MigrationDriver
+from sqlstore.errors import ConfigError
 from sqlstore.queries import Query
 from sqlstore.sqltext import Statement
 
@@ -24,6 +25,7 @@ __all__ = [
     "ResultColumn",
     "Row",
     "StatementProblem",
+    "StatementStats",
     "Transaction",
 ]
 
@@ -43,6 +45,16 @@ VALUE_KINDS = (
     "integer", "float", "numeric", "text", "boolean", "uuid",
     "timestamp", "date", "time", "interval", "json", "bytes", "array",
 )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class StatementStats:
+    """One statement text's figures as the server keeps them (``pg_stat_statements``)."""
+
+    text: str
+    calls: int
+    total_ms: float
+    rows: int
 
 
 @dataclass(frozen=True)
@@ -183,6 +195,17 @@ class Connection(ABC):
     @abstractmethod
     def count_rows(self, table: str) -> int:
         """How many rows ``table`` holds (a name from the catalog, quoted as an identifier)."""
+
+    def statement_stats(self) -> list[StatementStats]:
+        """The server's figures per statement text for this database (``sqlstore top``).
+
+        Only a server that keeps them has them (PostgreSQL's
+        ``pg_stat_statements``); any other database is a ``ConfigError``.
+        """
+        raise ConfigError(
+            "sqlstore top reads PostgreSQL's pg_stat_statements extension; "
+            "this database keeps no statement statistics"
+        )
 
 
 class Transaction(ABC):
