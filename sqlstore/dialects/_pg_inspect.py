@@ -115,7 +115,6 @@ class Inspection:
             row = self.raw.execute(stmt).fetchone()
         return int(row[0]) if row else 0
 
-
     def statement_stats(self) -> list[StatementStats]:
         """``pg_stat_statements``' rows for the connected database.
 
