@@ -11,7 +11,6 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, NoReturn, cast
 
-from sqlstore._traced import TracedConnection
 from sqlstore.config import Settings, resolve
 from sqlstore.dialects import Dialect, dialect_class, open_dialect
 from sqlstore.dialects.base import Connection
@@ -145,6 +144,8 @@ class _SessionBlock:
         conn = self._transaction.__enter__()
         trace = store.tracing.session()
         if trace is not None:
+            from sqlstore._traced import TracedConnection
+
             conn = cast(Connection, TracedConnection(conn, trace))
         self._session = Session(conn, store.registry, store.dialect.name)
         return self._session

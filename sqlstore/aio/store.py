@@ -8,7 +8,6 @@ from contextlib import AbstractAsyncContextManager
 from types import TracebackType
 from typing import TYPE_CHECKING, NoReturn, cast
 
-from sqlstore.aio._traced import AsyncTracedConnection
 from sqlstore.aio.session import AsyncSession
 from sqlstore.config import Settings, resolve
 from sqlstore.dialects import dialect_class
@@ -115,6 +114,8 @@ class _AsyncSessionBlock:
         conn = await self._transaction.__aenter__()
         trace = store.tracing.session()
         if trace is not None:
+            from sqlstore.aio._traced import AsyncTracedConnection
+
             conn = cast(AsyncConnection, AsyncTracedConnection(conn, trace))
         self._session = AsyncSession(conn, store.registry, store.settings.url.dialect)
         return self._session
