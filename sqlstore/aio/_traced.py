@@ -12,7 +12,7 @@ from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager
 from typing import Any
 
-from sqlstore.dialects.base import Row
+from sqlstore.dialects.base import Row, Wrapping
 from sqlstore.dialects.base_async import AsyncConnection
 from sqlstore.queries import Query
 from sqlstore.tracing import SessionTrace
@@ -20,65 +20,47 @@ from sqlstore.tracing import SessionTrace
 __all__ = ["AsyncTracedConnection"]
 
 
-class AsyncTracedConnection:
+class AsyncTracedConnection(Wrapping):
     """Forwards to ``conn``; each statement timed, then logged or spanned by ``trace``."""
 
     def __init__(self, conn: AsyncConnection, trace: SessionTrace):
         self._conn = conn
+        self._wrapped = conn
         self._trace = trace
         self.brackets = conn.brackets
 
     def __getattr__(self, name: str) -> Any:
-        return getattr(self._conn, name)
-
-    # The session and the transaction set these on the connection itself.
-    @property
-    def closed(self) -> bool:
-        """Set when the transaction has ended (``Connection.closed``)."""
-        return self._conn.closed
-
-    @closed.setter
-    def closed(self, value: bool) -> None:
-        self._conn.closed = value
-
-    @property
-    def failure(self) -> BaseException | None:
-        """The error that aborted the transaction (``Connection.failure``)."""
-        return self._conn.failure
-
-    @failure.setter
-    def failure(self, value: BaseException | None) -> None:
-        self._conn.failure = value
+        return getattr(self._wrapped, name)
 
     async def begin_call(self, multi: bool) -> None:
         """Mark where a call starts (``Connection.begin_call``)."""
-        await self._conn.begin_call(multi)
+        await self._wrapped.begin_call(multi)
 
     async def end_call(self) -> None:
         """The call that began last succeeded (``Connection.end_call``)."""
-        await self._conn.end_call()
+        await self._wrapped.end_call()
 
     async def undo_call(self, exc: BaseException) -> bool:
         """Undo the failed call that began last (``Connection.undo_call``)."""
-        return await self._conn.undo_call(exc)
+        return await self._wrapped.undo_call(exc)
 
     async def execute(self, query: Query, params: Mapping[str, Any]) -> int:
         """Run a statement; return the number of rows it changed."""
         with self._trace.statement(query, params) as traced:
-            traced.rows = count = await self._conn.execute(query, params)
+            traced.rows = count = await self._wrapped.execute(query, params)
         return count
 
     async def fetch_all(self, query: Query, params: Mapping[str, Any]) -> list[Row]:
         """Run a statement and return every row."""
         with self._trace.statement(query, params) as traced:
-            rows = await self._conn.fetch_all(query, params)
+            rows = await self._wrapped.fetch_all(query, params)
             traced.rows = len(rows)
         return rows
 
     async def fetch_one(self, query: Query, params: Mapping[str, Any]) -> Row | None:
         """Run a statement and return its first row, or ``None``."""
         with self._trace.statement(query, params) as traced:
-            row = await self._conn.fetch_one(query, params)
+            row = await self._wrapped.fetch_one(query, params)
             traced.rows = 0 if row is None else 1
         return row
 
@@ -88,7 +70,7 @@ class AsyncTracedConnection:
         """Yield rows in batches; the stream is one statement, recorded when it ends."""
         with self._trace.statement(query, params) as traced:
             traced.rows = 0
-            async for batch in self._conn.iterate(query, params, batch_size):
+            async for batch in self._wrapped.iterate(query, params, batch_size):
                 traced.rows += len(batch)
                 yield batch
 
@@ -96,15 +78,15 @@ class AsyncTracedConnection:
         """Run a statement once per parameter set; return the rows changed."""
         # The rows are not shown: they are read once, by the driver.
         with self._trace.statement(query, None) as traced:
-            traced.rows = count = await self._conn.execute_many(query, rows)
+            traced.rows = count = await self._wrapped.execute_many(query, rows)
         return count
 
     async def copy_in(self, query: Query, rows: Iterable[Sequence[Any]]) -> int:
         """Load rows in bulk; return the count."""
         with self._trace.statement(query, None) as traced:
-            traced.rows = count = await self._conn.copy_in(query, rows)
+            traced.rows = count = await self._wrapped.copy_in(query, rows)
         return count
 
     def savepoint(self) -> AbstractAsyncContextManager[None]:
         """A nested transaction (``Connection.savepoint``)."""
-        return self._conn.savepoint()
+        return self._wrapped.savepoint()

@@ -18,7 +18,7 @@ from contextlib import AbstractContextManager, asynccontextmanager
 from typing import Any, TypeVar
 
 from sqlstore.config import Settings
-from sqlstore.dialects.base import Connection, Dialect, Row, Transaction
+from sqlstore.dialects.base import Connection, Dialect, Row, Transaction, Wrapping
 from sqlstore.dialects.base_async import AsyncConnection, AsyncDialect, AsyncTransaction
 from sqlstore.errors import ConcurrencyError
 from sqlstore.queries import Query
@@ -208,31 +208,13 @@ class _ThreadedTransaction(AsyncTransaction):
         await asyncio.shield(self._finish(error))
 
 
-class _ThreadedConnection(AsyncConnection):
+class _ThreadedConnection(Wrapping, AsyncConnection):
     """A blocking ``Connection`` whose every step runs on its session's lane."""
 
     def __init__(self, conn: Connection, lane: _Lane):
         self._conn, self._lane = conn, lane
         self.brackets = conn.brackets
         self._inline = conn.cheap_brackets
-
-    @property
-    def closed(self) -> bool:
-        """Whether the transaction has ended (shared with the blocking connection)."""
-        return self._conn.closed
-
-    @closed.setter
-    def closed(self, value: bool) -> None:
-        self._conn.closed = value
-
-    @property
-    def failure(self) -> BaseException | None:
-        """The error that aborted the transaction, as the blocking connection saw it."""
-        return self._conn.failure
-
-    @failure.setter
-    def failure(self, value: BaseException | None) -> None:
-        self._conn.failure = value
 
     async def begin_call(self, multi: bool) -> None:
         """``Connection.begin_call``: here if it waits on nothing and the lane is idle."""

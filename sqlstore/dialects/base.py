@@ -27,6 +27,7 @@ __all__ = [
     "StatementProblem",
     "StatementStats",
     "Transaction",
+    "Wrapping",
 ]
 
 Row = dict[str, Any]
@@ -206,6 +207,36 @@ class Connection(ABC):
             "sqlstore top reads PostgreSQL's pg_stat_statements extension; "
             "this database keeps no statement statistics"
         )
+
+
+class Wrapping:
+    """For a connection that runs another's statements: the transaction's state is the other's.
+
+    ``closed`` and ``failure`` are read and set on the wrapped connection
+    (``_conn``), which its transaction and its session also see.
+    """
+
+    #: A ``Connection``, or on the async side an ``AsyncConnection``.
+    _conn: Any
+
+    @property
+    def closed(self) -> bool:
+        """Whether the transaction has ended (the wrapped connection's ``closed``)."""
+        return bool(self._conn.closed)
+
+    @closed.setter
+    def closed(self, value: bool) -> None:
+        self._conn.closed = value
+
+    @property
+    def failure(self) -> BaseException | None:
+        """The error that aborted the transaction, as the wrapped connection saw it."""
+        failure: BaseException | None = self._conn.failure
+        return failure
+
+    @failure.setter
+    def failure(self, value: BaseException | None) -> None:
+        self._conn.failure = value
 
 
 class Transaction(ABC):
