@@ -277,22 +277,30 @@ def _copy_table(
         log.info("%s: %d rows copied", table.name, result.copied)
 
 
+def table_rows(store: Store, table: TablePlan) -> Iterator[list[dict[str, Any]]]:
+    """The table's rows on ``store`` as its driver returns them, in batches (any order)."""
+    with rolled_back(store) as conn:
+        yield from conn.iterate(_select(store, table), {}, _BATCH)
+
+
 def checksum(store: Store, table: TablePlan) -> Checksum:
     """The table's content checksum on ``store`` (the same rows give the same on any dialect)."""
     total = Checksum()
     normal = row_normalizer(table.kinds, store.dialect.value_reader)
-    with rolled_back(store) as conn:
-        for batch in conn.iterate(_select(store, table), {}, _BATCH):
-            for row in batch:
-                total.add(normal(list(row.values())))
+    for batch in table_rows(store, table):
+        for row in batch:
+            total.add(normal(list(row.values())))
     return total
 
 
-def _opened(url: str, sql_dirs: Sequence[Path], migration_dirs: Sequence[Path]) -> Store:
+def _opened(
+    url: str, sql_dirs: Sequence[Path], migration_dirs: Sequence[Path], *, source: bool
+) -> Store:
     from sqlstore.config import resolve
 
     settings = resolve(url)
-    if dialect_class(settings.url.dialect).embedded and not Path(settings.url.database).is_file():
+    embedded = dialect_class(settings.url.dialect).embedded
+    if source and embedded and not Path(settings.url.database).is_file():
         raise ConfigError(f"no database file at {settings.url}")
     return Store(settings, sql_dirs=sql_dirs, migration_dirs=migration_dirs)
 
@@ -330,8 +338,8 @@ def copy_database(
         raise InvalidInput(f"chunk_rows must be at least 1, not {chunk_rows}")
     report = CopyReport()
     with (
-        _opened(source_url, sql_dirs, ()) as source,
-        _opened(target_url, sql_dirs, migration_dirs) as target,
+        _opened(source_url, sql_dirs, (), source=True) as source,
+        _opened(target_url, sql_dirs, migration_dirs, source=False) as target,
     ):
         if source.settings.url == target.settings.url:
             raise InvalidInput("--from and --to name the same database")
