@@ -1,9 +1,9 @@
 """The ``sqlstore`` command (also ``python -m sqlstore``).
 
 Subcommands live in ``migrations`` (migrate, rollback, status, new,
-break-lock, accept-changed), ``queries`` (queries, show, check, explain) and
-``data`` (stats, demo) and ``copy`` (copy); importing them registers them on the group. A new
-module's commands are listed here too.
+break-lock, accept-changed), ``queries`` (queries, show, check, explain),
+``data`` (stats, demo), ``lint`` (check-migrations) and ``copy`` (copy); importing them
+registers them on the group. A new module's commands are listed here too.
 """
 
 from __future__ import annotations
