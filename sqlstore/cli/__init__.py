@@ -1,9 +1,9 @@
 """The ``sqlstore`` command (also ``python -m sqlstore``).
 
 Subcommands live in ``migrations`` (migrate, rollback, status, new,
-break-lock, accept-changed), ``queries`` (queries, show, check, explain) and
-``data`` (stats, demo); importing them registers them on the group. A new
-module's commands are listed here too.
+break-lock, accept-changed), ``queries`` (queries, show, check, explain),
+``data`` (stats, demo), ``lint`` (check-migrations) and ``copy`` (copy); importing them
+registers them on the group. A new module's commands are listed here too.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import sys
 
 import click
 
-from sqlstore.cli import data, lint, migrations, queries  # noqa: F401  (registers the commands)
+from sqlstore.cli import copy, data, lint, migrations, queries  # noqa: F401  (registers the commands)
 from sqlstore.cli._app import cli
 from sqlstore.config import redact
 from sqlstore.errors import SqlstoreError
