@@ -18,7 +18,7 @@ from sqlstore.dialects._migrations import migration_driver
 from sqlstore.errors import MigrationError
 from sqlstore.migration_check import definition_of, schema_of
 from sqlstore.models import GenerationCreate, GenerationStatus
-from tests.helpers import builtin_migrations
+from tests.helpers import builtin_migrations, invoke
 
 SEEDS = Path(__file__).parent / "seed_schemas"
 DONE = "a1b2c3d4-0000-4000-8000-000000000001"
@@ -129,3 +129,15 @@ def test_adopting_twice_or_an_unknown_system_is_refused(sqlstore_blank_url: str)
             adopt(store, "music")
         with store.session() as session:
             assert GenerationDAO(session).count() == 2
+
+
+def test_the_adopt_command(sqlstore_blank_url: str) -> None:
+    _seed(sqlstore_blank_url, SEED_ROWS)
+    result = invoke("--database", sqlstore_blank_url, "adopt", "music")
+    assert result.code == 0, result.err
+    lines = result.out.splitlines()
+    assert lines[-1] == f"adopted the music database; {len(lines) - 1} migration(s) applied"
+    with connect(sqlstore_blank_url) as store, store.session() as session:
+        assert GenerationDAO(session).count() == 2
+    again = invoke("--database", sqlstore_blank_url, "adopt", "music")
+    assert again.code != 0 and "already applied" in again.err
