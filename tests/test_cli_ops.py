@@ -20,7 +20,7 @@ import pytest
 from sqlstore import Store, connect
 from sqlstore.dao import GenerationDAO
 from tests.factories import new_generation
-from tests.helpers import APP, Result, invoke, one_line_error
+from tests.helpers import APP, Result, builtin_migrations, invoke, one_line_error
 
 
 def _dialect(url: str) -> str:
@@ -52,26 +52,28 @@ def test_version() -> None:
 
 def test_mark_and_unmark_record_without_running(sqlstore_blank_url: str) -> None:
     d = _dialect(sqlstore_blank_url)
+    builtins = builtin_migrations(d)
+    *_, before, last = builtins  # each built-in migration depends on the one before
     assert _cli(sqlstore_blank_url, "migrate").code == 0
-    unmarked = _cli(sqlstore_blank_url, "unmark", f"0004_agents.{d}", f"0003_tasks.{d}")
+    unmarked = _cli(sqlstore_blank_url, "unmark", last, before)
     assert unmarked.code == 0, unmarked.err
     assert unmarked.out.splitlines() == [
-        f"unmarked 0004_agents.{d}",
-        f"unmarked 0003_tasks.{d}",
+        f"unmarked {last}",
+        f"unmarked {before}",
         "2 migration(s) marked not applied",
     ]
-    assert f"0003_tasks.{d}" not in _applied(sqlstore_blank_url)
+    assert before not in _applied(sqlstore_blank_url)
     assert {"tasks", "users"} <= _tables(sqlstore_blank_url)  # nothing was rolled back
 
     # A migration to mark whose dependency stays pending: refused, nothing recorded.
-    refused = _cli(sqlstore_blank_url, "mark", f"0004_agents.{d}")
-    assert f"it depends on 0003_tasks.{d}, which is not applied" in one_line_error(refused)
-    assert f"0004_agents.{d}" not in _applied(sqlstore_blank_url)
+    refused = _cli(sqlstore_blank_url, "mark", last)
+    assert f"it depends on {before}, which is not applied" in one_line_error(refused)
+    assert last not in _applied(sqlstore_blank_url)
 
-    marked = _cli(sqlstore_blank_url, "mark", f"0003_tasks.{d}", f"0004_agents.{d}")
+    marked = _cli(sqlstore_blank_url, "mark", before, last)
     assert marked.code == 0 and "2 migration(s) marked applied" in marked.out
     assert _cli(sqlstore_blank_url, "migrate").out.strip() == "0 migration(s) applied"
-    again = _cli(sqlstore_blank_url, "mark", f"0003_tasks.{d}")
+    again = _cli(sqlstore_blank_url, "mark", before)
     assert again.out.strip() == "0 migration(s) marked applied"  # applied already: skipped
 
     # Unmarking what an applied migration depends on is refused.
@@ -79,24 +81,26 @@ def test_mark_and_unmark_record_without_running(sqlstore_blank_url: str) -> None
     line = one_line_error(stranded)
     assert f"cannot unmark 0001_generations.{d}: " in line and "depends on it" in line
     assert line.endswith("Nothing was unmarked")
-    unknown = _cli(sqlstore_blank_url, "mark", "0009_nothing")
-    assert "no migration '0009_nothing'" in one_line_error(unknown)
-    assert len(_applied(sqlstore_blank_url)) == 5
+    unknown = _cli(sqlstore_blank_url, "mark", "0999_nothing")
+    assert "no migration '0999_nothing'" in one_line_error(unknown)
+    assert len(_applied(sqlstore_blank_url)) == len(builtins) + 1  # and the app's notes
 
 
 def test_rollback_to_leaves_that_migration_applied(sqlstore_blank_url: str) -> None:
     d = _dialect(sqlstore_blank_url)
+    builtins = builtin_migrations(d)
+    assert builtins[1] == f"0002_media.{d}"
     assert _cli(sqlstore_blank_url, "migrate").code == 0
     back = _cli(sqlstore_blank_url, "rollback", "--to", f"0002_media.{d}")
     assert back.code == 0, back.err
     rolled = [line.split()[-1] for line in back.out.splitlines() if line.startswith("rolled")]
-    assert sorted(rolled) == sorted([f"0001_notes.{d}", f"0003_tasks.{d}", f"0004_agents.{d}"])
-    assert rolled.index(f"0004_agents.{d}") < rolled.index(f"0003_tasks.{d}")
-    assert _applied(sqlstore_blank_url) == [f"0001_generations.{d}", f"0002_media.{d}"]
+    assert sorted(rolled) == sorted([f"0001_notes.{d}", *builtins[2:]])
+    assert rolled.index(builtins[-1]) < rolled.index(builtins[2])  # dependants first
+    assert _applied(sqlstore_blank_url) == builtins[:2]
     assert "tasks" not in _tables(sqlstore_blank_url)
 
-    pending = _cli(sqlstore_blank_url, "rollback", "--to", f"0004_agents.{d}")
-    assert f"0004_agents.{d} is not applied" in one_line_error(pending)
+    pending = _cli(sqlstore_blank_url, "rollback", "--to", builtins[-1])
+    assert f"{builtins[-1]} is not applied" in one_line_error(pending)
     both = _cli(sqlstore_blank_url, "rollback", "--to", f"0002_media.{d}", "--all")
     assert both.code == 2 and "one of --steps, --all and --to" in one_line_error(both)
 
@@ -117,7 +121,8 @@ def test_rollback_to_refuses_to_strand_another_folders_migration(
     refused = _cli(sqlstore_blank_url, "rollback", "--to", f"0002_media.{d}", dirs=())
     line = one_line_error(refused)
     assert f"0001_labels.{d}" in line and "a folder this store was not given" in line
-    assert len(_applied(sqlstore_blank_url, dirs=(tmp_path / "other",))) == 5
+    applied = _applied(sqlstore_blank_url, dirs=(tmp_path / "other",))
+    assert len(applied) == len(builtin_migrations(d)) + 1
 
 
 def test_reapply_runs_the_last_migration_again(sqlstore_blank_url: str) -> None:
@@ -135,7 +140,7 @@ def test_reapply_runs_the_last_migration_again(sqlstore_blank_url: str) -> None:
             # The table was dropped and created again: the note is gone, the generation stays.
             assert s.fetch_value("notes.count") == 0
             assert GenerationDAO(s).count() == 1
-    assert len(_applied(sqlstore_blank_url)) == 5
+    assert len(_applied(sqlstore_blank_url)) == len(builtin_migrations(d)) + 1
 
 
 def test_explain_analyze_runs_in_a_transaction_rolled_back(store: Store, sqlstore_url: str) -> None:
@@ -227,10 +232,11 @@ def _on_a_terminal(*args: str) -> tuple[int, str, str]:
 
 
 def test_progress_shows_on_a_terminal_only(sqlstore_blank_url: str) -> None:
-    d = _dialect(sqlstore_blank_url)
+    builtins = builtin_migrations(_dialect(sqlstore_blank_url))
     code, out, terminal = _on_a_terminal("--database", sqlstore_blank_url, "migrate")
-    assert code == 0 and f"applied 0004_agents.{d}" in out
-    assert "applying" in terminal and "4/4" in terminal and f"0004_agents.{d}" in terminal
+    assert code == 0 and f"applied {builtins[-1]}" in out
+    n = len(builtins)
+    assert "applying" in terminal and f"{n}/{n}" in terminal and builtins[-1] in terminal
     # The same command not on a terminal: nothing on stderr (test_cli's script run).
     code, out, terminal = _on_a_terminal(
         "--database", sqlstore_blank_url, "--migration-dir", str(APP / "migrations"), "migrate"

@@ -2,7 +2,8 @@
 
 Subcommands live in ``migrations`` (migrate, rollback, status, new,
 break-lock, accept-changed), ``queries`` (queries, show, check, explain),
-``data`` (stats, demo), ``monitor`` (top) and ``lint`` (check-migrations); importing them
+``data`` (stats, demo), ``monitor`` (top), ``lint`` (check-migrations) and
+``copy`` (copy); importing them
 registers them on the group. A new module's commands are listed here too.
 """
 
@@ -13,7 +14,7 @@ import sys
 import click
 
 # Imported to register their commands.
-from sqlstore.cli import data, lint, migrations, monitor, queries  # noqa: F401
+from sqlstore.cli import copy, data, lint, migrations, monitor, queries  # noqa: F401
 from sqlstore.cli._app import cli
 from sqlstore.config import redact
 from sqlstore.errors import SqlstoreError

@@ -134,6 +134,25 @@ def mark(ctx: click.Context, ids: tuple[str, ...]) -> None:
 
 
 @cli.command()
+@click.argument("system", type=click.Choice(["music"]))
+@click.pass_context
+def adopt(ctx: click.Context, system: str) -> None:
+    """Take over a replaced system's database: its tables become sqlstore's, rows kept.
+
+    One transaction converts the system's tables and records the built-in
+    migrations that create them; then every pending migration is applied.
+    Refused, changing nothing, if a row does not fit (see docs/migrating/).
+    """
+    from sqlstore.adopt import adopt as adopt_database
+
+    with open_store(ctx, queries=False) as store:
+        applied = adopt_database(store, system)
+    for mid in applied:
+        click.echo(f"applied {mid}")
+    click.echo(f"adopted the {system} database; {len(applied)} migration(s) applied")
+
+
+@cli.command()
 @click.argument("ids", metavar="ID...", nargs=-1, required=True)
 @click.pass_context
 def unmark(ctx: click.Context, ids: tuple[str, ...]) -> None:

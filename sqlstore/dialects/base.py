@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, ExitStack
 from dataclasses import dataclass, field
 from types import TracebackType
@@ -390,6 +390,38 @@ class Dialect(ABC):
     @abstractmethod
     def close(self) -> None:
         """Close every connection."""
+
+    # For `sqlstore copy` (sqlstore/copy.py): statements over the tables the catalog names.
+
+    #: ``sqlstore copy`` may write into a database of this dialect.
+    copy_target: ClassVar[bool] = False
+
+    @staticmethod
+    def quote(name: str) -> str:
+        """``name`` (a table or column the catalog gave) as a quoted SQL identifier."""
+        return '"' + name.replace('"', '""') + '"'
+
+    @classmethod
+    def bulk_load_sql(cls, table: str, columns: Sequence[str]) -> str:
+        """The statement ``copy_in`` loads rows of ``columns`` into ``table`` with."""
+        raise NotImplementedError(f"{cls.name} is not a copy target")
+
+    @classmethod
+    def merge_sql(cls, table: str, columns: Sequence[str], keys: Sequence[str]) -> tuple[str, ...]:
+        """Statements that add loaded rows to ``table`` but those whose key is already there.
+
+        In order: make a stage, the ``copy_in`` statement into it, and the
+        insert from it, returning the keys of the rows it added; in one transaction.
+        """
+        raise NotImplementedError(f"{cls.name} is not a copy target")
+
+    @classmethod
+    def value_reader(cls, kind: str) -> Callable[[Any], Any] | None:
+        """How a stored value of ``kind`` (``VALUE_KINDS``) becomes sqlstore's Python value.
+
+        None: the driver returns it as sqlstore means it already.
+        """
+        return None
 
     def yoyo_url(self) -> str:
         """The URL yoyo takes for this database, password included (never log it)."""

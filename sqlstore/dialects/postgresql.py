@@ -150,6 +150,30 @@ class PostgreSQLDialect(Dialect):
 
         return AsyncPGDialect(settings)
 
+    copy_target = True
+
+    @classmethod
+    def bulk_load_sql(cls, table: str, columns: Sequence[str]) -> str:
+        """``COPY table (columns) FROM STDIN``."""
+        return f"COPY {cls.quote(table)} ({_names(columns)}) FROM STDIN"
+
+    @classmethod
+    def merge_sql(cls, table: str, columns: Sequence[str], keys: Sequence[str]) -> tuple[str, ...]:
+        """A temporary stage filled by COPY, then one INSERT from it skipping keys already there.
+
+        One statement inserts them all, so a row may reference one after it
+        (foreign keys are checked at its end); ``OVERRIDING SYSTEM VALUE``
+        keeps the ids of ``GENERATED ALWAYS`` identity columns.
+        """
+        stage, names, key = "sqlstore_copy_stage", _names(columns), _names(keys)
+        return (
+            f"CREATE TEMPORARY TABLE {stage} ON COMMIT DROP AS "
+            f"SELECT {names} FROM {cls.quote(table)} WITH NO DATA",
+            f"COPY {stage} ({names}) FROM STDIN",
+            f"INSERT INTO {cls.quote(table)} ({names}) OVERRIDING SYSTEM VALUE "
+            f"SELECT {names} FROM {stage} ON CONFLICT ({key}) DO NOTHING RETURNING {key}",
+        )
+
     def transaction(self, *, readonly: bool = False) -> Transaction:
         """A pooled connection in a new transaction: committed on success, else rolled back."""
         return self._driver.PGTransaction(self.pool, self.settings, readonly)
@@ -157,3 +181,7 @@ class PostgreSQLDialect(Dialect):
     def close(self) -> None:
         """Close the pool."""
         self.pool.close()
+
+
+def _names(columns: Sequence[str]) -> str:
+    return ", ".join(PostgreSQLDialect.quote(c) for c in columns)

@@ -9,15 +9,18 @@ Every connection turns ``foreign_keys`` on; the database runs in WAL mode.
 
 from __future__ import annotations
 
+import json
 import shutil
 import sqlite3
 import tempfile
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
 from typing import Any, ClassVar
 from urllib.parse import urlsplit
+from uuid import UUID
 
 from sqlstore.config import Settings
 from sqlstore.dialects import register
@@ -40,6 +43,7 @@ from sqlstore.errors import (
 )
 from sqlstore.search import parse, to_fts5
 from sqlstore.sqltext import Statement
+from sqlstore.types import Json, to_utc
 
 __all__ = ["SQLiteDialect"]
 
@@ -123,6 +127,11 @@ class SQLiteDialect(Dialect):
     def whole_scans(cls, plan: Sequence[str], indexes: Indexes) -> list[str]:
         """``SCAN`` nodes, with or without an index: SQLite names the alias."""
         return whole_scans(plan, indexes)
+
+    @classmethod
+    def value_reader(cls, kind: str) -> Callable[[Any], Any] | None:
+        """UUIDs, times and JSON are stored as text, booleans as 0/1 (see the README's table)."""
+        return _READERS.get(kind)
 
     @classmethod
     def migration_driver(cls, yoyo_url: str) -> MigrationDriver:
@@ -239,3 +248,19 @@ class _Transaction(Transaction):
                 raw.execute("ROLLBACK")
         finally:
             self._idle.append(raw)
+
+
+def _utc(text: str) -> datetime:
+    return to_utc(datetime.fromisoformat(text))
+
+
+def _json(text: str) -> Json:
+    return Json(json.loads(text))
+
+
+_READERS: dict[str, Callable[[Any], Any]] = {
+    "uuid": UUID,
+    "timestamp": _utc,
+    "json": _json,
+    "boolean": bool,
+}

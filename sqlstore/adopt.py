@@ -1,0 +1,85 @@
+"""Adopt a database that a replaced system created: its tables become sqlstore's, its rows kept.
+
+Each adoptable system has a folder ``migrations/adopt/<system>/<dialect>/``
+of two scripts: ``<system>_1_stash`` keeps the system's rows in temporary
+tables and drops its tables; ``<system>_2_fill`` copies the rows into the
+tables that sqlstore's own migrations (``CREATES``) made in between. The
+scripts, those migrations and their records commit in one transaction under
+the migration lock, so a failure leaves the system's database as it was.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from sqlstore import _yoyo_backend as _yoyo
+from sqlstore.dialects import dialect_class
+from sqlstore.errors import MigrationError
+from sqlstore.migrate import Migrator
+from sqlstore.paths import builtin_dir
+from sqlstore.store import Store
+
+__all__ = ["CREATES", "adopt"]
+
+#: Per adoptable system, the built-in migrations that create its tables (without dialect).
+CREATES: dict[str, tuple[str, ...]] = {"music": ("0001_generations",)}
+
+
+class _Adopter(Migrator):
+    """The migrator, with one more job: run a system's scripts around the migrations it replaces."""
+
+    def adopt(self, system: str, dialect: str) -> list[str]:
+        """Stash, apply and record ``CREATES[system]``, fill: one transaction; the ids applied."""
+        folder = builtin_dir("migrations") / "adopt" / system / dialect
+        with self._read_locked(f"adopting the {system} database") as (backend, lock, migrations):
+            known = {m.id: m for m in migrations}
+            creates = [known[f"{mid}.{dialect}"] for mid in CREATES[system]]
+            done = set(_yoyo.applied(backend))
+            already = [m.id for m in creates if m.hash in done]
+            if already:
+                raise MigrationError(
+                    f"cannot adopt a {system} database: {', '.join(already)} is already "
+                    "applied, so its tables are sqlstore's. Nothing was changed"
+                )
+            stash, fill = (
+                _script(folder / f"{system}_{step}.{dialect}.sql") for step in ("1_stash", "2_fill")
+            )
+            lock.doing(f"adopting the {system} database")
+            with self._transaction(backend):
+                _run(backend, stash)
+                for m in creates:
+                    m.process_steps(backend, "apply")
+                    backend.log_migration(m, "apply")
+                    backend.mark_one(m, log=False)
+                    _yoyo.write_record(backend, m)
+                _run(backend, fill)
+            return [m.id for m in creates]
+
+
+def _script(path: Path) -> list[str]:
+    from sqlparse import split  # yoyo's own statement splitter
+
+    return [s for s in split(path.read_text(encoding="utf-8")) if s.strip()]
+
+
+def _run(backend: Any, statements: list[str]) -> None:
+    for statement in statements:
+        backend.execute(statement)
+
+
+def adopt(store: Store, system: str) -> list[str]:
+    """Take over ``system``'s database: its tables become sqlstore's, then migrate; the ids applied.
+
+    ``system`` is one of ``CREATES`` (``"music"``: the music-generation
+    service's ``generations`` and ``prompts``). Refused, changing nothing, for
+    an unknown system, a database whose tables are already sqlstore's, or a
+    row that sqlstore's checks refuse.
+    """
+    if system not in CREATES:
+        raise MigrationError(
+            f"no adoption for {system!r}: sqlstore adopts {', '.join(sorted(CREATES))}"
+        )
+    kind = dialect_class(store.settings.url.dialect)
+    adopter = _Adopter(kind.yoyo_url_of(store.settings), store.migration_dirs)
+    return [*adopter.adopt(system, kind.name), *store.migrate()]

@@ -1,0 +1,143 @@
+"""Adopting the music-generation service's database: its schema and rows become sqlstore's."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from sqlstore import _yoyo_backend as _yoyo
+from sqlstore import connect
+from sqlstore.adopt import _run, _script, adopt
+from sqlstore.dao import GenerationDAO, PromptDAO
+from sqlstore.dialects import dialect_class, scratch_database
+from sqlstore.dialects._migrations import migration_driver
+from sqlstore.errors import MigrationError
+from sqlstore.migration_check import definition_of, schema_of
+from sqlstore.models import GenerationCreate, GenerationStatus
+from tests.helpers import builtin_migrations, invoke
+
+SEEDS = Path(__file__).parent / "seed_schemas"
+DONE = "a1b2c3d4-0000-4000-8000-000000000001"
+FAILED = "A1B2C3D4-0000-4000-8000-000000000002"  # the service's uuid4 text, any case
+
+# Rows as the service's SQLAlchemy models write them: naive UTC times with
+# microseconds, metadata as JSON text (or NULL), a prompt per generation.
+SEED_ROWS = [
+    "INSERT INTO generations (id, prompt, model_name, model_version, duration_seconds,"
+    " sample_rate, channels, file_path, file_size_bytes, status, created_at, completed_at,"
+    " generation_time_seconds, error_message, metadata) VALUES"
+    f" ('{DONE}', 'lofi piano', 'musicgen-small', NULL, 16.0, 32000, 2, 'outputs/a.wav',"
+    " 5242880, 'completed', '2025-11-07 12:00:00.250000', '2025-11-07 12:00:18.500000',"
+    " 18.5, NULL, '{\"bpm\": 140}')",
+    "INSERT INTO generations (id, prompt, model_name, model_version, duration_seconds,"
+    " sample_rate, channels, file_path, file_size_bytes, status, created_at, completed_at,"
+    " generation_time_seconds, error_message, metadata) VALUES"
+    f" ('{FAILED}', 'trap beat', 'musicgen-small', 'v1', 8.0, 32000, 1, 'outputs/b.wav',"
+    " NULL, 'failed', '2025-11-07 13:00:00.000000', '2025-11-07 13:00:01.000000',"
+    " NULL, 'out of memory', NULL)",
+    "INSERT INTO prompts (id, text, used_count, first_used_at, last_used_at) VALUES"
+    " (1, 'lofi piano', 3, '2025-11-01 09:00:00.000000', '2025-11-07 12:00:00.250000')",
+    "INSERT INTO prompts (id, text, used_count, first_used_at, last_used_at) VALUES"
+    " (7, 'trap beat', 1, '2025-11-07 13:00:00.000000', '2025-11-07 13:00:00.000000')",
+]
+
+
+def _seed(url: str, rows: list[str]) -> None:
+    """Create the service's schema and rows on the blank database at ``url``, as it would."""
+    with connect(url, load_queries=False) as store:
+        kind = dialect_class(store.settings.url.dialect)
+        yoyo_url = kind.yoyo_url_of(store.settings)
+        statements = _script(SEEDS / f"music.{kind.name}.sql") + rows
+    with _yoyo.opened(yoyo_url) as backend, _yoyo.transaction(migration_driver(yoyo_url), backend):
+        _run(backend, statements)
+
+
+def test_adopting_keeps_the_rows_and_gives_sqlstores_schema(
+    sqlstore_blank_url: str, sqlstore_dialect: str, sqlstore_server: Callable[[str], str]
+) -> None:
+    _seed(sqlstore_blank_url, SEED_ROWS)
+    with connect(sqlstore_blank_url) as store:
+        assert adopt(store, "music") == builtin_migrations(store.settings.url.dialect)
+        adopted, definition = schema_of(store), definition_of(store)
+        with store.session() as session:
+            gens, prompts = GenerationDAO(session), PromptDAO(session)
+            done = gens.get(uuid.UUID(DONE))
+            assert done is not None
+            assert done.status is GenerationStatus.COMPLETED
+            assert done.metadata == {"bpm": 140}
+            assert done.created_at == datetime(2025, 11, 7, 12, 0, 0, 250000, tzinfo=UTC)
+            assert done.completed_at == datetime(2025, 11, 7, 12, 0, 18, 500000, tzinfo=UTC)
+            failed = gens.get(uuid.UUID(FAILED))
+            assert failed is not None
+            assert (failed.metadata, failed.error_message) == ({}, "out of memory")
+            assert [g.id for g in gens.list().items] == [uuid.UUID(FAILED), uuid.UUID(DONE)]
+            assert gens.stats()["total_prompts"] == 2
+            assert [(p.text, p.used_count) for p in prompts.most_used(5)] == [
+                ("lofi piano", 3),
+                ("trap beat", 1),
+            ]
+            # New rows go on after the adopted ones; the search finds adopted rows.
+            new = gens.create(
+                GenerationCreate(
+                    prompt="ambient pads",
+                    model_name="musicgen-small",
+                    duration_seconds=4.0,
+                    sample_rate=32000,
+                    channels=2,
+                    file_path="outputs/c.wav",
+                )
+            )
+            gens.complete(new.id, generation_time=2.0, file_size_bytes=10, metadata={})
+            assert prompts.track_usage("lofi piano").used_count == 4
+            new_prompt = prompts.get_by_text("ambient pads")
+            assert new_prompt is not None and new_prompt.id > 7
+            assert [p.text for p in prompts.search("trap").items] == ["trap beat"]
+            assert gens.count() == 3
+    # The adopted database has exactly the schema a fresh one has.
+    with (
+        scratch_database(sqlstore_server(sqlstore_dialect)) as fresh_url,
+        connect(fresh_url) as fresh,
+    ):
+        fresh.migrate()
+        assert (schema_of(fresh), definition_of(fresh)) == (adopted, definition)
+
+
+def test_a_refused_row_changes_nothing(sqlstore_blank_url: str) -> None:
+    """A status sqlstore does not know fails the adoption; the tables stay as they were."""
+    _seed(sqlstore_blank_url, [SEED_ROWS[0].replace("'completed'", "'cancelled'")])
+    with connect(sqlstore_blank_url) as store:
+        before = schema_of(store)
+        with pytest.raises(MigrationError):
+            adopt(store, "music")
+        assert schema_of(store) == before
+        assert [s.applied for s in store.migration_status()] == [False] * len(
+            builtin_migrations(store.settings.url.dialect)
+        )
+
+
+def test_adopting_twice_or_an_unknown_system_is_refused(sqlstore_blank_url: str) -> None:
+    _seed(sqlstore_blank_url, SEED_ROWS)
+    with connect(sqlstore_blank_url) as store:
+        with pytest.raises(MigrationError, match="sqlstore adopts music"):
+            adopt(store, "ledger")
+        adopt(store, "music")
+        with pytest.raises(MigrationError, match="already applied"):
+            adopt(store, "music")
+        with store.session() as session:
+            assert GenerationDAO(session).count() == 2
+
+
+def test_the_adopt_command(sqlstore_blank_url: str) -> None:
+    _seed(sqlstore_blank_url, SEED_ROWS)
+    result = invoke("--database", sqlstore_blank_url, "adopt", "music")
+    assert result.code == 0, result.err
+    lines = result.out.splitlines()
+    assert lines[-1] == f"adopted the music database; {len(lines) - 1} migration(s) applied"
+    with connect(sqlstore_blank_url) as store, store.session() as session:
+        assert GenerationDAO(session).count() == 2
+    again = invoke("--database", sqlstore_blank_url, "adopt", "music")
+    assert again.code != 0 and "already applied" in again.err
