@@ -26,14 +26,28 @@ __all__ = ["DEFAULT_URL", "DatabaseURL", "Settings", "redact", "resolve"]
 
 DEFAULT_URL = "sqlite:///data/sqlstore.db"
 
+
+def _flag(value: str | bool) -> bool:
+    """A URL option's yes or no: ``true``/``false``, ``1``/``0``, ``yes``/``no``, ``on``/``off``."""
+    if isinstance(value, bool):
+        return value
+    word = str(value).strip().lower()
+    if word in ("1", "true", "yes", "on"):
+        return True
+    if word in ("0", "false", "no", "off", ""):
+        return False
+    raise ValueError(value)
+
+
 # Settings that may ride in the URL's query string; the rest go to libpq.
-_TUNING = {
+_TUNING: dict[str, Any] = {
     "pool_size": int,
     "max_overflow": int,
     "pool_recycle": float,
     "statement_timeout": float,
     "connect_timeout": float,
     "busy_timeout": float,
+    "pgbouncer": _flag,
 }
 
 # The password of a URL's user info: up to the last ``@`` before a space, since a
@@ -161,6 +175,11 @@ class DatabaseURL:
             else:
                 options.append((key, value))
         if dialect.embedded:
+            if tuning.get("pgbouncer"):
+                raise ConfigError(
+                    f"pgbouncer=true in {_unparsed(url)!r}: only a server's URL can go through "
+                    "PgBouncer"
+                )
             database = unquote(parts.netloc + parts.path)
             database = database[1:] if database.startswith("/") else database
             if not database:
@@ -237,6 +256,9 @@ class Settings:
     statement_timeout: float = 30.0
     connect_timeout: float = 10.0
     busy_timeout: float = 30.0
+    #: The URL goes through PgBouncer in transaction mode (``?pgbouncer=true``):
+    #: no startup options, ``SET LOCAL`` in each transaction, no prepared statements.
+    pgbouncer: bool = False
 
 
 def resolve(url: str | None = None, env: Mapping[str, str] | None = None) -> Settings:

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, NoReturn
 
 from sqlstore.config import Settings, resolve
 from sqlstore.dialects import Dialect, dialect_class, open_dialect
-from sqlstore.errors import not_a_session
+from sqlstore.errors import ConfigError, not_a_session
 from sqlstore.paths import builtin_dir
 from sqlstore.paths import migration_dirs as migration_dirs_of
 from sqlstore.queries import Registry
@@ -52,6 +52,15 @@ class BaseStore:
         """The store's migrations (yoyo is imported only when they are asked for)."""
         from sqlstore.migrate import Migrator
 
+        if self.settings.pgbouncer:
+            # The migration lock is a session-level advisory lock that must
+            # outlive each migration's transaction: PgBouncer in transaction
+            # mode would hand its server session to another client in between.
+            raise ConfigError(
+                f"cannot migrate through PgBouncer ({self.url} has pgbouncer=true): "
+                "the migration lock needs a session of its own; run migrations on the "
+                "direct URL to the server (see the PgBouncer section of the configuration docs)"
+            )
         return Migrator(self._dialect_class.yoyo_url_of(self.settings), self.migration_dirs)
 
     @property

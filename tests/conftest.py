@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -11,8 +11,10 @@ import pytest
 from sqlstore import Session, Store
 from sqlstore.aio import AsyncStore
 from sqlstore.dao.base import BaseDAO
+from sqlstore.dialects import dialect_class
 from tests.aio_bridge import BlockingStore, Loop, dao_new
 from tests.helpers import APP
+from tests.pgbouncer import THROUGH_PGBOUNCER, pgbouncer  # noqa: F401 (a fixture)
 
 # Every DAO method that writes with several statements must be marked @atomic:
 # the SQLite dialect checks each call (subprocesses inherit it).
@@ -39,6 +41,18 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         and not definition.get_closest_marker("sync_only")
     ):
         metafunc.parametrize("api", ["sync", "aio"])
+
+
+@pytest.fixture
+def sqlstore_url(
+    sqlstore_url: str, sqlstore_dialect: str, request: pytest.FixtureRequest
+) -> str:
+    """The plugin's per-test database; with ``SQLSTORE_TEST_THROUGH_PGBOUNCER=1``, a server's
+    through PgBouncer in transaction mode (tests/pgbouncer.py)."""
+    if not THROUGH_PGBOUNCER or dialect_class(sqlstore_dialect).embedded:
+        return sqlstore_url
+    through: Callable[[str], str] = request.getfixturevalue("pgbouncer")
+    return through(sqlstore_url)
 
 
 @pytest.fixture
