@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Sequence
 from contextlib import AbstractContextManager
+from dataclasses import replace
 from functools import cached_property
 from pathlib import Path
 from types import TracebackType
@@ -52,16 +53,19 @@ class BaseStore:
         """The store's migrations (yoyo is imported only when they are asked for)."""
         from sqlstore.migrate import Migrator
 
-        if self.settings.pgbouncer:
+        settings = self.settings
+        if settings.pgbouncer:
             # The migration lock is a session-level advisory lock that must
             # outlive each migration's transaction: PgBouncer in transaction
             # mode would hand its server session to another client in between.
-            raise ConfigError(
-                f"cannot migrate through PgBouncer ({self.url} has pgbouncer=true): "
-                "the migration lock needs a session of its own; run migrations on the "
-                "direct URL to the server (see the PgBouncer section of the configuration docs)"
-            )
-        return Migrator(self._dialect_class.yoyo_url_of(self.settings), self.migration_dirs)
+            if settings.direct_url is None:
+                raise ConfigError(
+                    f"cannot migrate through PgBouncer ({self.url} has pgbouncer=true): "
+                    "the migration lock needs a session of its own; give the server's direct "
+                    "URL (connect(url, direct_url=...) or DATABASE_DIRECT_URL), or migrate on it"
+                )
+            settings = replace(settings, url=settings.direct_url, direct_url=None)
+        return Migrator(self._dialect_class.yoyo_url_of(settings), self.migration_dirs)
 
     @property
     def url(self) -> str:
@@ -166,10 +170,14 @@ def connect(
     sql_dirs: Sequence[PathLike] = (),
     migration_dirs: Sequence[PathLike] = (),
     load_queries: bool = True,
+    direct_url: str | None = None,
 ) -> Store:
     """Open a store on ``url``, or the database the environment names (see the README)."""
     return Store(
-        resolve(url), sql_dirs=sql_dirs, migration_dirs=migration_dirs, load_queries=load_queries
+        resolve(url, direct_url=direct_url),
+        sql_dirs=sql_dirs,
+        migration_dirs=migration_dirs,
+        load_queries=load_queries,
     )
 
 

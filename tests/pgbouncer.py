@@ -29,8 +29,9 @@ import pytest
 
 from sqlstore.config import DatabaseURL
 from sqlstore.testing import _unavailable
+from tests.helpers import with_query
 
-__all__ = ["THROUGH_PGBOUNCER", "pgbouncer", "pgbouncer_binary", "through"]
+__all__ = ["THROUGH_PGBOUNCER", "direct", "pgbouncer", "pgbouncer_binary", "through"]
 
 #: Whether the suite's PostgreSQL stores go through PgBouncer.
 THROUGH_PGBOUNCER = os.environ.get("SQLSTORE_TEST_THROUGH_PGBOUNCER") == "1"
@@ -135,4 +136,13 @@ def through(url: str, port: int) -> str:
     """``url`` with the pooler's address, marked ``pgbouncer=true``."""
     parsed, _ = DatabaseURL.parse(url)
     text = replace(parsed, host="127.0.0.1", port=port).render(hide_password=False)
-    return text + ("&" if "?" in text else "?") + "pgbouncer=true"
+    return with_query(text, "pgbouncer=true")
+
+
+def direct(pooled_url: str, server_url: str) -> str:
+    """The database of ``pooled_url`` on the server of ``server_url``: its direct URL."""
+    parsed, _ = DatabaseURL.parse(pooled_url)
+    server, _ = DatabaseURL.parse(server_url)
+    options = tuple((k, v) for k, v in parsed.options if k != "pgbouncer")
+    found = replace(parsed, host=server.host, port=server.port, options=options)
+    return found.render(hide_password=False)

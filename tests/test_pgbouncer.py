@@ -19,6 +19,7 @@ from sqlstore.config import resolve
 from sqlstore.errors import ConcurrencyError, ConfigError, DataError
 from tests.aio_bridge import Loop
 from tests.helpers import APP, RAW_SQL
+from tests.pgbouncer import direct
 
 pytestmark = pytest.mark.postgresql_only
 
@@ -27,7 +28,7 @@ CONFIG = {"sql_dirs": [APP / "sql", RAW_SQL], "migration_dirs": [APP / "migratio
 
 @pytest.fixture
 def pooled_url(sqlstore_url: str, pgbouncer: Callable[[str], str]) -> str:
-    """This test's database through PgBouncer (whether or not the suite goes through it)."""
+    """The test's database through PgBouncer (whether or not the suite goes through it)."""
     return sqlstore_url if "pgbouncer=true" in sqlstore_url else pgbouncer(sqlstore_url)
 
 
@@ -49,7 +50,8 @@ def test_the_url_option_is_read() -> None:
     assert resolve("postgresql://u@h/db?pgbouncer=true").pgbouncer is True
     assert resolve("postgresql://u@h/db?pgbouncer=0").pgbouncer is False
     assert resolve("postgresql://u@h/db").pgbouncer is False
-    assert resolve("postgresql://u@h/db?pgbouncer=true").url.options == ()
+    with pytest.raises(ConfigError, match="only a server"):
+        resolve("sqlite:///x.db?pgbouncer=true")
     with pytest.raises(ConfigError, match="pgbouncer"):
         resolve("postgresql://u@h/db?pgbouncer=maybe")
 
@@ -116,3 +118,14 @@ def test_migrate_is_refused_through_the_pooler(pooled: Store) -> None:
         pooled.migrate()
     with pytest.raises(ConfigError, match="direct URL"):
         pooled.migration_status()
+
+
+def test_migrations_run_on_the_direct_url(pooled_url: str, sqlstore_postgres_server: str) -> None:
+    direct_url = direct(pooled_url, sqlstore_postgres_server)
+    with sqlstore.connect(pooled_url, direct_url=direct_url, **CONFIG) as store:
+        assert store.migrate() == []  # the test's database is migrated already
+        assert all(state.applied for state in store.migration_status())
+        store.rollback(1)
+        assert store.migrate() != []
+    with pytest.raises(ConfigError, match="not through PgBouncer"):
+        sqlstore.connect(pooled_url, direct_url=pooled_url)

@@ -131,6 +131,9 @@ def connect(
     *,
     sql_dirs: Sequence[PathLike] = (),
     migration_dirs: Sequence[PathLike] = (),
+    direct_url: str | None = None,
 ) -> AsyncStore:
     """An ``AsyncStore`` on ``url`` or the environment's database, as ``sqlstore.connect``."""
-    return AsyncStore(resolve(url), sql_dirs=sql_dirs, migration_dirs=migration_dirs)
+    return AsyncStore(
+        resolve(url, direct_url=direct_url), sql_dirs=sql_dirs, migration_dirs=migration_dirs
+    )

@@ -20,7 +20,8 @@ __all__ = ["connect_kwargs", "open_pool"]
 def connect_kwargs(settings: Settings) -> dict[str, Any]:
     """The URL's options, database, address and credentials, and the connect timeout."""
     url = settings.url
-    kwargs: dict[str, Any] = dict(url.options)
+    # ``pgbouncer`` is sqlstore's own option (``open_pool``), not libpq's.
+    kwargs: dict[str, Any] = {k: v for k, v in url.options if k != "pgbouncer"}
     kwargs.update(dbname=url.database, connect_timeout=max(1, round(settings.connect_timeout)))
     for key, value in (
         ("user", url.username),
