@@ -27,11 +27,9 @@ __all__ = ["DEFAULT_URL", "DatabaseURL", "Settings", "redact", "resolve"]
 DEFAULT_URL = "sqlite:///data/sqlstore.db"
 
 
-def _flag(value: str | bool) -> bool:
+def _flag(value: str) -> bool:
     """A URL option's yes or no: ``true``/``false``, ``1``/``0``, ``yes``/``no``, ``on``/``off``."""
-    if isinstance(value, bool):
-        return value
-    word = str(value).strip().lower()
+    word = value.strip().lower()
     if word in ("1", "true", "yes", "on"):
         return True
     if word in ("0", "false", "no", "off", ""):
@@ -40,7 +38,7 @@ def _flag(value: str | bool) -> bool:
 
 
 # Settings that may ride in the URL's query string; the rest go to libpq.
-_TUNING: dict[str, Any] = {
+_TUNING = {
     "pool_size": int,
     "max_overflow": int,
     "pool_recycle": float,
@@ -274,11 +272,7 @@ class Settings:
 
     @property
     def pgbouncer(self) -> bool:
-        """The URL goes through PgBouncer in transaction mode (``?pgbouncer=true``).
-
-        Then no startup options, ``SET LOCAL`` in each transaction, nothing
-        prepared, and no migrations (they need a session of their own).
-        """
+        """The URL goes through PgBouncer in transaction mode (``?pgbouncer=true``)."""
         return self.url.pgbouncer
 
 
