@@ -16,6 +16,7 @@ import sqlstore
 from sqlstore import Store
 from sqlstore.aio import AsyncStore
 from sqlstore.config import resolve
+from sqlstore.dialects._pg_plan import begin_command
 from sqlstore.errors import ConcurrencyError, ConfigError, DataError
 from tests.aio_bridge import Loop
 from tests.helpers import APP, RAW_SQL
@@ -129,3 +130,13 @@ def test_migrations_run_on_the_direct_url(pooled_url: str, sqlstore_postgres_ser
         assert store.migrate() != []
     with pytest.raises(ConfigError, match="not through PgBouncer"):
         sqlstore.connect(pooled_url, direct_url=pooled_url)
+
+
+def test_the_direct_path_begins_as_before() -> None:
+    direct_settings = resolve("postgresql://u@h/db?statement_timeout=2")
+    assert begin_command(direct_settings, readonly=False) == b"BEGIN"
+    assert begin_command(direct_settings, readonly=True) == b"BEGIN READ ONLY"
+    pooled_settings = resolve("postgresql://u@h/db?statement_timeout=2&pgbouncer=true")
+    assert begin_command(pooled_settings, readonly=True) == (
+        b"BEGIN READ ONLY; SET LOCAL TimeZone = 'UTC'; SET LOCAL statement_timeout = 2000"
+    )
