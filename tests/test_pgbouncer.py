@@ -8,6 +8,7 @@ and the migration lock, which outlives a transaction, is refused.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 
 import pytest
@@ -18,6 +19,7 @@ from sqlstore.aio import AsyncStore
 from sqlstore.config import resolve
 from sqlstore.dialects._pg_plan import begin_command
 from sqlstore.errors import ConcurrencyError, ConfigError, DataError
+from sqlstore.paths import builtin_dir
 from tests.aio_bridge import Loop
 from tests.helpers import APP, RAW_SQL
 from tests.pgbouncer import direct
@@ -140,3 +142,13 @@ def test_the_direct_path_begins_as_before() -> None:
     assert begin_command(pooled_settings, readonly=True) == (
         b"BEGIN READ ONLY; SET LOCAL TimeZone = 'UTC'; SET LOCAL statement_timeout = 2000"
     )
+
+
+def test_every_lock_a_query_takes_is_transaction_scoped() -> None:
+    # A session-level lock would stay on the server session PgBouncer hands on.
+    texts = {p: p.read_text().upper() for p in builtin_dir("sql").rglob("*.sql")}
+    takers = {p for p, text in texts.items() if "ADVISORY" in text}
+    assert takers, "the claim lock is an advisory lock"
+    for path in takers:
+        calls = re.findall(r"PG_(?:TRY_)?ADVISORY_(\w*?)LOCK", texts[path])
+        assert calls and all(kind.startswith("XACT_") for kind in calls), path
