@@ -27,18 +27,23 @@ __all__ = ["DEFAULT_URL", "DatabaseURL", "Settings", "redact", "resolve"]
 DEFAULT_URL = "sqlite:///data/sqlstore.db"
 
 
-def _echo(value: str | bool) -> bool | str:
-    """``echo`` in a URL: on, off, or ``params`` (the statements' values shown too)."""
-    if isinstance(value, bool):
-        return value
-    word = str(value).strip().lower()
-    if word in ("params", "parameters"):
-        return "params"
+def _flag(value: str) -> bool:
+    """A URL option's yes or no: ``true``/``false``, ``1``/``0``, ``yes``/``no``, ``on``/``off``."""
+    word = value.strip().lower()
     if word in ("1", "true", "yes", "on"):
         return True
     if word in ("0", "false", "no", "off", ""):
         return False
     raise ValueError(value)
+
+
+def _echo(value: str | bool) -> bool | str:
+    """``echo`` in a URL: on, off, or ``params`` (the statements' values shown too)."""
+    if isinstance(value, bool):
+        return value
+    if str(value).strip().lower() in ("params", "parameters"):
+        return "params"
+    return _flag(str(value))
 
 
 def _positive(value: str) -> float:
@@ -59,6 +64,9 @@ _TUNING: dict[str, Any] = {
     "connect_timeout": float,
     "busy_timeout": float,
 }
+# Options of the URL itself, kept in it (a copy of the URL goes through the
+# pooler too) and never sent to libpq.
+_URL_FLAGS = frozenset({"pgbouncer"})
 
 # The password of a URL's user info: up to the last ``@`` before a space, since a
 # password written unescaped may hold ``/``, ``?``, ``#``, ``@`` or quotes.
@@ -183,8 +191,18 @@ class DatabaseURL:
                 except ValueError:
                     raise ConfigError(f"bad value for {key} in {_unparsed(url)!r}") from None
             else:
+                if key in _URL_FLAGS:
+                    try:
+                        _flag(value)
+                    except ValueError:
+                        raise ConfigError(f"bad value for {key} in {_unparsed(url)!r}") from None
                 options.append((key, value))
         if dialect.embedded:
+            if any(k in _URL_FLAGS and _flag(v) for k, v in options):
+                raise ConfigError(
+                    f"pgbouncer=true in {_unparsed(url)!r}: only a server's URL can go through "
+                    "PgBouncer"
+                )
             database = unquote(parts.netloc + parts.path)
             database = database[1:] if database.startswith("/") else database
             if not database:
@@ -240,6 +258,11 @@ class DatabaseURL:
         return _dialect_class(self.dialect).embedded
 
     @property
+    def pgbouncer(self) -> bool:
+        """True when the URL says it goes through PgBouncer in transaction mode."""
+        return any(k == "pgbouncer" and _flag(v) for k, v in self.options)
+
+    @property
     def is_memory(self) -> bool:
         """True for an in-memory embedded database (``sqlite:///:memory:``)."""
         return self.embedded and self.database in (":memory:", "")
@@ -265,10 +288,27 @@ class Settings:
     echo: bool | str = False
     #: Log a statement that took longer than this many milliseconds at WARNING.
     slow_query_ms: float | None = None
+    #: The server itself, not the pooler: where migrations run when ``url`` goes
+    #: through PgBouncer (``connect(url, direct_url=...)``).
+    direct_url: DatabaseURL | None = None
+
+    @property
+    def pgbouncer(self) -> bool:
+        """The URL goes through PgBouncer in transaction mode (``?pgbouncer=true``)."""
+        return self.url.pgbouncer
 
 
-def resolve(url: str | None = None, env: Mapping[str, str] | None = None) -> Settings:
-    """Resolve the settings from ``url`` or the environment, as the module doc says."""
+def resolve(
+    url: str | None = None,
+    env: Mapping[str, str] | None = None,
+    *,
+    direct_url: str | None = None,
+) -> Settings:
+    """Resolve the settings from ``url`` or the environment, as the module doc says.
+
+    ``direct_url`` (else ``DATABASE_DIRECT_URL``) is the server's own address
+    for a ``url`` that goes through PgBouncer: migrations run there.
+    """
     env = os.environ if env is None else env
     if url is None:
         url = env.get("DATABASE_URL") or None
@@ -279,6 +319,16 @@ def resolve(url: str | None = None, env: Mapping[str, str] | None = None) -> Set
         url = _from_db_vars(env)
     parsed, url_tuning = DatabaseURL.parse(url or DEFAULT_URL)
     tuning.update(url_tuning)
+    if direct_url is None and parsed.pgbouncer:
+        direct_url = env.get("DATABASE_DIRECT_URL") or None
+    if direct_url is not None:
+        direct, _ = DatabaseURL.parse(direct_url)
+        if direct.pgbouncer or direct.dialect != parsed.dialect:
+            raise ConfigError(
+                f"the direct URL {direct} must reach the {parsed.dialect} server itself, "
+                "not through PgBouncer"
+            )
+        tuning["direct_url"] = direct
     return Settings(parsed, **tuning)
 
 

@@ -57,7 +57,19 @@ class BaseStore:
         """The store's migrations (yoyo is imported only when they are asked for)."""
         from sqlstore.migrate import Migrator
 
-        return Migrator(self._dialect_class.yoyo_url_of(self.settings), self.migration_dirs)
+        settings = self.settings
+        if settings.pgbouncer:
+            # The migration lock is a session-level advisory lock that must
+            # outlive each migration's transaction: PgBouncer in transaction
+            # mode would hand its server session to another client in between.
+            if settings.direct_url is None:
+                raise ConfigError(
+                    f"cannot migrate through PgBouncer ({self.url} has pgbouncer=true): "
+                    "the migration lock needs a session of its own; give the server's direct "
+                    "URL (connect(url, direct_url=...) or DATABASE_DIRECT_URL), or migrate on it"
+                )
+            settings = replace(settings, url=settings.direct_url, direct_url=None)
+        return Migrator(self._dialect_class.yoyo_url_of(settings), self.migration_dirs)
 
     @property
     def url(self) -> str:
@@ -168,6 +180,7 @@ def connect(
     migration_dirs: Sequence[PathLike] = (),
     load_queries: bool = True,
     echo: bool | str | None = None,
+    direct_url: str | None = None,
 ) -> Store:
     """Open a store on ``url``, or the database the environment names (see the README).
 
@@ -176,7 +189,7 @@ def connect(
     option, else off); see the docs' page on logging and tracing.
     """
     return Store(
-        settings_with(resolve(url), echo),
+        settings_with(resolve(url, direct_url=direct_url), echo),
         sql_dirs=sql_dirs,
         migration_dirs=migration_dirs,
         load_queries=load_queries,

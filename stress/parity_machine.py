@@ -1536,14 +1536,21 @@ def replay(machine: type[ParityMachine], *steps: tuple[str, dict[str, Any]]) -> 
 
 
 @contextmanager
-def parity_stores(postgres_server: str, folder: Path) -> Iterator[tuple[Store, Store]]:
-    """A migrated SQLite store in ``folder`` and one on a scratch PostgreSQL database."""
+def parity_stores(
+    postgres_server: str, folder: Path, through: Callable[[str], str] | None = None
+) -> Iterator[tuple[Store, Store]]:
+    """A migrated SQLite store in ``folder`` and one on a scratch PostgreSQL database.
+
+    ``through(url)``, if given, is the scratch database's URL through a pooler
+    (PgBouncer): the PostgreSQL store goes through it and migrates directly.
+    """
     with ExitStack() as stack:
         url = stack.enter_context(scratch_database(postgres_server, prefix="sqlstore_parity"))
         sqlite = stack.enter_context(
             connect(f"sqlite:///{folder / 'parity.db'}", sql_dirs=[PARITY_SQL])
         )
-        postgresql = stack.enter_context(connect(url, sql_dirs=[PARITY_SQL]))
+        pooled = through(url) if through is not None else url
+        postgresql = stack.enter_context(connect(pooled, sql_dirs=[PARITY_SQL], direct_url=url))
         sqlite.migrate()
         postgresql.migrate()
         yield sqlite, postgresql

@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
 
-from sqlstore import Session, Store
+from sqlstore import Session, Store, connect
 from sqlstore.aio import AsyncStore
 from sqlstore.dao.base import BaseDAO
+from sqlstore.dialects import dialect_class
 from tests.aio_bridge import BlockingStore, Loop, dao_new
 from tests.helpers import APP
 from tests.pg_cluster import pg_stat_cluster  # noqa: F401  (a fixture, for every module)
+from tests.pgbouncer import THROUGH_PGBOUNCER, direct, pgbouncer  # noqa: F401 (a fixture)
 
 # Every DAO method that writes with several statements must be marked @atomic:
 # the SQLite dialect checks each call (subprocesses inherit it).
@@ -40,6 +42,27 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         and not definition.get_closest_marker("sync_only")
     ):
         metafunc.parametrize("api", ["sync", "aio"])
+
+
+@pytest.fixture
+def sqlstore_url(sqlstore_url: str, sqlstore_dialect: str, request: pytest.FixtureRequest) -> str:
+    """The test's database; through PgBouncer if ``SQLSTORE_TEST_THROUGH_PGBOUNCER=1``."""
+    if not THROUGH_PGBOUNCER or dialect_class(sqlstore_dialect).embedded:
+        return sqlstore_url
+    through: Callable[[str], str] = request.getfixturevalue("pgbouncer")
+    return through(sqlstore_url)
+
+
+@pytest.fixture
+def sqlstore_store(
+    sqlstore_url: str, sqlstore_config: dict[str, Any], request: pytest.FixtureRequest
+) -> Iterator[Store]:
+    """The plugin's store; through PgBouncer, migrating on the server's direct URL."""
+    direct_url = None
+    if THROUGH_PGBOUNCER and "pgbouncer=true" in sqlstore_url:
+        direct_url = direct(sqlstore_url, request.getfixturevalue("sqlstore_postgres_server"))
+    with connect(sqlstore_url, direct_url=direct_url, **sqlstore_config) as store:
+        yield store
 
 
 @pytest.fixture

@@ -28,6 +28,11 @@ EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 """The runnable example apps."""
 
 
+def with_query(url: str, query: str) -> str:
+    """``url`` with ``query`` (``a=1&b=2``) added to the options it may already have."""
+    return url + ("&" if "?" in url else "?") + query
+
+
 def load_example(path: Path) -> ModuleType:
     """Import an example's module from its file, registered under its own name.
 

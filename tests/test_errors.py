@@ -32,7 +32,7 @@ from sqlstore.errors import (
     SqlstoreError,
 )
 from tests.factories import new_generation, raw_generation
-from tests.helpers import session_held_elsewhere
+from tests.helpers import session_held_elsewhere, with_query
 
 
 def _count(store: Store) -> int:
@@ -105,7 +105,9 @@ def test_sqlite_write_lock_timeout_is_concurrency_error(tmp_path: Path) -> None:
 def test_postgresql_statement_timeout_is_concurrency_error(sqlstore_url: str) -> None:
     from tests.helpers import APP
 
-    with connect(f"{sqlstore_url}?statement_timeout=0.2", sql_dirs=[APP / "sql"]) as store:
+    with connect(
+        with_query(sqlstore_url, "statement_timeout=0.2"), sql_dirs=[APP / "sql"]
+    ) as store:
         with pytest.raises(ConcurrencyError), store.session() as session:
             session.fetch_all("notes.sleep", seconds=2)
 

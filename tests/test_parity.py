@@ -21,16 +21,24 @@ from sqlstore import Store
 from sqlstore.aio import AsyncStore
 from stress.parity_machine import PARITY_SQL, machine_for, parity_stores, replay, run_parity
 from tests.aio_bridge import BlockingStore, Loop
+from tests.pgbouncer import THROUGH_PGBOUNCER
 
 Steps = tuple[tuple[str, dict[str, Any]], ...]
 
 
 @pytest.fixture(scope="module")
 def stores(
-    sqlstore_postgres_server: str, tmp_path_factory: pytest.TempPathFactory
+    sqlstore_postgres_server: str,
+    tmp_path_factory: pytest.TempPathFactory,
+    request: pytest.FixtureRequest,
 ) -> Iterator[tuple[Store, Store]]:
-    """A migrated SQLite store and a migrated PostgreSQL store, emptied by each example."""
-    with parity_stores(sqlstore_postgres_server, tmp_path_factory.mktemp("parity")) as pair:
+    """A migrated SQLite store and a migrated PostgreSQL store, emptied by each example.
+
+    With ``SQLSTORE_TEST_THROUGH_PGBOUNCER=1`` the PostgreSQL one goes through PgBouncer.
+    """
+    through = request.getfixturevalue("pgbouncer") if THROUGH_PGBOUNCER else None
+    folder = tmp_path_factory.mktemp("parity")
+    with parity_stores(sqlstore_postgres_server, folder, through) as pair:
         yield pair
 
 

@@ -23,6 +23,7 @@ import pytest
 from sqlstore import Store, connect
 from sqlstore.dao import TaskDAO
 from sqlstore.models import TaskCreate, TaskStatus
+from tests.pgbouncer import THROUGH_PGBOUNCER
 
 SEEDED = 200
 PRODUCED = 100
@@ -136,8 +137,10 @@ def test_threads_drain_the_queue_exactly_once(store: Store, per_user: int | None
 def test_processes_drain_the_queue_exactly_once(store: Store, sqlstore_url: str) -> None:
     # spawn, not fork: the parent holds pools and threads a fork would copy.
     context = multiprocessing.get_context("spawn")
+    # Through PgBouncer (issue 17): 8 worker processes share its server sessions.
+    processes = 8 if THROUGH_PGBOUNCER else 3
     with (
-        ProcessPoolExecutor(max_workers=3, mp_context=context) as pool,
+        ProcessPoolExecutor(max_workers=processes, mp_context=context) as pool,
         ThreadPoolExecutor(max_workers=1) as producer,
     ):
         # One pool for both runs: starting processes costs more than draining.
@@ -146,6 +149,8 @@ def test_processes_drain_the_queue_exactly_once(store: Store, sqlstore_url: str)
                 session.execute("catalog.truncate_all")
             queued = seed(store)
             produced = producer.submit(produce, store)
-            workers = [pool.submit(drain_in_process, sqlstore_url, w, per_user) for w in range(3)]
+            workers = [
+                pool.submit(drain_in_process, sqlstore_url, w, per_user) for w in range(processes)
+            ]
             results = [f.result(timeout=DEADLINE + 30) for f in workers]
             check(store, queued | produced.result(), results, per_user)

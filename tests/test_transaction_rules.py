@@ -51,7 +51,7 @@ from sqlstore.models import (
     WebhookCreate,
 )
 from tests.factories import new_generation
-from tests.helpers import APP
+from tests.helpers import APP, with_query
 
 pytestmark = pytest.mark.both_apis
 
@@ -257,7 +257,7 @@ def _abort_next_statement(session: Session, store: Store) -> Callable[[], object
 
 @pytest.mark.sync_only  # its app store is a blocking one (tests/test_aio_transactions.py)
 def test_an_aborted_transaction_is_never_committed(store: Store, sqlstore_url: str) -> None:
-    url = f"{sqlstore_url}?statement_timeout=0.2"
+    url = with_query(sqlstore_url, "statement_timeout=0.2")
     with connect(url, sql_dirs=[APP / "sql"]) as app:
         with pytest.raises(TransactionAborted) as aborted, app.session() as session:
             users = UserDAO(session)

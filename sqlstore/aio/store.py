@@ -137,8 +137,11 @@ def connect(
     sql_dirs: Sequence[PathLike] = (),
     migration_dirs: Sequence[PathLike] = (),
     echo: bool | str | None = None,
+    direct_url: str | None = None,
 ) -> AsyncStore:
     """An ``AsyncStore`` on ``url`` or the environment's database, as ``sqlstore.connect``."""
     return AsyncStore(
-        settings_with(resolve(url), echo), sql_dirs=sql_dirs, migration_dirs=migration_dirs
+        settings_with(resolve(url, direct_url=direct_url), echo),
+        sql_dirs=sql_dirs,
+        migration_dirs=migration_dirs,
     )

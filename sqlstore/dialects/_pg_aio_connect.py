@@ -20,7 +20,8 @@ __all__ = ["connect_kwargs", "open_pool"]
 def connect_kwargs(settings: Settings) -> dict[str, Any]:
     """The URL's options, database, address and credentials, and the connect timeout."""
     url = settings.url
-    kwargs: dict[str, Any] = dict(url.options)
+    # ``pgbouncer`` is sqlstore's own option (``open_pool``), not libpq's.
+    kwargs: dict[str, Any] = {k: v for k, v in url.options if k != "pgbouncer"}
     kwargs.update(dbname=url.database, connect_timeout=max(1, round(settings.connect_timeout)))
     for key, value in (
         ("user", url.username),
@@ -36,11 +37,18 @@ def connect_kwargs(settings: Settings) -> dict[str, Any]:
 async def open_pool(settings: Settings) -> AsyncPool:
     """A pool of UTC sessions on ``settings.url``, opened after one direct connection."""
     kwargs = connect_kwargs(settings)
-    # Set in the startup packet: no round trip per connection.
-    options = "-c TimeZone=UTC"
-    if settings.statement_timeout > 0:
-        options += f" -c statement_timeout={round(settings.statement_timeout * 1000)}"
-    kwargs["options"] = options
+    if settings.pgbouncer:
+        # PgBouncer in transaction mode refuses startup options (or drops them),
+        # and lends each transaction whichever server session is free: the time
+        # zone and timeout are SET LOCAL with each BEGIN (``begin_command``), and
+        # nothing is prepared on a server session (psycopg's advice for PgBouncer).
+        kwargs["prepare_threshold"] = None
+    else:
+        # Set in the startup packet: no round trip per connection.
+        options = "-c TimeZone=UTC"
+        if settings.statement_timeout > 0:
+            options += f" -c statement_timeout={round(settings.statement_timeout * 1000)}"
+        kwargs["options"] = options
     # One direct connection first: a wrong host or password is a clear
     # ConfigError now, not a pool timeout later.
     try:

@@ -70,8 +70,12 @@ class AsyncPool(AsyncConnectionPool[psycopg.AsyncConnection[Any]]):
             f"no connection in {waited:.1f} s ({size - idle} of {self.max_size} in use)"
         )
 
-    async def begin(self, timeout: float, readonly: bool) -> psycopg.AsyncConnection[Any]:
+    async def begin(
+        self, timeout: float, readonly: bool, begin: bytes
+    ) -> psycopg.AsyncConnection[Any]:
         """A pooled connection that answers, in a transaction it has begun; ``putconn`` it after.
+
+        ``begin`` is the command that begins it (``_pg_plan.begin_command``).
 
         The ``BEGIN`` is the check: a round trip the transaction needs anyway,
         so a session pays none for it. (A check of the idle socket alone was
@@ -88,7 +92,6 @@ class AsyncPool(AsyncConnectionPool[psycopg.AsyncConnection[Any]]):
         timeout.
         """
         deadline = time.monotonic() + timeout
-        begin = b"BEGIN READ ONLY" if readonly else b"BEGIN"
         for _ in range(self.max_size + 1):
             raw = await self.getconn(timeout=max(deadline - time.monotonic(), 0.001))
             try:

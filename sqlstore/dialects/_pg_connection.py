@@ -29,6 +29,7 @@ from sqlstore.dialects._pg_errors import ABORTING as _ABORTING
 from sqlstore.dialects._pg_errors import STATEMENT_ERRORS as _STATEMENT_ERRORS
 from sqlstore.dialects._pg_errors import mapped as _mapped
 from sqlstore.dialects._pg_errors import raise_mapped as _raise_mapped
+from sqlstore.dialects._pg_plan import begin_command as _begin_command
 from sqlstore.dialects._pg_plan import copy_columns as _copy_columns
 from sqlstore.dialects._pg_plan import forget_prepared as _forget_prepared
 from sqlstore.dialects._pg_plan import plan_of as _plan_of
@@ -59,8 +60,12 @@ class PGConnection(PGWire):
     on this loopback the send alone costs as much.)
     """
 
-    def __init__(self, raw: psycopg.Connection[Any], readonly: bool):
+    def __init__(self, raw: psycopg.Connection[Any], readonly: bool, begin: bytes):
         self.raw = raw
+        # What begins a transaction again (``_pg_plan.begin_command``); None when
+        # psycopg's own lazy BEGIN will do (no SET LOCAL to repeat after it).
+        self._begin = begin
+        self._begin_again = begin if b";" in begin else None
         self._pgconn = raw.pgconn
         # A read-only transaction at READ COMMITTED holds nothing that rolling it
         # back and beginning again would lose, so it never needs a savepoint.
@@ -142,6 +147,9 @@ class PGConnection(PGWire):
             # psycopg's own rollback also forgets what it prepared; its next
             # statement begins a new transaction, read-only if this one was.
             self.raw.rollback()
+            if self._begin_again is not None:
+                # Through PgBouncer: begun here, with the SET LOCALs psycopg would not send.
+                self._control(self._begin_again)
         else:
             self.raw.execute(b"ROLLBACK TO SAVEPOINT " + self._scope)
             _forget_prepared(self.raw)
@@ -271,7 +279,7 @@ class PGConnection(PGWire):
         command = b"SAVEPOINT " + name
         if self._pgconn.transaction_status == pq.TransactionStatus.IDLE:
             # psycopg begins a transaction only before its first statement.
-            command = (b"BEGIN; " if self._writes else b"BEGIN READ ONLY; ") + command
+            command = self._begin + b"; " + command
         self._control(command)
         outer_dirty = self._dirty
         self._outer.append((self._scope, outer_dirty, self._pending))
@@ -305,18 +313,19 @@ def _rollback_quietly(raw: psycopg.Connection[Any]) -> None:
 class PGTransaction(Transaction):
     """One session's transaction on a pooled psycopg connection."""
 
-    __slots__ = ("_pg", "_pool", "_raw", "_readonly", "_timeout")
+    __slots__ = ("_begin", "_pg", "_pool", "_raw", "_readonly", "_timeout")
 
     def __init__(self, pool: Pool, settings: Settings, readonly: bool):
         self._pool, self._timeout, self._readonly = pool, settings.connect_timeout, readonly
+        self._begin = _begin_command(settings, readonly)
 
     def begin(self) -> Connection:
         """A pooled connection that answers, in a transaction (``Pool.begin``)."""
         try:
-            self._raw = self._pool.begin(self._timeout, self._readonly)
+            self._raw = self._pool.begin(self._timeout, self._readonly, self._begin)
         except (psycopg.Error, PoolTimeout) as exc:
             _raise_mapped(exc, None)
-        self._pg = PGConnection(self._raw, self._readonly)
+        self._pg = PGConnection(self._raw, self._readonly, self._begin)
         return self._pg
 
     def commit(self) -> None:

@@ -11,12 +11,13 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from sqlstore.config import Settings
 from sqlstore.dialects._plans import Plan
 from sqlstore.dialects._plans import plan_of as _plan_of
 from sqlstore.queries import Query
 from sqlstore.sqltext import Code, Literal_, Statement
 
-__all__ = ["PGPlan", "copy_columns", "forget_prepared", "plan_of"]
+__all__ = ["PGPlan", "begin_command", "copy_columns", "forget_prepared", "plan_of"]
 
 
 class PGPlan(Plan):
@@ -53,6 +54,24 @@ def _pg_plan(query: Query) -> Plan:
 def plan_of(query: Query) -> Plan:
     """The query's PostgreSQL plan, made on its first run."""
     return _plan_of(query, _pg_plan)
+
+
+def begin_command(settings: Settings, readonly: bool) -> bytes:
+    """The command that begins a session's transaction, in one round trip.
+
+    Directly, the time zone and statement timeout are the session's, set in
+    the startup packet. Through PgBouncer in transaction mode the server
+    session changes hands between transactions and the startup options are
+    refused, so they are set with ``SET LOCAL`` in the same round trip as the
+    ``BEGIN``: they end with the transaction, and leak into no other client's.
+    """
+    command = b"BEGIN READ ONLY" if readonly else b"BEGIN"
+    if not settings.pgbouncer:
+        return command
+    command += b"; SET LOCAL TimeZone = 'UTC'"
+    if settings.statement_timeout > 0:
+        command += b"; SET LOCAL statement_timeout = %d" % round(settings.statement_timeout * 1000)
+    return command
 
 
 def forget_prepared(raw: Any) -> None:

@@ -71,8 +71,10 @@ class Pool(ConnectionPool[psycopg.Connection[Any]]):
             f"no connection in {waited:.1f} s ({size - idle} of {self.max_size} in use)"
         )
 
-    def begin(self, timeout: float, readonly: bool) -> psycopg.Connection[Any]:
+    def begin(self, timeout: float, readonly: bool, begin: bytes) -> psycopg.Connection[Any]:
         """A pooled connection that answers, in a transaction it has begun; ``putconn`` it after.
+
+        ``begin`` is the command that begins it (``_pg_plan.begin_command``).
 
         The ``BEGIN`` is the check: a round trip the transaction needs anyway,
         so a session pays none for it. (A check of the idle socket alone was
@@ -89,7 +91,6 @@ class Pool(ConnectionPool[psycopg.Connection[Any]]):
         timeout.
         """
         deadline = time.monotonic() + timeout
-        begin = b"BEGIN READ ONLY" if readonly else b"BEGIN"
         for _ in range(self.max_size + 1):
             raw = self.getconn(timeout=max(deadline - time.monotonic(), 0.001))
             try:
