@@ -135,20 +135,30 @@ class Store(BaseStore):
         self.close()
 
 
-class _SessionBlock:
-    """``with store.session():``, a class: one generator-based context manager less per session."""
+class SessionBlockBase:
+    """What the blocking and the async session blocks share: their store, and a clear refusal.
+
+    ``session = get_session()`` then ``session.commit()``, as the media SDK's
+    docs show, is a ``TypeError`` that shows the ``with`` form.
+    """
 
     __slots__ = ("_readonly", "_session", "_store", "_transaction")
 
+    def __init__(self, store: BaseStore, readonly: bool):
+        self._store = store
+        self._readonly = readonly
+
     def __getattr__(self, name: str) -> NoReturn:
-        # ``session = get_session()`` then ``session.commit()``, as the media SDK's docs show.
         if name.startswith("_"):
             raise AttributeError(name)
         raise not_a_session(self)
 
-    def __init__(self, store: Store, readonly: bool):
-        self._store = store
-        self._readonly = readonly
+
+class _SessionBlock(SessionBlockBase):
+    """``with store.session():``, a class: one generator-based context manager less per session."""
+
+    __slots__ = ()
+    _store: Store
 
     def __enter__(self) -> Session:
         store = self._store

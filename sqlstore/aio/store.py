@@ -6,14 +6,13 @@ import asyncio
 from collections.abc import Sequence
 from contextlib import AbstractAsyncContextManager
 from types import TracebackType
-from typing import TYPE_CHECKING, NoReturn, cast
+from typing import TYPE_CHECKING, cast
 
 from sqlstore.aio.session import AsyncSession
 from sqlstore.config import Settings, resolve
 from sqlstore.dialects import dialect_class
 from sqlstore.dialects.base_async import AsyncConnection, AsyncDialect, AsyncTransaction
-from sqlstore.errors import not_a_session
-from sqlstore.store import BaseStore, PathLike, settings_with
+from sqlstore.store import BaseStore, PathLike, SessionBlockBase, settings_with
 
 if TYPE_CHECKING:
     from sqlstore.migrate import MigrationState
@@ -91,20 +90,11 @@ class AsyncStore(BaseStore):
         await self.close()
 
 
-class _AsyncSessionBlock:
+class _AsyncSessionBlock(SessionBlockBase):
     """``async with store.session():`` (see ``store._SessionBlock``)."""
 
-    __slots__ = ("_readonly", "_session", "_store", "_transaction")
-
-    def __getattr__(self, name: str) -> NoReturn:
-        # ``session = get_session()`` then ``session.commit()``, as the media SDK's docs show.
-        if name.startswith("_"):
-            raise AttributeError(name)
-        raise not_a_session(self)
-
-    def __init__(self, store: AsyncStore, readonly: bool):
-        self._store = store
-        self._readonly = readonly
+    __slots__ = ()
+    _store: AsyncStore
 
     async def __aenter__(self) -> AsyncSession:
         store = self._store
