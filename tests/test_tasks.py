@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
@@ -147,6 +148,59 @@ def test_claim_per_user_limit(session: Session) -> None:
     late = add(dao)
     assert [t.id for t in dao.claim(10, max_active_per_user=0)] == [late.id]
     assert len(dao.claim(10)) == 2  # without a limit the rest goes
+
+
+def limited_claim_model(queue: list[Task], limit: int, per_user: int) -> list[uuid.UUID]:
+    """What a per-user claim must take: candidates in claim order, each user held to the limit."""
+    held: dict[str | None, int] = {}
+    for task in queue:
+        if task.status in (TaskStatus.ASSIGNED, TaskStatus.RUNNING):
+            held[task.user_id] = held.get(task.user_id, 0) + 1
+    open_ = [t for t in queue if t.status in (TaskStatus.CREATED, TaskStatus.NOT_FINISHED)]
+    taken: list[uuid.UUID] = []
+    for task in sorted(open_, key=lambda t: (-t.priority, t.created_at, str(t.id))):
+        if len(taken) == limit:
+            break
+        if task.user_id is None or held.get(task.user_id, 0) < per_user:
+            held[task.user_id] = held.get(task.user_id, 0) + 1
+            taken.append(task.id)
+    return taken
+
+
+def test_claim_per_user_past_the_ranked_prefix(session: Session) -> None:
+    # The first candidates in claim order all belong to one user: the claim
+    # ranks only a prefix of the queue first, so the other users' tasks are
+    # reached only by ranking the whole queue.
+    dao = TaskDAO(session)
+    hog = [TaskCreate(endpoint="/e", user_id="hog", priority=9) for _ in range(200)]
+    others = [TaskCreate(endpoint="/e", user_id=f"u{i % 4}") for i in range(8)]
+    dao.add_many([*hog, *others, TaskCreate(endpoint="/e")])
+    expected = limited_claim_model(list(dao.iter_all()), 6, 2)
+    claimed = dao.claim(6, max_active_per_user=2)
+    assert [t.id for t in claimed] == expected
+    assert [t.user_id for t in claimed].count("hog") == 2 and len(claimed) == 6
+
+
+def test_claim_per_user_matches_the_rule(session: Session) -> None:
+    # A queue longer than the ranked prefix, claimed again and again with
+    # random limits: every claim takes exactly what the rule says.
+    rng = random.Random(7)
+    dao = TaskDAO(session)
+    dao.add_many(
+        TaskCreate(
+            endpoint="/e",
+            priority=rng.choice((0, 0, 1, 2)),
+            user_id=rng.choice([None, *(f"u{i}" for i in range(25))]),
+        )
+        for _ in range(400)
+    )
+    for _ in range(12):
+        limit, per_user = rng.randint(1, 12), rng.randint(1, 3)
+        expected = limited_claim_model(list(dao.iter_all()), limit, per_user)
+        assert [t.id for t in dao.claim(limit, max_active_per_user=per_user)] == expected
+        for task in dao.list(status=TaskStatus.ASSIGNED, limit=500):
+            if rng.random() < 0.3:
+                dao.update_status(task.id, COMPLETED, 100)
 
 
 BAD_CLAIMS: list[dict[str, Any]] = [

@@ -2,6 +2,11 @@
 -- than :max_active_per_user tasks assigned or running (tasks without a user
 -- are not limited): a user's candidates are ranked in claim order, and one is
 -- taken only while the user's active tasks plus its rank stay within the limit.
+-- Only the first :window candidates in claim order are ranked: a candidate's
+-- rank depends on the candidates before it alone, so ranks within that prefix
+-- are ranks in the whole queue, and a prefix that yields :limit tasks yields
+-- exactly the tasks a ranking of the whole queue would. The DAO ranks the
+-- whole queue (a :window past every candidate) when a prefix yields fewer.
 -- Run it after tasks.claim_lock in the same transaction: under READ COMMITTED
 -- two claimers could otherwise both count a user's active tasks before either
 -- commits and together pass the limit. The lock serializes such claimers and
@@ -17,15 +22,8 @@ WITH active AS (
     GROUP BY a.user_id
 ),
 
-ranked AS (
-    SELECT
-        c.id,
-        c.user_id,
-        c.priority,
-        c.created_at,
-        ROW_NUMBER() OVER (
-            PARTITION BY c.user_id ORDER BY c.priority DESC, c.created_at ASC, c.id ASC
-        ) AS rn
+prefix AS (
+    SELECT c.id, c.user_id, c.priority, c.created_at
     FROM tasks AS c
     WHERE
         c.status IN ('created', 'not_finished', 'failed')
@@ -37,6 +35,20 @@ ranked AS (
                 AND c.result ->> 'error' = ANY(:retryable_errors)
             )
         )
+    ORDER BY c.priority DESC, c.created_at ASC, c.id ASC
+    LIMIT :window
+),
+
+ranked AS (
+    SELECT
+        w.id,
+        w.user_id,
+        w.priority,
+        w.created_at,
+        ROW_NUMBER() OVER (
+            PARTITION BY w.user_id ORDER BY w.priority DESC, w.created_at ASC, w.id ASC
+        ) AS rn
+    FROM prefix AS w
 ),
 
 chosen AS (

@@ -2,6 +2,11 @@
 -- than :max_active_per_user tasks assigned or running (tasks without a user
 -- are not limited): a user's candidates are ranked in claim order, and one is
 -- taken only while the user's active tasks plus its rank stay within the limit.
+-- Only the first :window candidates in claim order are ranked: a candidate's
+-- rank depends on the candidates before it alone, so ranks within that prefix
+-- are ranks in the whole queue, and a prefix that yields :limit tasks yields
+-- exactly the tasks a ranking of the whole queue would. The DAO ranks the
+-- whole queue (a :window past every candidate) when a prefix yields fewer.
 -- Exactly once, and the limit holds: the write session began with BEGIN
 -- IMMEDIATE, so no other claimer runs between the count and the update.
 -- returns: many Task
@@ -12,15 +17,8 @@ WITH active AS (
     GROUP BY a.user_id
 ),
 
-ranked AS (
-    SELECT
-        c.id,
-        c.user_id,
-        c.priority,
-        c.created_at,
-        ROW_NUMBER() OVER (
-            PARTITION BY c.user_id ORDER BY c.priority DESC, c.created_at ASC, c.id ASC
-        ) AS rn
+prefix AS (
+    SELECT c.id, c.user_id, c.priority, c.created_at
     -- The partial index ix_tasks_claim holds just the candidates, already in
     -- claim order (without statistics SQLite would pick ix_tasks_status). The
     -- status IN list below is the index's own WHERE, which lets it be used.
@@ -37,6 +35,20 @@ ranked AS (
                 IN (SELECT e.value FROM JSON_EACH(:retryable_errors) AS e)
             )
         )
+    ORDER BY c.priority DESC, c.created_at ASC, c.id ASC
+    LIMIT :window
+),
+
+ranked AS (
+    SELECT
+        w.id,
+        w.user_id,
+        w.priority,
+        w.created_at,
+        ROW_NUMBER() OVER (
+            PARTITION BY w.user_id ORDER BY w.priority DESC, w.created_at ASC, w.id ASC
+        ) AS rn
+    FROM prefix AS w
 )
 
 UPDATE tasks

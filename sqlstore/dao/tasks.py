@@ -29,6 +29,13 @@ Ids = List[UUID] | tuple[UUID, ...] | set[UUID]
 ErrorName = Annotated[Text, Field(min_length=1, max_length=1000)]
 
 
+#: How many candidates a per-user claim ranks first, per task asked for, plus a minimum.
+_CLAIM_WINDOW_PER_TASK = 8
+_CLAIM_WINDOW_MIN = 64
+#: A window past every candidate (a LIMIT both dialects take; NULL is not one on SQLite).
+_WHOLE_QUEUE = 2**63 - 1
+
+
 def _claim_order(task: Task) -> tuple[int, Any, str]:
     return (-task.priority, task.created_at, str(task.id))
 
@@ -59,6 +66,7 @@ class TaskDAO(BaseDAO):
         """The task with this id, or ``None``."""
         return self.fetch_model(Task, "tasks.get", id=id)
 
+    @atomic
     @checked
     def claim(
         self,
@@ -87,9 +95,16 @@ class TaskDAO(BaseDAO):
             tasks = self.fetch_models(Task, "tasks.claim", **params)
         else:
             self.session.execute("tasks.claim_lock")
-            tasks = self.fetch_models(
-                Task, "tasks.claim_per_user", **params, max_active_per_user=max_active_per_user
-            )
+            limited = {**params, "max_active_per_user": max_active_per_user}
+            # Rank a prefix of the queue first; the whole queue only when the
+            # prefix holds too few tasks that the limit lets through.
+            window = params["limit"] * _CLAIM_WINDOW_PER_TASK + _CLAIM_WINDOW_MIN
+            tasks = self.fetch_models(Task, "tasks.claim_per_user", **limited, window=window)
+            if len(tasks) < params["limit"]:
+                limited["limit"] = params["limit"] - len(tasks)
+                tasks += self.fetch_models(
+                    Task, "tasks.claim_per_user", **limited, window=_WHOLE_QUEUE
+                )
         return sorted(tasks, key=_claim_order)
 
     @checked
