@@ -161,7 +161,7 @@ def _task_data(backend: Any) -> None:
         except Exception as exc:  # any unreadable pickle is the same refusal
             raise _refuse(
                 "media", f"table tasks: the data of task {task_id} cannot be read ({exc})"
-            )
+            ) from exc
         if not isinstance(value, dict) or not _plain(value):
             raise _refuse(
                 "media",
