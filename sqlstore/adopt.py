@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlstore import _yoyo_backend as _yoyo
+from sqlstore._adopt_rows import prepare
 from sqlstore.dialects import dialect_class
 from sqlstore.errors import MigrationError
 from sqlstore.migrate import Migrator
@@ -23,7 +24,11 @@ from sqlstore.store import Store
 __all__ = ["CREATES", "adopt"]
 
 #: Per adoptable system, the built-in migrations that create its tables (without dialect).
-CREATES: dict[str, tuple[str, ...]] = {"music": ("0001_generations",)}
+CREATES: dict[str, tuple[str, ...]] = {
+    "music": ("0001_generations",),
+    "media": ("0002_media", "0003_tasks"),
+    "agents": ("0004_agents",),
+}
 
 
 class _Adopter(Migrator):
@@ -45,16 +50,31 @@ class _Adopter(Migrator):
             stash, fill = (
                 _script(folder / f"{system}_{step}.{dialect}.sql") for step in ("1_stash", "2_fill")
             )
+            # What they depend on and is not applied yet (0001 for media's 0002) comes first.
+            needed = _pending_before(creates, migrations, done)
             lock.doing(f"adopting the {system} database")
             with self._transaction(backend):
                 _run(backend, stash)
-                for m in creates:
+                prepare(backend, system)
+                for m in [*needed, *creates]:
                     m.process_steps(backend, "apply")
                     backend.log_migration(m, "apply")
                     backend.mark_one(m, log=False)
                     _yoyo.write_record(backend, m)
                 _run(backend, fill)
-            return [m.id for m in creates]
+            return [m.id for m in [*needed, *creates]]
+
+
+def _pending_before(creates: list[Any], migrations: Any, done: set[str]) -> list[Any]:
+    """The unapplied migrations that ``creates`` depend on, in the folders' order."""
+    wanted: set[str] = set()
+    todo = list(creates)
+    while todo:
+        for dep in todo.pop().depends:
+            if dep.id not in wanted and dep.hash not in done and dep not in creates:
+                wanted.add(dep.id)
+                todo.append(dep)
+    return [m for m in migrations if m.id in wanted]
 
 
 def _script(path: Path) -> list[str]:
@@ -71,10 +91,12 @@ def _run(backend: Any, statements: list[str]) -> None:
 def adopt(store: Store, system: str) -> list[str]:
     """Take over ``system``'s database: its tables become sqlstore's, then migrate; the ids applied.
 
-    ``system`` is one of ``CREATES`` (``"music"``: the music-generation
-    service's ``generations`` and ``prompts``). Refused, changing nothing, for
-    an unknown system, a database whose tables are already sqlstore's, or a
-    row that sqlstore's checks refuse.
+    ``system`` is one of ``CREATES``: ``"music"`` (the music-generation
+    service's ``generations`` and ``prompts``), ``"media"`` (the media-AI
+    SDK's media, video, transcript, caption, tasks and webhooks) or
+    ``"agents"`` (the agent framework's tables). Refused, changing nothing,
+    for an unknown system, a database whose tables are already sqlstore's,
+    or a row that sqlstore's checks or foreign keys refuse.
     """
     if system not in CREATES:
         raise MigrationError(

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -46,20 +47,37 @@ SEED_ROWS = [
 ]
 
 
-def _seed(url: str, rows: list[str]) -> None:
-    """Create the service's schema and rows on the blank database at ``url``, as it would."""
+Row = str | tuple[str, dict[str, Any]]
+
+
+def seed(url: str, rows: Sequence[Row], system: str = "music") -> None:
+    """Create ``system``'s own schema and ``rows`` (SQL, or SQL and its ``:name`` parameters)."""
     with connect(url, load_queries=False) as store:
         kind = dialect_class(store.settings.url.dialect)
         yoyo_url = kind.yoyo_url_of(store.settings)
-        statements = _script(SEEDS / f"music.{kind.name}.sql") + rows
+        schema = _script(SEEDS / f"{system}.{kind.name}.sql")
     with _yoyo.opened(yoyo_url) as backend, _yoyo.transaction(migration_driver(yoyo_url), backend):
-        _run(backend, statements)
+        _run(backend, schema)
+        for row in rows:
+            sql, params = (row, None) if isinstance(row, str) else row
+            backend.execute(sql, params)
+
+
+def table_rows(url: str, tables: Sequence[str]) -> dict[str, list[tuple[Any, ...]]]:
+    """Every row of each of ``tables`` (names quoted), in a stable order: to see nothing changed."""
+    with connect(url, load_queries=False) as store:
+        yoyo_url = dialect_class(store.settings.url.dialect).yoyo_url_of(store.settings)
+    with _yoyo.opened(yoyo_url) as backend:
+        return {
+            t: sorted(map(tuple, backend.execute(f'SELECT * FROM "{t}"').fetchall()), key=repr)
+            for t in tables
+        }
 
 
 def test_adopting_keeps_the_rows_and_gives_sqlstores_schema(
     sqlstore_blank_url: str, sqlstore_dialect: str, sqlstore_server: Callable[[str], str]
 ) -> None:
-    _seed(sqlstore_blank_url, SEED_ROWS)
+    seed(sqlstore_blank_url, SEED_ROWS)
     with connect(sqlstore_blank_url) as store:
         assert adopt(store, "music") == builtin_migrations(store.settings.url.dialect)
         adopted, definition = schema_of(store), definition_of(store)
@@ -108,7 +126,7 @@ def test_adopting_keeps_the_rows_and_gives_sqlstores_schema(
 
 def test_a_refused_row_changes_nothing(sqlstore_blank_url: str) -> None:
     """A status sqlstore does not know fails the adoption; the tables stay as they were."""
-    _seed(sqlstore_blank_url, [SEED_ROWS[0].replace("'completed'", "'cancelled'")])
+    seed(sqlstore_blank_url, [SEED_ROWS[0].replace("'completed'", "'cancelled'")])
     with connect(sqlstore_blank_url) as store:
         before = schema_of(store)
         with pytest.raises(MigrationError):
@@ -120,9 +138,9 @@ def test_a_refused_row_changes_nothing(sqlstore_blank_url: str) -> None:
 
 
 def test_adopting_twice_or_an_unknown_system_is_refused(sqlstore_blank_url: str) -> None:
-    _seed(sqlstore_blank_url, SEED_ROWS)
+    seed(sqlstore_blank_url, SEED_ROWS)
     with connect(sqlstore_blank_url) as store:
-        with pytest.raises(MigrationError, match="sqlstore adopts music"):
+        with pytest.raises(MigrationError, match="sqlstore adopts agents, media, music"):
             adopt(store, "ledger")
         adopt(store, "music")
         with pytest.raises(MigrationError, match="already applied"):
@@ -132,7 +150,7 @@ def test_adopting_twice_or_an_unknown_system_is_refused(sqlstore_blank_url: str)
 
 
 def test_the_adopt_command(sqlstore_blank_url: str) -> None:
-    _seed(sqlstore_blank_url, SEED_ROWS)
+    seed(sqlstore_blank_url, SEED_ROWS)
     result = invoke("--database", sqlstore_blank_url, "adopt", "music")
     assert result.code == 0, result.err
     lines = result.out.splitlines()

@@ -134,7 +134,7 @@ def mark(ctx: click.Context, ids: tuple[str, ...]) -> None:
 
 
 @cli.command()
-@click.argument("system", type=click.Choice(["music"]))
+@click.argument("system", type=click.Choice(["music", "media", "agents"]))
 @click.pass_context
 def adopt(ctx: click.Context, system: str) -> None:
     """Take over a replaced system's database: its tables become sqlstore's, rows kept.
