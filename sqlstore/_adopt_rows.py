@@ -3,8 +3,9 @@
 Runs on the stash tables (``adopt_<old table>``) that step 1 made, before
 sqlstore's migrations create its tables: every foreign key of sqlstore's
 schema is checked against the old rows (SQLite never enforced the old ones),
-the media SDK's pickled task data is read into JSON, and a transcript or
-caption must say which media it belongs to. Every refusal is a
+the media SDK's pickled task data is read into JSON, a transcript or
+caption must say which media it belongs to, and every time must be one that
+step 2 converts exactly (``sqlstore._adopt_times``). Every refusal is a
 ``MigrationError`` naming the old table; the caller rolls everything back.
 """
 
@@ -16,6 +17,7 @@ import math
 import pickle
 from typing import Any, NamedTuple
 
+from sqlstore._adopt_times import misfit_time
 from sqlstore.errors import MigrationError
 
 __all__ = ["prepare"]
@@ -76,6 +78,9 @@ _MEDIA_OWNED = ("transcript", "caption")
 
 def prepare(backend: Any, system: str) -> None:
     """Check and convert the stashed rows of ``system``; raise ``MigrationError`` on a misfit."""
+    misfit = misfit_time(backend, system)
+    if misfit is not None:
+        raise _refuse(system, misfit)
     if system == "media":
         for table in _MEDIA_OWNED:
             _media_column(backend, table)
