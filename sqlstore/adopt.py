@@ -15,13 +15,14 @@ from typing import Any
 
 from sqlstore import _yoyo_backend as _yoyo
 from sqlstore._adopt_rows import prepare
+from sqlstore._adopt_times import OLD_TABLES
 from sqlstore.dialects import dialect_class
 from sqlstore.errors import MigrationError
 from sqlstore.migrate import Migrator
 from sqlstore.paths import builtin_dir
 from sqlstore.store import Store
 
-__all__ = ["CREATES", "adopt"]
+__all__ = ["CREATES", "adopt", "next_to_adopt"]
 
 #: Per adoptable system, the built-in migrations that create its tables (without dialect).
 CREATES: dict[str, tuple[str, ...]] = {
@@ -52,6 +53,7 @@ class _Adopter(Migrator):
             )
             # What they depend on and is not applied yet (0001 for media's 0002) comes first.
             needed = _pending_before(creates, migrations, done)
+            _refuse_out_of_order(system, needed, _yoyo.tables(backend))
             lock.doing(f"adopting the {system} database")
             with self._transaction(backend):
                 _run(backend, stash)
@@ -77,6 +79,23 @@ def _pending_before(creates: list[Any], migrations: Any, done: set[str]) -> list
     return [m for m in migrations if m.id in wanted]
 
 
+def _refuse_out_of_order(system: str, needed: list[Any], tables: set[str]) -> None:
+    """Refuse when a migration ``needed`` first creates the tables of an old system still here."""
+    for m in needed:
+        base = m.id.rsplit(".", 1)[0]
+        owner = next((s for s, ids in CREATES.items() if base in ids), None)
+        present = [t for t in OLD_TABLES.get(owner or "", ()) if t in tables]
+        if owner is not None and present:
+            raise MigrationError(
+                f"cannot adopt the {system} database before the {owner} database: adopting "
+                f"{system} applies {m.id} first, which creates the tables that replace "
+                f"{owner}'s, and this database still holds {owner}'s own "
+                f"({', '.join(present)}). Adopt {owner} first (sqlstore adopt {owner}), "
+                f"then {system}: systems adopt in the order {', '.join(CREATES)}. "
+                "Nothing was changed"
+            )
+
+
 def _script(path: Path) -> list[str]:
     from sqlparse import split  # yoyo's own statement splitter
 
@@ -96,7 +115,10 @@ def adopt(store: Store, system: str) -> list[str]:
     SDK's media, video, transcript, caption, tasks and webhooks) or
     ``"agents"`` (the agent framework's tables). Refused, changing nothing,
     for an unknown system, a database whose tables are already sqlstore's,
-    or a row that sqlstore's checks or foreign keys refuse.
+    one that still holds the tables of a system to adopt before (music, then
+    media, then agents), or a row that sqlstore's checks or foreign keys refuse.
+    While another system's tables are left to adopt (``next_to_adopt``), the
+    pending migrations wait for its adoption, which applies them.
     """
     if system not in CREATES:
         raise MigrationError(
@@ -104,4 +126,21 @@ def adopt(store: Store, system: str) -> list[str]:
         )
     kind = dialect_class(store.settings.url.dialect)
     adopter = _Adopter(kind.yoyo_url_of(store.settings), store.migration_dirs)
-    return [*adopter.adopt(system, kind.name), *store.migrate()]
+    adopted = adopter.adopt(system, kind.name)
+    if next_to_adopt(store) is not None:
+        # Migrating on would create the tables that replace the next system's, over them.
+        return adopted
+    return [*adopted, *store.migrate()]
+
+
+def next_to_adopt(store: Store) -> str | None:
+    """The first system (of music, media, agents) whose old tables are here, not adopted yet."""
+    kind = dialect_class(store.settings.url.dialect)
+    applied = {s.id for s in store.migration_status() if s.applied}
+    with _yoyo.opened(kind.yoyo_url_of(store.settings)) as backend:
+        tables = _yoyo.tables(backend)
+    for system, creates in CREATES.items():
+        adopted = all(f"{mid}.{kind.name}" in applied for mid in creates)
+        if not adopted and any(t in tables for t in OLD_TABLES[system]):
+            return system
+    return None

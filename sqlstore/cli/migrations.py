@@ -140,16 +140,25 @@ def adopt(ctx: click.Context, system: str) -> None:
     """Take over a replaced system's database: its tables become sqlstore's, rows kept.
 
     One transaction converts the system's tables and records the built-in
-    migrations that create them; then every pending migration is applied.
-    Refused, changing nothing, if a row does not fit (see docs/migrating/).
+    migrations that create them; then every pending migration is applied,
+    unless another system's tables are left to adopt (in the order music,
+    media, agents). Refused, changing nothing, if a row does not fit or the
+    order is wrong (see docs/migrating/).
     """
     from sqlstore.adopt import adopt as adopt_database
+    from sqlstore.adopt import next_to_adopt
 
     with open_store(ctx, queries=False) as store:
         applied = adopt_database(store, system)
+        after = next_to_adopt(store)
     for mid in applied:
         click.echo(f"applied {mid}")
     click.echo(f"adopted the {system} database; {len(applied)} migration(s) applied")
+    if after is not None:
+        click.echo(
+            f"the {after} tables are still here: adopt them next (sqlstore adopt {after}); "
+            "that adoption applies the pending migrations"
+        )
 
 
 @cli.command()
