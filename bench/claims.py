@@ -40,16 +40,28 @@ def _worker(impl: str, url: str, batch: int, barrier: Any, results: Any) -> None
     results.put((ids, start, time.monotonic()))
 
 
-def _drain(impl: str, server_url: str, tasks: int, workers: int, batch: int) -> float:
-    """Seconds for ``workers`` processes to claim ``tasks`` tasks, each exactly once."""
+def drain(
+    impl: str,
+    server_url: str,
+    tasks: int,
+    workers: int,
+    batch: int,
+    via: Callable[[str], str] | None = None,
+) -> float:
+    """Seconds for ``workers`` processes to claim ``tasks`` tasks, each exactly once.
+
+    The database is migrated and filled on its direct URL; the workers connect
+    to ``via(url)`` when given (PgBouncer's address), else to the server.
+    """
     ctx = multiprocessing.get_context("spawn")
     with scratch_database(server_url, "sqlstore_claims") as url:
         with sqlstore.connect(url) as store:
             store.migrate()
         add_tasks(url, tasks, seed=7)
         barrier, results = ctx.Barrier(workers), ctx.Queue()
+        target = via(url) if via else url
         procs = [
-            ctx.Process(target=_worker, args=(impl, url, batch, barrier, results))
+            ctx.Process(target=_worker, args=(impl, target, batch, barrier, results))
             for _ in range(workers)
         ]
         for p in procs:
@@ -76,7 +88,7 @@ def claim_throughput(
     seconds: dict[str, list[float]] = {"driver": [], "sqlstore": []}
     for n in range(max(1, rounds)):
         for impl in ("driver", "sqlstore") if n % 2 == 0 else ("sqlstore", "driver"):
-            seconds[impl].append(_drain(impl, server_url, tasks, workers, batch))
+            seconds[impl].append(drain(impl, server_url, tasks, workers, batch))
             echo(f"  claim throughput {impl:9s} {seconds[impl][-1]:.3f} s for {tasks} tasks")
     mid = {impl: statistics.median(s) for impl, s in seconds.items()}
     return {
