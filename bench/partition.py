@@ -119,22 +119,29 @@ def layout_ddl(layout: str, now: datetime) -> str:
     return "DROP TABLE tasks;\n" + "\n".join(parts) + INDEXES
 
 
-def _fill(conn: psycopg.Connection[Any], finished: int, queued: int, now: datetime) -> None:
-    """The same rows on every layout: ``finished`` over ``MONTHS`` months, ``queued`` today."""
+def _fill(
+    conn: psycopg.Connection[Any], finished: int, queued: int, now: datetime, failed_every: int
+) -> None:
+    """The same rows on every layout: ``finished`` over ``MONTHS`` months, ``queued`` today.
+
+    One finished task in ``failed_every`` failed for good (0: none); its retries
+    are spent, but it stays in ``ix_tasks_claim``, as a failed task may be retried.
+    """
     span = timedelta(days=30 * MONTHS).total_seconds()
     conn.execute(
         """
         INSERT INTO tasks (id, endpoint, data, status, priority, progress, result,
                            num_retries, user_id, assigned_at, completed_at, created_at, updated_at)
         SELECT gen_random_uuid(), '/generate', jsonb_build_object('n', i),
-               CASE WHEN i %% 20 = 0 THEN 'failed' ELSE 'completed' END, i %% 3, 100,
-               CASE WHEN i %% 20 = 0 THEN '{"error": "fatal"}'::jsonb ELSE '{"ok": true}' END,
+               CASE WHEN i %% %(every)s = 0 THEN 'failed' ELSE 'completed' END, i %% 3, 100,
+               CASE WHEN i %% %(every)s = 0 THEN '{"error": "fatal"}'::jsonb
+                    ELSE '{"ok": true}' END,
                1, 'user' || (i %% 500), t, t + interval '1 minute', t, t + interval '1 minute'
         FROM generate_series(1, %(n)s) AS i,
              LATERAL (SELECT %(now)s - interval '1 day'
                       - make_interval(secs => %(span)s * i / %(n)s)) AS x(t)
         """,
-        {"n": finished, "now": now, "span": span},
+        {"n": finished, "now": now, "span": span, "every": failed_every or finished + 1},
     )
     conn.execute(
         """
@@ -233,7 +240,7 @@ def _claim_plan(store: sqlstore.Store) -> list[str]:
 
 
 def measure_layout(
-    server_url: str, layout: str, *, finished: int, queued: int, repeat: int
+    server_url: str, layout: str, *, finished: int, queued: int, repeat: int, failed_every: int
 ) -> dict[str, Any]:
     """One layout on a scratch database of its own: every figure, and the claim's plan."""
     now = datetime.now(UTC)
@@ -245,7 +252,7 @@ def measure_layout(
                 with conn.transaction():
                     conn.execute(ddl)
             start = time.perf_counter()
-            _fill(conn, finished, queued, now)
+            _fill(conn, finished, queued, now, failed_every)
             load = time.perf_counter() - start
             with sqlstore.connect(url) as store:
                 got = _operations(store, repeat)
@@ -268,13 +275,26 @@ def partition_costs(
     finished: int = 1_000_000,
     queued: int = 10_000,
     repeat: int = 200,
+    failed_every: int = 20,
     layouts: tuple[str, ...] = LAYOUTS,
     echo: Callable[[str], None] = print,
 ) -> dict[str, Any]:
     """Every layout's figures, keyed by layout."""
-    out: dict[str, Any] = {"finished": finished, "open": queued, "repeat": repeat}
+    out: dict[str, Any] = {
+        "finished": finished,
+        "open": queued,
+        "repeat": repeat,
+        "failed_every": failed_every,
+    }
     for layout in layouts:
-        got = measure_layout(server_url, layout, finished=finished, queued=queued, repeat=repeat)
+        got = measure_layout(
+            server_url,
+            layout,
+            finished=finished,
+            queued=queued,
+            repeat=repeat,
+            failed_every=failed_every,
+        )
         out[layout] = got
         echo(
             f"  {layout:6s} load {got['load_rows_per_s']:,.0f} rows/s;"
@@ -299,6 +319,12 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--finished", type=int, default=1_000_000, help="default %(default)s")
     p.add_argument("--open", type=int, default=10_000, help="default %(default)s")
     p.add_argument("--repeat", type=int, default=200, help="timed calls each (default 200)")
+    p.add_argument(
+        "--failed-every",
+        type=int,
+        default=20,
+        help="one finished task in N failed for good (default %(default)s; 0: none)",
+    )
     p.add_argument("--layout", action="append", choices=LAYOUTS, help="default all")
     p.add_argument("--postgres-url", default=DEFAULT_POSTGRES)
     args = p.parse_args(argv)
@@ -307,6 +333,7 @@ def main(argv: list[str] | None = None) -> int:
         finished=args.finished,
         queued=args.open,
         repeat=args.repeat,
+        failed_every=args.failed_every,
         layouts=tuple(args.layout or LAYOUTS),
     )
     for layout in args.layout or LAYOUTS:
