@@ -24,10 +24,9 @@ from typing import Any
 import psycopg
 
 import sqlstore
-from bench.claims import drain
+from bench.claims import drain, migrated_database
 from bench.runner import add_tasks
 from sqlstore.config import DatabaseURL
-from sqlstore.dialects import scratch_database
 from tools.pgbouncer import running
 
 __all__ = ["pgbouncer_fleet"]
@@ -120,13 +119,12 @@ def _held(
     workers: int,
     clients: int,
     batch: int,
+    template: str,
 ) -> dict[str, Any]:
     """``clients`` connections held by ``workers`` processes draining ``tasks``: the figures."""
     ctx = multiprocessing.get_context("spawn")
     per = [clients // workers + (1 if i < clients % workers else 0) for i in range(workers)]
-    with scratch_database(server_url, "sqlstore_fleet") as url:
-        with sqlstore.connect(url) as store:
-            store.migrate()
+    with migrated_database(server_url, "sqlstore_fleet", template) as url:
         add_tasks(url, tasks, seed=11)
         database = DatabaseURL.parse(url)[0].database or ""
         target = via(url) if via else url
@@ -168,14 +166,18 @@ def pgbouncer_fleet(
 ) -> dict[str, Any]:
     """Claim throughput direct and through PgBouncer (median of ``rounds``), and connections."""
     seconds: dict[str, list[float]] = {"direct": [], "pgbouncer": []}
-    with running(server_url) as bouncer:
+    # Each drain gets a copy of one migrated database (the pooler never connects to it).
+    with (
+        migrated_database(server_url, "sqlstore_fleet") as template,
+        running(server_url) as bouncer,
+    ):
         paths: dict[str, Callable[[str], str] | None] = {
             "direct": None,
             "pgbouncer": bouncer.through,
         }
         for n in range(max(1, rounds)):
             for path in ("direct", "pgbouncer") if n % 2 == 0 else ("pgbouncer", "direct"):
-                took = drain("sqlstore", server_url, tasks, workers, batch, via=paths[path])
+                took = drain("sqlstore", server_url, tasks, workers, batch, paths[path], template)
                 seconds[path].append(took)
                 echo(f"  claim throughput {path:9s} {took:.3f} s for {tasks} tasks")
         held = {}
@@ -191,6 +193,7 @@ def pgbouncer_fleet(
                 workers=workers,
                 clients=max(workers, min(clients, room)) if path == "direct" else clients,
                 batch=batch,
+                template=template,
             )
             got = held[path]
             echo(

@@ -35,9 +35,10 @@ from typing import Any
 import psycopg
 
 import sqlstore
+from bench.claims import migrated_database
 from sqlstore.check import explain
 from sqlstore.dao.tasks import TaskDAO
-from sqlstore.dialects import scratch_database
+from sqlstore.dialects import cloned_database
 from sqlstore.models.tasks import TaskCreate, TaskStatus
 
 __all__ = ["LAYOUTS", "partition_costs"]
@@ -240,13 +241,11 @@ def _claim_plan(store: sqlstore.Store) -> list[str]:
 
 
 def measure_layout(
-    server_url: str, layout: str, *, finished: int, queued: int, repeat: int, failed_every: int
+    template: str, layout: str, *, finished: int, queued: int, repeat: int, failed_every: int
 ) -> dict[str, Any]:
-    """One layout on a scratch database of its own: every figure, and the claim's plan."""
+    """One layout on a copy of the migrated ``template``: every figure, and the claim's plan."""
     now = datetime.now(UTC)
-    with scratch_database(server_url, "sqlstore_partition") as url:
-        with sqlstore.connect(url) as store:
-            store.migrate()
+    with cloned_database(template, "sqlstore_partition") as url:
         with psycopg.connect(url, autocommit=True) as conn:
             if ddl := layout_ddl(layout, now):
                 with conn.transaction():
@@ -286,29 +285,34 @@ def partition_costs(
         "repeat": repeat,
         "failed_every": failed_every,
     }
-    for layout in layouts:
-        got = measure_layout(
-            server_url,
-            layout,
-            finished=finished,
-            queued=queued,
-            repeat=repeat,
-            failed_every=failed_every,
-        )
-        out[layout] = got
-        echo(
-            f"  {layout:6s} load {got['load_rows_per_s']:,.0f} rows/s;"
-            f" insert {got['insert']['median_ms']:.2f} ms, claim of 10"
-            f" {got['claim_10']['median_ms']:.2f} ms, get {got['get']['median_ms']:.2f} ms,"
-            f" finish {got['finish']['median_ms']:.2f} ms (medians);"
-            f" purge of {got['purge']['rows']:,} rows {got['purge']['seconds']:.3f} s"
-            + (
-                f" + VACUUM {got['purge']['vacuum_seconds']:.2f} s"
-                if "vacuum_seconds" in got["purge"]
-                else ""
+    with migrated_database(server_url, "sqlstore_partition") as template:
+        for layout in layouts:
+            out[layout] = _report(
+                measure_layout(
+                    template,
+                    layout,
+                    finished=finished,
+                    queued=queued,
+                    repeat=repeat,
+                    failed_every=failed_every,
+                ),
+                echo,
             )
-        )
     return out
+
+
+def _report(got: dict[str, Any], echo: Callable[[str], None]) -> dict[str, Any]:
+    """Echo one layout's figures in a line; return them."""
+    purge = got["purge"]
+    vacuum = f" + VACUUM {purge['vacuum_seconds']:.2f} s" if "vacuum_seconds" in purge else ""
+    echo(
+        f"  {got['layout']:6s} load {got['load_rows_per_s']:,.0f} rows/s;"
+        f" insert {got['insert']['median_ms']:.2f} ms, claim of 10"
+        f" {got['claim_10']['median_ms']:.2f} ms, get {got['get']['median_ms']:.2f} ms,"
+        f" finish {got['finish']['median_ms']:.2f} ms (medians);"
+        f" purge of {purge['rows']:,} rows {purge['seconds']:.3f} s{vacuum}"
+    )
+    return got
 
 
 def main(argv: list[str] | None = None) -> int:
