@@ -21,6 +21,7 @@ from bench.runner import DialectRun, run_dialect
 from bench.search import search_latency
 from bench.workloads_async import ASYNC_FACTORIES
 from sqlstore.errors import SqlstoreError
+from tools.pgbouncer import binary as pgbouncer_binary
 
 DEFAULT_POSTGRES = "postgresql://postgres@127.0.0.1:5432/test"
 #: The sections of a run: the operations, cold start (SQLite), claim throughput (PostgreSQL),
@@ -239,7 +240,10 @@ def main(argv: list[str] | None = None) -> int:
                 workers=args.claim_workers,
                 rounds=max(1, min(3, args.repeat)),
             )
-        if dialect == "postgresql" and "pgbouncer" in sections:
+        if dialect == "postgresql" and "pgbouncer" in sections and pgbouncer_binary() is None:
+            run.skipped["pgbouncer"] = "pgbouncer is not installed (apt-get install pgbouncer)"
+            print(f"pgbouncer section skipped: {run.skipped['pgbouncer']}")
+        elif dialect == "postgresql" and "pgbouncer" in sections:
             run.extras["pgbouncer"] = pgbouncer_fleet(
                 servers[dialect],
                 tasks=max(10, round(args.claim_tasks * min(1.0, scale))),
