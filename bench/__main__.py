@@ -14,16 +14,28 @@ from bench.claims import claim_throughput
 from bench.coldstart import cold_start
 from bench.common import IMPLEMENTATIONS, Inputs, Sizes
 from bench.extras import run_extras
+from bench.fleet import pgbouncer_fleet
+from bench.partition import partition_costs
 from bench.report import print_targets, table, write_json
 from bench.runner import DialectRun, run_dialect
 from bench.search import search_latency
 from bench.workloads_async import ASYNC_FACTORIES
 from sqlstore.errors import SqlstoreError
+from tools.pgbouncer import binary as pgbouncer_binary
 
 DEFAULT_POSTGRES = "postgresql://postgres@127.0.0.1:5432/test"
 #: The sections of a run: the operations, cold start (SQLite), claim throughput (PostgreSQL),
-#: the operations awaited (with concurrent gets on PostgreSQL), and full-text search.
-SECTIONS = ("operations", "cold-start", "claim-throughput", "async", "search")
+#: the operations awaited (with concurrent gets on PostgreSQL), full-text search, claims
+#: through PgBouncer against direct (PostgreSQL) and a partitioned task table (PostgreSQL).
+SECTIONS = (
+    "operations",
+    "cold-start",
+    "claim-throughput",
+    "async",
+    "search",
+    "pgbouncer",
+    "partition",
+)
 ASYNC_LABEL = {
     "sqlite": "async, sqlstore.aio (a thread per connection) against sqlite3 on a thread by hand",
     "postgresql": "async, sqlstore.aio against psycopg AsyncConnection by hand",
@@ -66,6 +78,24 @@ def _parser() -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--claim-workers", type=int, default=8, help="claim-throughput worker processes (default 8)"
+    )
+    p.add_argument(
+        "--pgbouncer-clients",
+        type=int,
+        default=100,
+        help="connections the claim workers hold through PgBouncer and direct (default 100)",
+    )
+    p.add_argument(
+        "--partition-finished",
+        type=int,
+        default=1_000_000,
+        help="finished tasks in the partition section's table (default %(default)s; scaled)",
+    )
+    p.add_argument(
+        "--partition-open",
+        type=int,
+        default=10_000,
+        help="queued tasks in the partition section's table (default %(default)s; scaled)",
     )
     p.add_argument(
         "--aio-coroutines",
@@ -209,6 +239,24 @@ def main(argv: list[str] | None = None) -> int:
                 tasks=max(10, round(args.claim_tasks * min(1.0, scale))),
                 workers=args.claim_workers,
                 rounds=max(1, min(3, args.repeat)),
+            )
+        if dialect == "postgresql" and "pgbouncer" in sections and pgbouncer_binary() is None:
+            run.skipped["pgbouncer"] = "pgbouncer is not installed (apt-get install pgbouncer)"
+            print(f"pgbouncer section skipped: {run.skipped['pgbouncer']}")
+        elif dialect == "postgresql" and "pgbouncer" in sections:
+            run.extras["pgbouncer"] = pgbouncer_fleet(
+                servers[dialect],
+                tasks=max(10, round(args.claim_tasks * min(1.0, scale))),
+                workers=args.claim_workers,
+                clients=max(args.claim_workers, args.pgbouncer_clients),
+                rounds=max(1, min(3, args.repeat)),
+            )
+        if dialect == "postgresql" and "partition" in sections:
+            run.extras["partition"] = partition_costs(
+                servers[dialect],
+                finished=max(100, round(args.partition_finished * scale)),
+                queued=max(50, round(args.partition_open * scale)),
+                repeat=max(5, round(200 * min(1.0, scale))),
             )
         if "search" in sections:
             run.extras["search"] = search_latency(

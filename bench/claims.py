@@ -5,12 +5,13 @@ from __future__ import annotations
 import multiprocessing
 import statistics
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import sqlstore
 from bench.runner import add_tasks
-from sqlstore.dialects import scratch_database
+from sqlstore.dialects import cloned_database, scratch_database
 
 
 def _worker(impl: str, url: str, batch: int, barrier: Any, results: Any) -> None:
@@ -40,16 +41,45 @@ def _worker(impl: str, url: str, batch: int, barrier: Any, results: Any) -> None
     results.put((ids, start, time.monotonic()))
 
 
-def _drain(impl: str, server_url: str, tasks: int, workers: int, batch: int) -> float:
-    """Seconds for ``workers`` processes to claim ``tasks`` tasks, each exactly once."""
-    ctx = multiprocessing.get_context("spawn")
-    with scratch_database(server_url, "sqlstore_claims") as url:
+@contextmanager
+def migrated_database(server_url: str, prefix: str, template: str | None = None) -> Iterator[str]:
+    """A migrated scratch database, dropped afterwards: a copy of ``template`` when given.
+
+    Copying a migrated database (``CREATE DATABASE ... TEMPLATE``) takes a
+    fraction of a second; migrating a new one takes seconds.
+    """
+    if template:
+        with cloned_database(template, prefix) as url:
+            yield url
+        return
+    with scratch_database(server_url, prefix) as url:
         with sqlstore.connect(url) as store:
             store.migrate()
+        yield url
+
+
+def drain(
+    impl: str,
+    server_url: str,
+    tasks: int,
+    workers: int,
+    batch: int,
+    via: Callable[[str], str] | None = None,
+    template: str | None = None,
+) -> float:
+    """Seconds for ``workers`` processes to claim ``tasks`` tasks, each exactly once.
+
+    The database (a copy of ``template`` if given) is filled on its direct
+    URL; the workers connect to ``via(url)`` when given (PgBouncer's
+    address), else to the server.
+    """
+    ctx = multiprocessing.get_context("spawn")
+    with migrated_database(server_url, "sqlstore_claims", template) as url:
         add_tasks(url, tasks, seed=7)
         barrier, results = ctx.Barrier(workers), ctx.Queue()
+        target = via(url) if via else url
         procs = [
-            ctx.Process(target=_worker, args=(impl, url, batch, barrier, results))
+            ctx.Process(target=_worker, args=(impl, target, batch, barrier, results))
             for _ in range(workers)
         ]
         for p in procs:
@@ -76,7 +106,7 @@ def claim_throughput(
     seconds: dict[str, list[float]] = {"driver": [], "sqlstore": []}
     for n in range(max(1, rounds)):
         for impl in ("driver", "sqlstore") if n % 2 == 0 else ("sqlstore", "driver"):
-            seconds[impl].append(_drain(impl, server_url, tasks, workers, batch))
+            seconds[impl].append(drain(impl, server_url, tasks, workers, batch))
             echo(f"  claim throughput {impl:9s} {seconds[impl][-1]:.3f} s for {tasks} tasks")
     mid = {impl: statistics.median(s) for impl, s in seconds.items()}
     return {

@@ -222,6 +222,44 @@ def _extra_targets(ex: dict[str, Any], add: Any) -> None:
             f"{claims['ratio']:.2f}x ({claims['sqlstore_tasks_per_s']:,.0f} against "
             f"{claims['driver_tasks_per_s']:,.0f} tasks/s)",
         )
+    _fleet_figures(ex, add)
+
+
+def _fleet_figures(ex: dict[str, Any], add: Any) -> None:
+    """PgBouncer and partitioning: reported, with no target."""
+    bouncer = ex.get("pgbouncer")
+    if bouncer:
+        add(
+            f"claim throughput of {bouncer['workers']} processes through PgBouncer "
+            "(transaction mode) against direct",
+            None,
+            f"{bouncer['ratio']:.2f}x the time ({bouncer['pgbouncer_tasks_per_s']:,.0f} against "
+            f"{bouncer['direct_tasks_per_s']:,.0f} tasks/s)",
+        )
+        direct, pooled = bouncer["connections"]["direct"], bouncer["connections"]["pgbouncer"]
+        add(
+            f"client connections held by {bouncer['workers']} processes: the server's "
+            "backends, direct and through PgBouncer",
+            None,
+            f"{direct['client_connections']} direct: {direct['server_backends_peak']} backends, "
+            f"{direct['tasks_per_s']:,.0f} tasks/s; {pooled['client_connections']} through "
+            f"PgBouncer: {pooled['server_backends_peak']} backends, "
+            f"{pooled['tasks_per_s']:,.0f} tasks/s",
+        )
+    parts = ex.get("partition")
+    if parts:
+        for layout in ("plain", "status", "time"):
+            got = parts.get(layout)
+            if got:
+                add(
+                    f"tasks laid out {layout}: {parts['finished']:,} finished, "
+                    f"{parts['open']:,} open (median ms)",
+                    None,
+                    f"claim of 10 {got['claim_10']['median_ms']:.2f}, insert "
+                    f"{got['insert']['median_ms']:.2f}, get {got['get']['median_ms']:.2f}, "
+                    f"finish {got['finish']['median_ms']:.2f}; purge of "
+                    f"{got['purge']['rows']:,} old rows {got['purge']['seconds'] * 1000:.0f}",
+                )
 
 
 def print_targets(run: DialectRun) -> str:

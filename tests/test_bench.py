@@ -131,6 +131,37 @@ def test_claim_throughput_drains_the_queue_exactly_once(sqlstore_postgres_server
     assert got["driver_tasks_per_s"] > 0 and got["sqlstore_tasks_per_s"] > 0 and got["ratio"] > 0
 
 
+def test_pgbouncer_and_partition_sections_run(
+    tmp_path: Path, request: pytest.FixtureRequest, capsys: pytest.CaptureFixture[str]
+) -> None:
+    request.getfixturevalue("pgbouncer")  # skips (or fails in CI) without pgbouncer
+    args = ("--repeat", "1", "--only", "pgbouncer", "--only", "partition")
+    tiny = ("--claim-workers", "2", "--pgbouncer-clients", "6", "--partition-finished", "400000")
+    doc = _run_bench("postgresql", tmp_path, request, *args, *tiny)
+    extras = doc["extras"]["postgresql"]
+    bouncer = extras["pgbouncer"]
+    assert bouncer["tasks"] == 20 and bouncer["workers"] == 2 and bouncer["ratio"] > 0
+    assert bouncer["direct_tasks_per_s"] > 0 and bouncer["pgbouncer_tasks_per_s"] > 0
+    held = bouncer["connections"]
+    assert held["pgbouncer"]["client_connections"] == 6
+    # Through the pooler two processes, each in one transaction at a time, need
+    # about two server sessions, fewer than the connections they hold; direct,
+    # every held connection is a backend.
+    assert 1 <= held["pgbouncer"]["server_backends_peak"] < 6
+    assert held["direct"]["server_backends_peak"] >= held["direct"]["client_connections"]
+    parts = extras["partition"]
+    assert parts["finished"] == 400 and parts["open"] == 50
+    for layout in ("plain", "status", "time"):
+        got = parts[layout]
+        assert got["claim_10"]["median_ms"] > 0 and got["finish"]["median_ms"] > 0
+        assert got["purge"]["rows"] > 0 and got["purge"]["seconds"] > 0
+        assert any("Limit" in line for line in got["claim_plan"])
+    assert any("Merge Append" in line for line in parts["status"]["claim_plan"])
+    out = capsys.readouterr().out
+    assert "through PgBouncer (transaction mode) against direct" in out
+    assert "tasks laid out status" in out
+
+
 def test_sizes_scale_and_stay_consistent() -> None:
     assert Sizes.scaled(1) == Sizes()
     double = Sizes.scaled(2)
