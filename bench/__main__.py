@@ -14,6 +14,7 @@ from bench.claims import claim_throughput
 from bench.coldstart import cold_start
 from bench.common import IMPLEMENTATIONS, Inputs, Sizes
 from bench.extras import run_extras
+from bench.replicas import replica_throughput
 from bench.report import print_targets, table, write_json
 from bench.runner import DialectRun, run_dialect
 from bench.search import search_latency
@@ -22,8 +23,9 @@ from sqlstore.errors import SqlstoreError
 
 DEFAULT_POSTGRES = "postgresql://postgres@127.0.0.1:5432/test"
 #: The sections of a run: the operations, cold start (SQLite), claim throughput (PostgreSQL),
-#: the operations awaited (with concurrent gets on PostgreSQL), and full-text search.
-SECTIONS = ("operations", "cold-start", "claim-throughput", "async", "search")
+#: the operations awaited (with concurrent gets on PostgreSQL), full-text search, and read
+#: throughput through 0, 1 and 2 replicas (PostgreSQL, a private cluster started for it).
+SECTIONS = ("operations", "cold-start", "claim-throughput", "async", "search", "replicas")
 ASYNC_LABEL = {
     "sqlite": "async, sqlstore.aio (a thread per connection) against sqlite3 on a thread by hand",
     "postgresql": "async, sqlstore.aio against psycopg AsyncConnection by hand",
@@ -85,6 +87,12 @@ def _parser() -> argparse.ArgumentParser:
         type=int,
         default=100_000,
         help="transcripts the search section searches (default %(default)s; scaled with --scale)",
+    )
+    p.add_argument(
+        "--replica-threads",
+        type=int,
+        default=8,
+        help="threads reading through read-only sessions in the replicas section (default 8)",
     )
     p.add_argument(
         "--cold-runs", type=int, default=7, help="fresh processes timed for cold start (default 7)"
@@ -208,6 +216,13 @@ def main(argv: list[str] | None = None) -> int:
                 servers[dialect],
                 tasks=max(10, round(args.claim_tasks * min(1.0, scale))),
                 workers=args.claim_workers,
+                rounds=max(1, min(3, args.repeat)),
+            )
+        if dialect == "postgresql" and "replicas" in sections:
+            print("read throughput through read replicas (a private primary and two replicas)")
+            run.extras["replicas"] = replica_throughput(
+                threads=max(1, args.replica_threads),
+                per=max(50, round(500 * min(1.0, scale))),
                 rounds=max(1, min(3, args.repeat)),
             )
         if "search" in sections:
