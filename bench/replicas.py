@@ -15,11 +15,14 @@ import time
 import uuid
 from collections.abc import Callable
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlstore
 from sqlstore.dao import UserDAO
 from sqlstore.models import UserCreate
+
+if TYPE_CHECKING:
+    from tests.pg_replica import ReplicaCluster
 
 NOTE = (
     "all servers on this one machine: this shows the overhead of routing reads to replicas, "
@@ -50,27 +53,51 @@ def _gets(url: str, replicas: list[str], ids: list[uuid.UUID], threads: int, per
 
 
 def replica_throughput(
-    *, threads: int = 8, per: int = 500, rounds: int = 3, echo: Callable[[str], None] = print
+    *,
+    threads: int = 8,
+    per: int = 500,
+    rounds: int = 3,
+    users: int = 1000,
+    cluster: ReplicaCluster | None = None,
+    echo: Callable[[str], None] = print,
 ) -> dict[str, Any]:
-    """Gets per second through 0, 1 and 2 replicas (median of ``rounds``), and their ratios."""
+    """Gets per second through 0, 1 and 2 replicas (median of ``rounds``), and their ratios.
+
+    On ``cluster`` if given (the test suite's), else on one started for the run.
+    """
+    if cluster is not None:
+        return _measure(cluster, threads, per, rounds, users, echo)
     from tests.pg_cluster import find_bindir
     from tests.pg_replica import replica_cluster_for
 
     if find_bindir() is None:
         echo("  replicas skipped: no PostgreSQL server binaries for a private cluster")
         return {"skipped": "no PostgreSQL server binaries"}
-    with contextmanager(replica_cluster_for)({}) as cluster:
-        with sqlstore.connect(cluster.primary_url) as store, store.session() as session:
-            users = UserDAO(session)
-            ids = [users.create(UserCreate(email=f"{i}@bench.replicas")).id for i in range(1000)]
-        cluster.wait_replayed()
-        rates: dict[int, list[float]] = {0: [], 1: [], 2: []}
-        for n in range(max(1, rounds)):
-            order = (0, 1, 2) if n % 2 == 0 else (2, 1, 0)
-            for count in order:
-                urls = cluster.replica_urls[:count]
-                rates[count].append(_gets(cluster.primary_url, urls, ids, threads, per))
-                echo(f"  replicas {count}: {rates[count][-1]:8.0f} gets/s ({threads} threads)")
+    with contextmanager(replica_cluster_for)({}) as started:
+        return _measure(started, threads, per, rounds, users, echo)
+
+
+def _measure(
+    cluster: ReplicaCluster,
+    threads: int,
+    per: int,
+    rounds: int,
+    users: int,
+    echo: Callable[[str], None],
+) -> dict[str, Any]:
+    with sqlstore.connect(cluster.primary_url) as store, store.session() as session:
+        dao = UserDAO(session)
+        ids = [
+            dao.create(UserCreate(email=f"{uuid.uuid4().hex}@bench.replicas")).id
+            for _ in range(users)
+        ]
+    cluster.wait_replayed()
+    rates: dict[int, list[float]] = {0: [], 1: [], 2: []}
+    for n in range(max(1, rounds)):
+        for count in (0, 1, 2) if n % 2 == 0 else (2, 1, 0):
+            urls = cluster.replica_urls[:count]
+            rates[count].append(_gets(cluster.primary_url, urls, ids, threads, per))
+            echo(f"  replicas {count}: {rates[count][-1]:8.0f} gets/s ({threads} threads)")
     median = {count: statistics.median(found) for count, found in rates.items()}
     out: dict[str, Any] = {
         "threads": threads,

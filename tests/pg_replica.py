@@ -35,6 +35,9 @@ DATABASE = "app"
 PRIMARY_SETTINGS = {
     "wal_level": "replica",
     "max_wal_senders": "8",
+    # WAL kept for a base backup while the other's checkpoint recycles segments,
+    # and for a replica killed and started again to catch up from.
+    "wal_keep_size": "256MB",
     "hot_standby": "on",
     # Short: a replica's WAL receiver notices a primary gone, and reports, sooner.
     "wal_sender_timeout": "5s",
