@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from sqlstore.config import DatabaseURL, _dialect_class
-from sqlstore.errors import ConfigError
+from sqlstore.errors import ConfigError, InvalidInput
 
-__all__ = ["replica_lag", "replica_urls"]
+__all__ = ["check_position", "replica_lag", "replica_urls"]
+
+_POSITION = re.compile(r"[0-9A-Fa-f]{1,8}/[0-9A-Fa-f]{1,8}")
 
 
 def replica_urls(primary: DatabaseURL, urls: Sequence[str]) -> tuple[DatabaseURL, ...]:
@@ -39,3 +42,12 @@ def replica_lag(value: float) -> float:
     if not isinstance(value, int | float) or not value >= 0:
         raise ConfigError(f"max_replica_lag must be a number of seconds >= 0, not {value!r}")
     return float(value)
+
+
+def check_position(after: object) -> None:
+    """Refuse an ``after=`` that is not a commit position (``Session.commit_position``)."""
+    if after is not None and not (isinstance(after, str) and _POSITION.fullmatch(after)):
+        raise InvalidInput(
+            f"after={after!r} is not a commit position (a session's commit_position, "
+            "such as '0/16B3748')"
+        )

@@ -11,6 +11,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, NoReturn, cast
 
+from sqlstore._replica_urls import check_position
 from sqlstore.config import Settings, resolve
 from sqlstore.dialects import Dialect, dialect_class, open_dialect
 from sqlstore.dialects.base import Connection
@@ -110,6 +111,7 @@ class Store(BaseStore):
         """
         block = _SessionBlock(self, readonly)
         if readonly and (read_your_writes or after is not None):
+            check_position(after)
             block._after = (after, read_your_writes)
         return block
 

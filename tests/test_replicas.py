@@ -129,6 +129,19 @@ def test_sqlite_refuses_replicas(tmp_path: Any, monkeypatch: pytest.MonkeyPatch)
         sqlstore.connect()
 
 
+@pytest.mark.both_apis
+def test_without_replicas_reads_see_every_commit_and_positions_are_checked(store: Store) -> None:
+    # One database has every commit: the options are accepted and change nothing.
+    user_id, position = _new_user(store)
+    assert position is None  # nothing is asked at COMMIT without replicas
+    for options in ({"read_your_writes": True}, {"after": "0/16B3748"}):
+        with store.session(readonly=True, **options) as session:
+            assert UserDAO(session).get(user_id) is not None
+    for bad in ("yesterday", "0/", "16B3748", 42):
+        with pytest.raises(InvalidInput, match="not a commit position"):
+            store.session(readonly=True, after=bad)  # type: ignore[arg-type]
+
+
 def test_replica_settings_are_read_and_hide_passwords() -> None:
     settings = resolve(
         "postgresql://app:pw1@db/app?max_replica_lag=2.5",

@@ -9,6 +9,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING, cast
 
 from sqlstore.aio.session import AsyncSession
+from sqlstore._replica_urls import check_position
 from sqlstore.config import Settings, resolve
 from sqlstore.dialects import dialect_class
 from sqlstore.dialects.base_async import AsyncConnection, AsyncDialect, AsyncTransaction
@@ -60,6 +61,7 @@ class AsyncStore(BaseStore):
         """
         block = _AsyncSessionBlock(self, readonly)
         if readonly and (read_your_writes or after is not None):
+            check_position(after)
             block._after = (after, read_your_writes)
         return block
 

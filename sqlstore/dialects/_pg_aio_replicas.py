@@ -35,7 +35,7 @@ from sqlstore.config import Settings, redact
 from sqlstore.dialects._pg_aio_connect import connect_kwargs, open_pool
 from sqlstore.dialects._pg_aio_pool import AsyncPool
 from sqlstore.dialects._pg_plan import lsn as _lsn
-from sqlstore.errors import ConfigError, InvalidInput
+from sqlstore.errors import ConfigError
 
 __all__ = ["AsyncReplica", "AsyncReplicas", "log", "position_wanted"]
 
@@ -55,17 +55,8 @@ def position_wanted(
     after: str | None, replicas: AsyncReplicas | None, read_your_writes: bool
 ) -> int | None:
     """The WAL position a read must see: ``after``'s, and the store's last commit if asked."""
-    wanted = 0
-    if after is not None:
-        try:
-            wanted = _lsn(after) if isinstance(after, str) else -1
-        except ValueError:
-            wanted = -1
-        if wanted < 0:
-            raise InvalidInput(
-                f"after={after!r} is not a commit position (a session's commit_position, "
-                "such as '0/16B3748')"
-            )
+    # ``after`` is checked by the store's ``session`` (``_replica_urls.check_position``).
+    wanted = 0 if after is None else _lsn(after)
     if read_your_writes and replicas is not None:
         wanted = max(wanted, replicas.position)
     return wanted or None
