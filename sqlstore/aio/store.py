@@ -8,8 +8,8 @@ from contextlib import AbstractAsyncContextManager
 from types import TracebackType
 from typing import TYPE_CHECKING, cast
 
-from sqlstore.aio.session import AsyncSession
 from sqlstore._replica_urls import check_position
+from sqlstore.aio.session import AsyncSession
 from sqlstore.config import Settings, resolve
 from sqlstore.dialects import dialect_class
 from sqlstore.dialects.base_async import AsyncConnection, AsyncDialect, AsyncTransaction
