@@ -128,14 +128,16 @@ class AsyncReplicas:
 
     async def fresh(self, replica: AsyncReplica) -> bool:
         """Whether ``replica`` takes reads, asking it again if its last answer is old."""
-        due = time.monotonic() - replica.checked >= self.settings.replica_check_interval
-        if due and not replica.checking:
-            await self.check(replica)
+        if time.monotonic() - replica.checked >= self.settings.replica_check_interval:
+            # One check at a time (threads on the blocking side): the others go by the last.
+            with self._lock:
+                mine, replica.checking = not replica.checking, True
+            if mine:
+                await self.check(replica)
         return replica.healthy
 
     async def check(self, replica: AsyncReplica) -> None:
         """Ask ``replica`` where it stands; open its pool when it is first (or again) well."""
-        replica.checking = True
         try:
             replica.checked = time.monotonic()
             why = await self._ask(replica)

@@ -130,14 +130,16 @@ class Replicas:
 
     def fresh(self, replica: Replica) -> bool:
         """Whether ``replica`` takes reads, asking it again if its last answer is old."""
-        due = time.monotonic() - replica.checked >= self.settings.replica_check_interval
-        if due and not replica.checking:
-            self.check(replica)
+        if time.monotonic() - replica.checked >= self.settings.replica_check_interval:
+            # One check at a time (threads on the blocking side): the others go by the last.
+            with self._lock:
+                mine, replica.checking = not replica.checking, True
+            if mine:
+                self.check(replica)
         return replica.healthy
 
     def check(self, replica: Replica) -> None:
         """Ask ``replica`` where it stands; open its pool when it is first (or again) well."""
-        replica.checking = True
         try:
             replica.checked = time.monotonic()
             why = self._ask(replica)
