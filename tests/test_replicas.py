@@ -305,6 +305,24 @@ def test_a_replica_that_dies_under_a_session_hands_it_to_the_primary(
     _until(lambda: victim.port in _ports(store, 4))
 
 
+def test_a_replica_that_dies_before_the_commit_fails_no_read(
+    open_store: OpenStore, restore: ReplicaCluster
+) -> None:
+    cluster = restore
+    store = open_store()
+    user_id, _ = _new_user(store)
+    cluster.wait_replayed()
+    with store.session(readonly=True) as session:
+        on_replica, port = session.fetch_one("replicas.where").values()
+        assert on_replica and UserDAO(session).get(user_id) is not None
+        victim = next(r for r in cluster.replicas if r.port == port)
+        victim.kill()
+    # Every statement had answered: the block ends without an error, the replica is skipped.
+    assert victim.port not in _ports(store, 4)
+    victim.launch()
+    _until(lambda: victim.port in _ports(store, 4))
+
+
 def test_with_every_replica_down_reads_go_to_the_primary_logged_once(
     open_store: OpenStore, restore: ReplicaCluster, caplog: pytest.LogCaptureFixture
 ) -> None:
