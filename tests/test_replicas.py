@@ -390,7 +390,7 @@ def test_a_replica_killed_and_restarted_under_load_fails_no_read(
 ) -> None:
     cluster = restore
     store = open_store()
-    failures, written, reads = _load(store, cluster, cluster.replicas[0], 3.0, readers=4)
+    failures, written, reads = _load(store, cluster, cluster.replicas[0], 2.4, readers=4)
     assert failures == [] and reads > 0 and written
     for user_id in written:
         with store.session(readonly=True, read_your_writes=True) as session:
@@ -440,11 +440,11 @@ def test_a_replica_killed_under_async_load_fails_no_read(
                         written.append((await AsyncUserDAO(session).create(new)).id)
 
             async def fault() -> None:
-                await asyncio.sleep(1.0)
+                await asyncio.sleep(0.8)
                 await asyncio.to_thread(cluster.replicas[1].kill)
-                await asyncio.sleep(1.0)
+                await asyncio.sleep(0.8)
                 await asyncio.to_thread(cluster.replicas[1].launch)
-                await asyncio.sleep(1.0)
+                await asyncio.sleep(0.8)
                 stop.set()
 
             await asyncio.gather(*(reader() for _ in range(6)), writer(), fault())
