@@ -27,6 +27,7 @@ import psycopg
 import pytest
 
 import sqlstore
+from sqlstore.dialects._pg_plan import WAL_POSITION
 from tests.pg_cluster import PrivateCluster, find_bindir
 
 __all__ = ["ReplicaCluster", "replica_cluster"]
@@ -97,7 +98,9 @@ class ReplicaCluster:
 
     def wait_replayed(self, timeout: float = 20.0) -> None:
         """Wait until every running replica has replayed all the primary has written."""
-        target = self.sql(self.primary, "SELECT pg_current_wal_insert_lsn()::text")
+        # Where the primary's WAL stands, as sqlstore records it at a commit: at the
+        # start of a page, the page's start (the insert position is past its header).
+        target = self.sql(self.primary, WAL_POSITION.decode())
         deadline = time.monotonic() + timeout
         for replica in self.replicas:
             while True:

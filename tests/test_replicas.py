@@ -190,6 +190,26 @@ def test_readonly_sessions_go_to_the_replicas_in_turn(
         _where(store, readonly=True, after="yesterday")
 
 
+def test_the_environment_names_the_replicas(
+    replica_cluster: ReplicaCluster, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", f"{replica_cluster.primary_url}?max_replica_lag=3")
+    monkeypatch.setenv("DATABASE_REPLICA_URLS", ",".join(replica_cluster.replica_urls))
+    with sqlstore.connect(**replica_cluster.config) as store:
+        assert store.settings.max_replica_lag == 3
+        assert set(_ports(store, 4)) == _replica_ports(replica_cluster)
+
+    async def aio() -> set[int]:
+        async with sqlstore.aio.connect(**replica_cluster.config) as app:
+            ports = set()
+            for _ in range(4):
+                async with app.session(readonly=True) as session:
+                    ports.add((await session.fetch_one("replicas.where") or {})["port"])
+        return ports
+
+    assert asyncio.run(aio()) == _replica_ports(replica_cluster)
+
+
 def test_a_replica_without_a_password_leak_in_its_log(
     open_store: OpenStore, replica_cluster: ReplicaCluster, caplog: pytest.LogCaptureFixture
 ) -> None:

@@ -19,6 +19,7 @@ from sqlstore.sqltext import Code, Literal_, Statement
 
 __all__ = [
     "COMMIT_POSITION",
+    "WAL_POSITION",
     "PGPlan",
     "begin_command",
     "copy_columns",
@@ -34,11 +35,12 @@ __all__ = [
 # bytes on a segment's first page, 24 on any other), where no record ends: a
 # replica that has replayed everything stops at the page's start, so that is
 # the position to wait for.
-COMMIT_POSITION = b"""COMMIT; SELECT (at - CASE
+WAL_POSITION = b"""SELECT (at - CASE
     WHEN o < b AND o = 40 THEN 40 WHEN o >= b AND o % b = 24 THEN 24 ELSE 0 END)::text
 FROM (SELECT pg_current_wal_insert_lsn() AS at) AS w,
     LATERAL (SELECT file_offset AS o FROM pg_walfile_name_offset(w.at)) AS f,
     (SELECT current_setting('wal_block_size')::int AS b) AS s"""
+COMMIT_POSITION = b"COMMIT; " + WAL_POSITION
 
 
 class PGPlan(Plan):
