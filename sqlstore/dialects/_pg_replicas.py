@@ -163,6 +163,9 @@ class Replicas:
             if replica.monitor is None or replica.monitor.closed:
                 replica.monitor = None
                 kwargs = connect_kwargs(replica.settings)
+                # The session that checks waits for this: libpq's least (2 s) for a
+                # replica that does not answer at all, not the store's connect_timeout.
+                kwargs["connect_timeout"] = min(kwargs["connect_timeout"], 2)
                 replica.monitor = psycopg.Connection.connect(
                     **kwargs, autocommit=True, prepare_threshold=None
                 )
