@@ -16,6 +16,7 @@ from bench.common import IMPLEMENTATIONS, Inputs, Sizes
 from bench.extras import run_extras
 from bench.fleet import pgbouncer_fleet
 from bench.partition import partition_costs
+from bench.replicas import replica_throughput
 from bench.report import print_targets, table, write_json
 from bench.runner import DialectRun, run_dialect
 from bench.search import search_latency
@@ -26,7 +27,8 @@ from tools.pgbouncer import binary as pgbouncer_binary
 DEFAULT_POSTGRES = "postgresql://postgres@127.0.0.1:5432/test"
 #: The sections of a run: the operations, cold start (SQLite), claim throughput (PostgreSQL),
 #: the operations awaited (with concurrent gets on PostgreSQL), full-text search, claims
-#: through PgBouncer against direct (PostgreSQL) and a partitioned task table (PostgreSQL).
+#: through PgBouncer against direct (PostgreSQL), a partitioned task table (PostgreSQL),
+#: and read throughput through 0, 1 and 2 replicas (PostgreSQL, a private cluster).
 SECTIONS = (
     "operations",
     "cold-start",
@@ -35,6 +37,7 @@ SECTIONS = (
     "search",
     "pgbouncer",
     "partition",
+    "replicas",
 )
 ASYNC_LABEL = {
     "sqlite": "async, sqlstore.aio (a thread per connection) against sqlite3 on a thread by hand",
@@ -115,6 +118,12 @@ def _parser() -> argparse.ArgumentParser:
         type=int,
         default=100_000,
         help="transcripts the search section searches (default %(default)s; scaled with --scale)",
+    )
+    p.add_argument(
+        "--replica-threads",
+        type=int,
+        default=8,
+        help="threads reading through read-only sessions in the replicas section (default 8)",
     )
     p.add_argument(
         "--cold-runs", type=int, default=7, help="fresh processes timed for cold start (default 7)"
@@ -257,6 +266,13 @@ def main(argv: list[str] | None = None) -> int:
                 finished=max(100, round(args.partition_finished * scale)),
                 queued=max(50, round(args.partition_open * scale)),
                 repeat=max(5, round(200 * min(1.0, scale))),
+            )
+        if dialect == "postgresql" and "replicas" in sections:
+            print("read throughput through read replicas (a private primary and two replicas)")
+            run.extras["replicas"] = replica_throughput(
+                threads=max(1, args.replica_threads),
+                per=max(50, round(500 * min(1.0, scale))),
+                rounds=max(1, min(3, args.repeat)),
             )
         if "search" in sections:
             run.extras["search"] = search_latency(

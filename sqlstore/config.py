@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -62,6 +62,9 @@ _TUNING: dict[str, Any] = {
     "statement_timeout": float,
     "connect_timeout": float,
     "busy_timeout": float,
+    "max_replica_lag": _positive,
+    "replica_wait": _positive,
+    "replica_check_interval": _positive,
 }
 # Options of the URL itself, kept in it (a copy of the URL goes through the
 # pooler too) and never sent to libpq.
@@ -290,6 +293,14 @@ class Settings:
     #: The server itself, not the pooler: where migrations run when ``url`` goes
     #: through PgBouncer (``connect(url, direct_url=...)``).
     direct_url: DatabaseURL | None = None
+    #: Read replicas: ``session(readonly=True)`` goes to a healthy one, round-robin.
+    replicas: tuple[DatabaseURL, ...] = ()
+    #: A replica further behind than this many seconds is skipped until it catches up.
+    max_replica_lag: float = 5.0
+    #: How long a read-your-writes session waits for a replica to replay the commit.
+    replica_wait: float = 1.0
+    #: How often, at most, a replica's health is asked again (seconds).
+    replica_check_interval: float = 1.0
 
     @property
     def pgbouncer(self) -> bool:
@@ -302,13 +313,19 @@ def resolve(
     env: Mapping[str, str] | None = None,
     *,
     direct_url: str | None = None,
+    replicas: Sequence[str] | None = None,
+    max_replica_lag: float | None = None,
 ) -> Settings:
     """Resolve the settings from ``url`` or the environment, as the module doc says.
 
     ``direct_url`` (else ``DATABASE_DIRECT_URL``) is the server's own address
     for a ``url`` that goes through PgBouncer: migrations run there.
+    ``replicas`` are read replicas of the database; without them (``None``)
+    and without ``url``, ``DATABASE_REPLICA_URLS`` (comma-separated) names them.
+    ``max_replica_lag`` (seconds) is also the URL's ``max_replica_lag`` option.
     """
     env = os.environ if env is None else env
+    from_env = url is None
     if url is None:
         url = env.get("DATABASE_URL") or None
     tuning: dict[str, Any] = {}
@@ -331,6 +348,16 @@ def resolve(
                 "not through PgBouncer"
             )
         tuning["direct_url"] = direct
+    if replicas is None and from_env:
+        listed = env.get("DATABASE_REPLICA_URLS") or ""
+        replicas = [u.strip() for u in listed.split(",") if u.strip()]
+    if replicas or max_replica_lag is not None:
+        from sqlstore._replica_urls import replica_lag, replica_urls
+
+        if replicas:
+            tuning["replicas"] = replica_urls(parsed, replicas)
+        if max_replica_lag is not None:
+            tuning["max_replica_lag"] = replica_lag(max_replica_lag)
     return Settings(parsed, **tuning)
 
 

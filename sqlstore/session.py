@@ -42,6 +42,11 @@ class Session:
     the docs). A session is usable only inside its block.
     """
 
+    #: Where the primary's WAL stood after this session's COMMIT, when the store has read
+    #: replicas (else None): pass it as ``store.session(readonly=True, after=...)`` to read
+    #: on a replica only once it has replayed this commit, in any process.
+    commit_position: str | None = None
+
     def __init__(self, connection: Connection, registry: Registry, dialect: str):
         self._conn: Connection = connection
         self._registry = registry

@@ -11,6 +11,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, NoReturn, cast
 
+from sqlstore._replica_urls import check_position
 from sqlstore.config import Settings, resolve
 from sqlstore.dialects import Dialect, dialect_class, open_dialect
 from sqlstore.dialects.base import Connection
@@ -98,9 +99,21 @@ class Store(BaseStore):
             self.dialect.close()
             raise
 
-    def session(self, *, readonly: bool = False) -> AbstractContextManager[Session]:
-        """One transaction: committed when the block ends, rolled back if it raises."""
-        return _SessionBlock(self, readonly)
+    def session(
+        self, *, readonly: bool = False, read_your_writes: bool = False, after: str | None = None
+    ) -> AbstractContextManager[Session]:
+        """One transaction: committed when the block ends, rolled back if it raises.
+
+        With read replicas a ``readonly`` session runs on one; ``read_your_writes``
+        makes it see this store's last commit, ``after`` the commit at that
+        position (a session's ``commit_position``), waiting for a replica to
+        replay it up to ``replica_wait`` seconds, else reading on the primary.
+        """
+        block = _SessionBlock(self, readonly)
+        if readonly and (read_your_writes or after is not None):
+            check_position(after)
+            block._after = (after, read_your_writes)
+        return block
 
     def migrate(self) -> list[str]:
         """Apply every pending migration; return the ids applied."""
@@ -142,11 +155,13 @@ class SessionBlockBase:
     docs show, is a ``TypeError`` that shows the ``with`` form.
     """
 
-    __slots__ = ("_readonly", "_session", "_store", "_transaction")
+    __slots__ = ("_after", "_readonly", "_session", "_store", "_transaction")
 
     def __init__(self, store: BaseStore, readonly: bool):
         self._store = store
         self._readonly = readonly
+        # A read that must see a commit: (a position, this store's last commit too).
+        self._after: tuple[str | None, bool] | None = None
 
     def __getattr__(self, name: str) -> NoReturn:
         if name.startswith("_"):
@@ -162,7 +177,10 @@ class _SessionBlock(SessionBlockBase):
 
     def __enter__(self) -> Session:
         store = self._store
-        self._transaction = store.dialect.transaction(readonly=self._readonly)
+        if self._after is None:
+            self._transaction = store.dialect.transaction(readonly=self._readonly)
+        else:
+            self._transaction = store.dialect.read_transaction(*self._after)
         conn = self._transaction.__enter__()
         trace = store.tracing.session()
         if trace is not None:
@@ -181,6 +199,7 @@ class _SessionBlock(SessionBlockBase):
         # The session is closed first: the transaction then commits or rolls back.
         self._session._close()
         self._transaction.__exit__(kind, error, traceback)
+        self._session.commit_position = self._transaction.conn.commit_position
 
 
 def connect(
@@ -191,15 +210,22 @@ def connect(
     load_queries: bool = True,
     echo: bool | str | None = None,
     direct_url: str | None = None,
+    replicas: Sequence[str] | None = None,
+    max_replica_lag: float | None = None,
 ) -> Store:
     """Open a store on ``url``, or the database the environment names (see the README).
 
     ``echo=True`` logs every statement on the ``sqlstore.sql`` logger,
     ``echo="params"`` with its parameter values (default: the URL's ``echo``
     option, else off); see the docs' page on logging and tracing.
+    ``replicas`` are read replicas' URLs (else ``DATABASE_REPLICA_URLS``), skipped
+    when further behind than ``max_replica_lag`` seconds (see the docs' page on replicas).
     """
     return Store(
-        settings_with(resolve(url, direct_url=direct_url), echo),
+        settings_with(
+            resolve(url, direct_url=direct_url, replicas=replicas, max_replica_lag=max_replica_lag),
+            echo,
+        ),
         sql_dirs=sql_dirs,
         migration_dirs=migration_dirs,
         load_queries=load_queries,

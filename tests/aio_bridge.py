@@ -112,8 +112,8 @@ class BlockingDAO(_Blocking):
 
 
 class _SessionBlock:
-    def __init__(self, store: AsyncStore, readonly: bool, loop: Loop):
-        self._block = store.session(readonly=readonly)
+    def __init__(self, store: AsyncStore, loop: Loop, **options: Any):
+        self._block = store.session(**options)
         self._loop = loop
 
     def __enter__(self) -> BlockingSession:
@@ -135,9 +135,9 @@ class BlockingStore(_Blocking):
         super().__init__(store, loop)
         self.async_store = store
 
-    def session(self, *, readonly: bool = False) -> _SessionBlock:
-        """``async with store.session()``, entered and left on the loop."""
-        return _SessionBlock(self.async_store, readonly, self._loop)
+    def session(self, **options: Any) -> _SessionBlock:
+        """``async with store.session(...)``, entered and left on the loop."""
+        return _SessionBlock(self.async_store, self._loop, **options)
 
     def __enter__(self) -> BlockingStore:
         return self

@@ -15,6 +15,7 @@ from sqlstore.dialects import dialect_class
 from tests.aio_bridge import BlockingStore, Loop, dao_new
 from tests.helpers import APP
 from tests.pg_cluster import pg_stat_cluster  # noqa: F401  (a fixture, for every module)
+from tests.pg_replica import replica_cluster  # noqa: F401  (a fixture)
 from tests.pgbouncer import THROUGH_PGBOUNCER, direct, pgbouncer  # noqa: F401 (a fixture)
 
 # Every DAO method that writes with several statements must be marked @atomic:

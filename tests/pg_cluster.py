@@ -84,11 +84,21 @@ class PrivateCluster:
 
     def start(self) -> PrivateCluster:
         """``initdb`` and start the server on a free port; trust authentication, user postgres."""
+        self._own_root()
+        # --no-sync: a test cluster need not survive a crash of the machine.
+        self.run(
+            "initdb", "-D", str(self.data), "-U", "postgres", "-A", "trust", "-E", "UTF8", "-N"
+        )
+        return self.launch()
+
+    def _own_root(self) -> None:
         if self._user is not None:
             owner = pwd.getpwnam(self._user)
             os.chown(self.root, owner.pw_uid, owner.pw_gid)
-        self.run("initdb", "-D", str(self.data), "-U", "postgres", "-A", "trust", "-E", "UTF8")
-        self.port = _free_port()
+
+    def launch(self) -> PrivateCluster:
+        """Start the server on its data folder: on a free port the first time, the same after."""
+        self.port = self.port or _free_port()
         settings = {
             "port": str(self.port),
             "listen_addresses": "127.0.0.1",
@@ -102,6 +112,10 @@ class PrivateCluster:
         options = " ".join(f"-c {key}={value}" for key, value in settings.items())
         self.run("pg_ctl", "-D", str(self.data), "-l", str(self.log), "-o", options, "-w", "start")
         return self
+
+    def kill(self) -> None:
+        """Stop the server at once (``-m immediate``: no shutdown checkpoint, as a crash)."""
+        self.run("pg_ctl", "-D", str(self.data), "-m", "immediate", "-w", "stop")
 
     def url(self, database: str = "postgres") -> str:
         """A URL of a database in this cluster."""

@@ -13,8 +13,10 @@ from bench.checks import ModelsDiffer, same
 from bench.claims import claim_throughput
 from bench.coldstart import cold_start
 from bench.common import IMPLEMENTATIONS, OPERATIONS, Sizes, generations
+from bench.replicas import replica_throughput
 from bench.report import targets
 from bench.runner import DialectRun
+from tests.pg_replica import ReplicaCluster
 
 
 def _run_bench(dialect: str, tmp_path: Path, request: pytest.FixtureRequest, *args: str) -> Any:
@@ -169,3 +171,14 @@ def test_sizes_scale_and_stay_consistent() -> None:
     tiny = Sizes.scaled(0.0001)
     assert tiny.claim % 10 == 0 and tiny.get <= tiny.insert
     assert tiny.list <= tiny.insert + tiny.insert_bulk
+
+
+def test_replicas_section_reads_through_0_1_and_2_replicas(replica_cluster: ReplicaCluster) -> None:
+    printed: list[str] = []
+    out = replica_throughput(
+        threads=2, per=10, rounds=1, users=20, cluster=replica_cluster, echo=printed.append
+    )
+    assert set(out["gets_per_second"]) == {0, 1, 2}
+    assert all(rate > 0 for rate in out["gets_per_second"].values())
+    assert out["ratio_to_none"][0] == 1.0
+    assert "shows the overhead" in printed[-1] and "not the gain" in printed[-1]

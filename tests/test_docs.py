@@ -39,6 +39,7 @@ POSTGRES_MARK = "postgresql://"
 # Variables that would point sqlstore.connect() at another database than the run's.
 DATABASE_ENV = (
     "DATABASE_URL",
+    "DATABASE_REPLICA_URLS",
     "DB_CONFIG",
     "DB_DRIVER",
     "DB_USERNAME",

@@ -45,7 +45,7 @@ PAIRS: list[tuple[str, str]] = [
     ),
     *(
         (f"sqlstore/dialects/_pg_aio_{name}", f"sqlstore/dialects/_pg_{name}")
-        for name in ("connection.py", "pool.py", "connect.py")
+        for name in ("connection.py", "pool.py", "connect.py", "replicas.py", "replica_session.py")
     ),
 ]
 
@@ -58,6 +58,10 @@ _NAMES = {
     "AsyncPGTransaction": "PGTransaction",
     "AsyncPGWire": "PGWire",
     "AsyncPool": "Pool",
+    "AsyncReplicaConnection": "ReplicaConnection",
+    "AsyncReplicaTransaction": "ReplicaTransaction",
+    "AsyncReplicas": "Replicas",
+    "AsyncReplica": "Replica",
     "AsyncConnectionPool": "ConnectionPool",
     "AsyncCursor": "Cursor",
     "base_async": "base",

@@ -8,6 +8,7 @@ from contextlib import AbstractAsyncContextManager
 from types import TracebackType
 from typing import TYPE_CHECKING, cast
 
+from sqlstore._replica_urls import check_position
 from sqlstore.aio.session import AsyncSession
 from sqlstore.config import Settings, resolve
 from sqlstore.dialects import dialect_class
@@ -51,9 +52,18 @@ class AsyncStore(BaseStore):
                 await self.dialect.open()
                 self._opened = True
 
-    def session(self, *, readonly: bool = False) -> AbstractAsyncContextManager[AsyncSession]:
-        """One transaction: committed when the block ends, rolled back if it raises."""
-        return _AsyncSessionBlock(self, readonly)
+    def session(
+        self, *, readonly: bool = False, read_your_writes: bool = False, after: str | None = None
+    ) -> AbstractAsyncContextManager[AsyncSession]:
+        """One transaction: committed when the block ends, rolled back if it raises.
+
+        ``readonly``, ``read_your_writes`` and ``after``: as ``Store.session``.
+        """
+        block = _AsyncSessionBlock(self, readonly)
+        if readonly and (read_your_writes or after is not None):
+            check_position(after)
+            block._after = (after, read_your_writes)
+        return block
 
     async def migrate(self) -> list[str]:
         """Apply every pending migration; return the ids applied (yoyo runs on a thread)."""
@@ -100,7 +110,11 @@ class _AsyncSessionBlock(SessionBlockBase):
         store = self._store
         if not store._opened:
             await store.open()
-        self._transaction: AsyncTransaction = store.dialect.transaction(readonly=self._readonly)
+        self._transaction: AsyncTransaction
+        if self._after is None:
+            self._transaction = store.dialect.transaction(readonly=self._readonly)
+        else:
+            self._transaction = store.dialect.read_transaction(*self._after)
         conn = await self._transaction.__aenter__()
         trace = store.tracing.session()
         if trace is not None:
@@ -119,6 +133,7 @@ class _AsyncSessionBlock(SessionBlockBase):
         # The session is closed first: the transaction then commits or rolls back.
         self._session._close()
         await self._transaction.__aexit__(kind, error, traceback)
+        self._session.commit_position = self._transaction.conn.commit_position
 
 
 def connect(
@@ -128,10 +143,15 @@ def connect(
     migration_dirs: Sequence[PathLike] = (),
     echo: bool | str | None = None,
     direct_url: str | None = None,
+    replicas: Sequence[str] | None = None,
+    max_replica_lag: float | None = None,
 ) -> AsyncStore:
     """An ``AsyncStore`` on ``url`` or the environment's database, as ``sqlstore.connect``."""
     return AsyncStore(
-        settings_with(resolve(url, direct_url=direct_url), echo),
+        settings_with(
+            resolve(url, direct_url=direct_url, replicas=replicas, max_replica_lag=max_replica_lag),
+            echo,
+        ),
         sql_dirs=sql_dirs,
         migration_dirs=migration_dirs,
     )

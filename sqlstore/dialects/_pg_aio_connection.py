@@ -14,7 +14,7 @@ refused one.
 from __future__ import annotations
 
 import itertools
-from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Mapping, Sequence
 from contextlib import asynccontextmanager, suppress
 from typing import Any
 
@@ -24,11 +24,13 @@ from psycopg_pool import PoolTimeout
 
 from sqlstore.config import Settings
 from sqlstore.dialects._pg_aio_pool import AsyncPool
-from sqlstore.dialects._pg_aio_wire import AsyncPGWire, shielded
+from sqlstore.dialects._pg_aio_wire import AsyncPGWire, execute_commands, shielded
 from sqlstore.dialects._pg_errors import ABORTING as _ABORTING
 from sqlstore.dialects._pg_errors import STATEMENT_ERRORS as _STATEMENT_ERRORS
 from sqlstore.dialects._pg_errors import mapped as _mapped
 from sqlstore.dialects._pg_errors import raise_mapped as _raise_mapped
+from sqlstore.dialects._pg_errors import result_error as _result_error
+from sqlstore.dialects._pg_plan import COMMIT_POSITION as _COMMIT_POSITION
 from sqlstore.dialects._pg_plan import begin_command as _begin_command
 from sqlstore.dialects._pg_plan import copy_columns as _copy_columns
 from sqlstore.dialects._pg_plan import forget_prepared as _forget_prepared
@@ -154,8 +156,12 @@ class AsyncPGConnection(AsyncPGWire):
             _forget_prepared(self.raw)
         self._dirty = self._pending = self._ahead = False
 
-    async def commit(self) -> None:
-        """Commit; a transaction the database aborted is never reported committed."""
+    async def commit(self, positioned: bool = False) -> None:
+        """Commit; a transaction the database aborted is never reported committed.
+
+        ``positioned``: also record where the primary's WAL stands after it
+        (``commit_position``), for read-your-writes on replicas.
+        """
         if self.failure is not None:
             await _rollback_quietly(self.raw)
             raise TransactionAborted(self.failure)
@@ -167,7 +173,17 @@ class AsyncPGConnection(AsyncPGWire):
             raise TransactionAborted(
                 DatabaseUnavailable("the database aborted the transaction before COMMIT")
             )
-        result = await self._control(b"COMMIT")
+        if not positioned:
+            result = await self._control(b"COMMIT")
+        else:
+            # With replicas: where the WAL stands after it, in the same round trip.
+            results = await execute_commands(self.raw, _COMMIT_POSITION)
+            result = results[0]
+            if result.status != pq.ExecStatus.COMMAND_OK:
+                _raise_mapped(_result_error(self._pgconn, result), None)
+            if len(results) > 1 and results[1].status == pq.ExecStatus.TUPLES_OK:
+                value = results[1].get_value(0, 0)
+                self.commit_position = value.decode() if value else None
         if result.command_status != b"COMMIT":
             raise TransactionAborted(
                 DatabaseUnavailable(f"COMMIT was answered with {result.command_status!r}")
@@ -314,11 +330,19 @@ async def _rollback_quietly(raw: psycopg.AsyncConnection[Any]) -> None:
 class AsyncPGTransaction(AsyncTransaction):
     """One session's transaction on a pooled psycopg connection."""
 
-    __slots__ = ("_begin", "_pg", "_pool", "_raw", "_readonly", "_timeout")
+    __slots__ = ("_begin", "_pg", "_pool", "_raw", "_readonly", "_record", "_timeout")
 
-    def __init__(self, pool: AsyncPool, settings: Settings, readonly: bool):
+    def __init__(
+        self,
+        pool: AsyncPool,
+        settings: Settings,
+        readonly: bool,
+        record: Callable[[str | None], None] | None = None,
+    ):
         self._pool, self._timeout, self._readonly = pool, settings.connect_timeout, readonly
         self._begin = _begin_command(settings, readonly)
+        # With replicas: told where the WAL stands after each write COMMIT.
+        self._record = None if readonly else record
 
     async def begin(self) -> AsyncConnection:
         """A pooled connection that answers, in a transaction (``Pool.begin``)."""
@@ -332,9 +356,11 @@ class AsyncPGTransaction(AsyncTransaction):
     async def commit(self) -> None:
         """``COMMIT``, refusing what the server aborted (``PGConnection.commit``)."""
         try:
-            await self._pg.commit()
+            await self._pg.commit(self._record is not None)
         except (psycopg.Error, PoolTimeout) as exc:
             _raise_mapped(exc, None)
+        if self._record is not None:
+            self._record(self._pg.commit_position)
 
     async def abandon(self, error: BaseException) -> None:
         """Roll back; what escaped the block from the driver is raised as sqlstore's error."""

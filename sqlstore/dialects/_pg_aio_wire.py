@@ -22,7 +22,7 @@ from sqlstore.dialects._pg_errors import raise_mapped as _raise_mapped
 from sqlstore.dialects._pg_errors import result_error as _result_error
 from sqlstore.dialects.base_async import AsyncConnection
 
-__all__ = ["AsyncPGWire", "execute_command", "shielded"]
+__all__ = ["AsyncPGWire", "execute_command", "execute_commands", "shielded", "sleep"]
 
 T = TypeVar("T")
 
@@ -53,6 +53,20 @@ async def execute_command(raw: psycopg.AsyncConnection[Any], command: bytes) -> 
     pgconn.send_query(command)
     results: list[pq.abc.PGresult] = await raw.wait(execute(pgconn))
     return results[-1]
+
+
+async def execute_commands(
+    raw: psycopg.AsyncConnection[Any], command: bytes
+) -> list[pq.abc.PGresult]:
+    """Send ``command`` in one round trip; the result of each statement the server ran."""
+    pgconn = raw.pgconn
+    pgconn.send_query(command)
+    results: list[pq.abc.PGresult] = await raw.wait(execute(pgconn))
+    return results
+
+
+#: Waits without holding the event loop (``time.sleep`` on the blocking side).
+sleep = asyncio.sleep
 
 
 async def shielded(step: Callable[..., Awaitable[T]], /, *args: Any) -> T:

@@ -16,7 +16,7 @@ refused one.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from typing import Any
 
@@ -29,12 +29,14 @@ from sqlstore.dialects._pg_errors import ABORTING as _ABORTING
 from sqlstore.dialects._pg_errors import STATEMENT_ERRORS as _STATEMENT_ERRORS
 from sqlstore.dialects._pg_errors import mapped as _mapped
 from sqlstore.dialects._pg_errors import raise_mapped as _raise_mapped
+from sqlstore.dialects._pg_errors import result_error as _result_error
+from sqlstore.dialects._pg_plan import COMMIT_POSITION as _COMMIT_POSITION
 from sqlstore.dialects._pg_plan import begin_command as _begin_command
 from sqlstore.dialects._pg_plan import copy_columns as _copy_columns
 from sqlstore.dialects._pg_plan import forget_prepared as _forget_prepared
 from sqlstore.dialects._pg_plan import plan_of as _plan_of
 from sqlstore.dialects._pg_pool import Pool
-from sqlstore.dialects._pg_wire import PGWire
+from sqlstore.dialects._pg_wire import PGWire, execute_commands
 from sqlstore.dialects.base import Connection, Row, Transaction
 from sqlstore.errors import (
     DatabaseUnavailable,
@@ -155,8 +157,12 @@ class PGConnection(PGWire):
             _forget_prepared(self.raw)
         self._dirty = self._pending = self._ahead = False
 
-    def commit(self) -> None:
-        """Commit; a transaction the database aborted is never reported committed."""
+    def commit(self, positioned: bool = False) -> None:
+        """Commit; a transaction the database aborted is never reported committed.
+
+        ``positioned``: also record where the primary's WAL stands after it
+        (``commit_position``), for read-your-writes on replicas.
+        """
         if self.failure is not None:
             _rollback_quietly(self.raw)
             raise TransactionAborted(self.failure)
@@ -168,7 +174,17 @@ class PGConnection(PGWire):
             raise TransactionAborted(
                 DatabaseUnavailable("the database aborted the transaction before COMMIT")
             )
-        result = self._control(b"COMMIT")
+        if not positioned:
+            result = self._control(b"COMMIT")
+        else:
+            # With replicas: where the WAL stands after it, in the same round trip.
+            results = execute_commands(self.raw, _COMMIT_POSITION)
+            result = results[0]
+            if result.status != pq.ExecStatus.COMMAND_OK:
+                _raise_mapped(_result_error(self._pgconn, result), None)
+            if len(results) > 1 and results[1].status == pq.ExecStatus.TUPLES_OK:
+                value = results[1].get_value(0, 0)
+                self.commit_position = value.decode() if value else None
         if result.command_status != b"COMMIT":
             raise TransactionAborted(
                 DatabaseUnavailable(f"COMMIT was answered with {result.command_status!r}")
@@ -313,11 +329,19 @@ def _rollback_quietly(raw: psycopg.Connection[Any]) -> None:
 class PGTransaction(Transaction):
     """One session's transaction on a pooled psycopg connection."""
 
-    __slots__ = ("_begin", "_pg", "_pool", "_raw", "_readonly", "_timeout")
+    __slots__ = ("_begin", "_pg", "_pool", "_raw", "_readonly", "_record", "_timeout")
 
-    def __init__(self, pool: Pool, settings: Settings, readonly: bool):
+    def __init__(
+        self,
+        pool: Pool,
+        settings: Settings,
+        readonly: bool,
+        record: Callable[[str | None], None] | None = None,
+    ):
         self._pool, self._timeout, self._readonly = pool, settings.connect_timeout, readonly
         self._begin = _begin_command(settings, readonly)
+        # With replicas: told where the WAL stands after each write COMMIT.
+        self._record = None if readonly else record
 
     def begin(self) -> Connection:
         """A pooled connection that answers, in a transaction (``Pool.begin``)."""
@@ -331,9 +355,11 @@ class PGTransaction(Transaction):
     def commit(self) -> None:
         """``COMMIT``, refusing what the server aborted (``PGConnection.commit``)."""
         try:
-            self._pg.commit()
+            self._pg.commit(self._record is not None)
         except (psycopg.Error, PoolTimeout) as exc:
             _raise_mapped(exc, None)
+        if self._record is not None:
+            self._record(self._pg.commit_position)
 
     def abandon(self, error: BaseException) -> None:
         """Roll back; what escaped the block from the driver is raised as sqlstore's error."""

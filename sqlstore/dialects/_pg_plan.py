@@ -17,7 +17,30 @@ from sqlstore.dialects._plans import plan_of as _plan_of
 from sqlstore.queries import Query
 from sqlstore.sqltext import Code, Literal_, Statement
 
-__all__ = ["PGPlan", "begin_command", "copy_columns", "forget_prepared", "plan_of"]
+__all__ = [
+    "COMMIT_POSITION",
+    "WAL_POSITION",
+    "PGPlan",
+    "begin_command",
+    "copy_columns",
+    "forget_prepared",
+    "lsn",
+    "plan_of",
+]
+
+# Where the primary's WAL stands once a COMMIT is done: the insert position,
+# which is past the commit record even when commits are asynchronous
+# (``synchronous_commit=off``: the write position may still be short of it).
+# At the very start of a page, though, it points past the page's header (40
+# bytes on a segment's first page, 24 on any other), where no record ends: a
+# replica that has replayed everything stops at the page's start, so that is
+# the position to wait for.
+WAL_POSITION = b"""SELECT (at - CASE
+    WHEN o < b AND o = 40 THEN 40 WHEN o >= b AND o % b = 24 THEN 24 ELSE 0 END)::text
+FROM (SELECT pg_current_wal_insert_lsn() AS at) AS w,
+    LATERAL (SELECT file_offset AS o FROM pg_walfile_name_offset(w.at)) AS f,
+    (SELECT current_setting('wal_block_size')::int AS b) AS s"""
+COMMIT_POSITION = b"COMMIT; " + WAL_POSITION
 
 
 class PGPlan(Plan):
@@ -72,6 +95,14 @@ def begin_command(settings: Settings, readonly: bool) -> bytes:
     if settings.statement_timeout > 0:
         command += b"; SET LOCAL statement_timeout = %d" % round(settings.statement_timeout * 1000)
     return command
+
+
+def lsn(text: str) -> int:
+    """A WAL position written ``X/Y`` (hexadecimal) as a number; else ``ValueError``."""
+    high, sep, low = text.partition("/")
+    if not sep or not 0 < len(high) <= 8 or not 0 < len(low) <= 8:
+        raise ValueError(text)
+    return (int(high, 16) << 32) + int(low, 16)
 
 
 def forget_prepared(raw: Any) -> None:

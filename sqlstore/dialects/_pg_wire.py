@@ -9,18 +9,20 @@ path), and ``shielded``, which has nothing to shield from here.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 import psycopg
 from psycopg import pq
+from psycopg.generators import execute
 
 from sqlstore.dialects._pg_errors import raise_mapped as _raise_mapped
 from sqlstore.dialects._pg_errors import result_error as _result_error
 from sqlstore.dialects._pg_inspect import Inspection
 from sqlstore.dialects.base import Connection
 
-__all__ = ["PGWire", "execute_command", "shielded"]
+__all__ = ["PGWire", "execute_command", "execute_commands", "shielded", "sleep"]
 
 T = TypeVar("T")
 
@@ -42,6 +44,18 @@ class PGWire(Inspection, Connection):
 def execute_command(raw: psycopg.Connection[Any], command: bytes) -> pq.abc.PGresult:
     """Send ``command`` (statements separated by ``;``) in one round trip; its last result."""
     return raw.pgconn.exec_(command)
+
+
+def execute_commands(raw: psycopg.Connection[Any], command: bytes) -> list[pq.abc.PGresult]:
+    """Send ``command`` in one round trip; the result of each statement the server ran."""
+    pgconn = raw.pgconn
+    pgconn.send_query(command)
+    results: list[pq.abc.PGresult] = raw.wait(execute(pgconn))
+    return results
+
+
+#: ``_pg_aio_wire.sleep``'s blocking twin.
+sleep = time.sleep
 
 
 def shielded(step: Callable[..., T], /, *args: Any) -> T:

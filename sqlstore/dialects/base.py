@@ -61,6 +61,8 @@ class Connection(ABC):
     #: ``begin_call`` and ``end_call`` never wait on the disk or the network (an
     #: embedded database's savepoints): the async side may run them on its loop.
     cheap_brackets: bool = False
+    #: Where the primary's WAL stood after this transaction's COMMIT (with read replicas).
+    commit_position: str | None = None
 
     @abstractmethod
     def begin_call(self, multi: bool) -> None:
@@ -264,6 +266,8 @@ class Dialect(ABC):
     single_writer: ClassVar[bool] = False
     #: squawk (a PostgreSQL migration linter) reads this dialect's migration files.
     squawk_lints: ClassVar[bool] = False
+    #: The server streams its changes to read replicas (``connect(url, replicas=[...])``).
+    read_replicas: ClassVar[bool] = False
 
     def __init__(self, settings: Settings):
         self.settings = settings
@@ -334,6 +338,13 @@ class Dialect(ABC):
     @abstractmethod
     def transaction(self, *, readonly: bool = False) -> Transaction:
         """A connection in a new transaction: committed on success, else rolled back."""
+
+    def read_transaction(self, after: str | None, read_your_writes: bool) -> Transaction:
+        """A read-only transaction that sees the commit at ``after`` (and the store's last).
+
+        One database sees every commit: a plain read-only transaction.
+        """
+        return self.transaction(readonly=True)
 
     @abstractmethod
     def close(self) -> None:

@@ -27,6 +27,8 @@ class AsyncConnection(ABC):
     closed: bool = False
     failure: BaseException | None = None
     brackets: bool = True
+    #: Where the primary's WAL stood after this transaction's COMMIT (with read replicas).
+    commit_position: str | None = None
 
     @abstractmethod
     async def begin_call(self, multi: bool) -> None:
@@ -122,6 +124,10 @@ class AsyncDialect(ABC):
     @abstractmethod
     def transaction(self, *, readonly: bool = False) -> AsyncTransaction:
         """A connection in a new transaction: committed on success, else rolled back."""
+
+    def read_transaction(self, after: str | None, read_your_writes: bool) -> AsyncTransaction:
+        """A read-only transaction that sees the commit at ``after`` (see ``Dialect``'s)."""
+        return self.transaction(readonly=True)
 
     @abstractmethod
     async def close(self) -> None:

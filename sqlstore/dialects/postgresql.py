@@ -23,6 +23,7 @@ from sqlstore.sqltext import Statement
 
 if TYPE_CHECKING:
     from sqlstore.dialects._pg_pool import Pool
+    from sqlstore.dialects._pg_replicas import Replicas
     from sqlstore.dialects.base_async import AsyncDialect
 
 __all__ = ["PostgreSQLDialect"]
@@ -52,6 +53,7 @@ class PostgreSQLDialect(Dialect):
     default_database = "postgres"
     env_name = "POSTGRES"
     squawk_lints = True
+    read_replicas = True
 
     def __init__(self, settings: Settings):
         super().__init__(settings)
@@ -59,6 +61,14 @@ class PostgreSQLDialect(Dialect):
 
         self._driver = _pg_connection
         self.pool: Pool = _pg_connect.open_pool(settings)
+        self.replicas: Replicas | None = None
+        self._record = None
+        if settings.replicas:
+            from sqlstore.dialects._pg_replicas import Replicas
+
+            self.replicas = Replicas(settings)
+            self._record = self.replicas.record
+            self.replicas.open()
 
     @staticmethod
     def render(statement: Statement) -> str:
@@ -175,11 +185,33 @@ class PostgreSQLDialect(Dialect):
         )
 
     def transaction(self, *, readonly: bool = False) -> Transaction:
-        """A pooled connection in a new transaction: committed on success, else rolled back."""
-        return self._driver.PGTransaction(self.pool, self.settings, readonly)
+        """A pooled connection in a new transaction: committed on success, else rolled back.
+
+        With replicas, a read-only one runs on a healthy replica (``_pg_replica_session``).
+        """
+        if readonly and self.replicas is not None:
+            return self._on_replica(None)
+        return self._driver.PGTransaction(self.pool, self.settings, readonly, self._record)
+
+    def read_transaction(self, after: str | None, read_your_writes: bool) -> Transaction:
+        """On a replica that has replayed ``after`` (and the last commit), else the primary."""
+        from sqlstore.dialects._pg_replicas import position_wanted
+
+        wanted = position_wanted(after, self.replicas, read_your_writes)
+        if self.replicas is None:
+            return self.transaction(readonly=True)
+        return self._on_replica(wanted)
+
+    def _on_replica(self, after: int | None) -> Transaction:
+        from sqlstore.dialects._pg_replica_session import ReplicaTransaction
+
+        assert self.replicas is not None
+        return ReplicaTransaction(self.replicas, self.pool, self.settings, after)
 
     def close(self) -> None:
-        """Close the pool."""
+        """Close the pool (and the replicas')."""
+        if self.replicas is not None:
+            self.replicas.close()
         self.pool.close()
 
 
