@@ -210,6 +210,15 @@ class DatabaseURL:
             if not database:
                 raise ConfigError(f"no database file in {_unparsed(url)!r}; e.g. {DEFAULT_URL}")
             return cls(dialect.name, database, options=tuple(options)), tuning
+        if "@" in parts.path or "@" in parts.fragment or any("@" in k for k, _ in options):
+            # The user info ended early, at a '/', '?' or '#' of an unescaped
+            # password: what follows it (part of that password) would be taken
+            # for the database name and shown in every message about it.
+            raise ConfigError(
+                f"bad database URL {_unparsed(url)!r}: an '@' after the host (is a '/', '?' "
+                "or '#' unescaped in the password? percent-encode it, e.g. "
+                "urllib.parse.quote(password, safe=''))"
+            )
         database = unquote(parts.path.lstrip("/"))
         if not database:
             raise ConfigError(f"no database name in {_unparsed(url)!r}")

@@ -22,7 +22,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
-from hypothesis import assume, given, settings
+from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 
 import sqlstore
@@ -300,6 +300,7 @@ def _assert_hidden(where: str, text: str) -> None:
     assert not shown, f"{where}: password shown ({', '.join(shown)}):\n{text[:800]}"
 
 
+_TYPED = "URL user info, as typed"
 _PLACES = {
     "URL user info, escaped": "postgresql://app:{quoted}@127.0.0.1:{port}/db?connect_timeout=1",
     "URL user info, as typed": "postgresql://app:{raw}@127.0.0.1:{port}/db?connect_timeout=1",
@@ -315,6 +316,10 @@ _PLACES = {
     place=st.sampled_from(sorted(_PLACES)),
     port=st.sampled_from(["1", "port"]),
 )
+# An unescaped '/' ends the user info early: the rest was once the database name.
+@example(password=f"{MARKS[0]}@{MARKS[1]}/{MARKS[2]}", place=_TYPED, port="1")
+@example(password=f"{MARKS[0]}:5432/{MARKS[1]}{MARKS[2]}", place=_TYPED, port="1")
+@example(password=f"5432/{MARKS[0]}?{MARKS[1]}{MARKS[2]}", place=_TYPED, port="1")
 def test_generated_passwords_in_urls_are_never_shown(password: str, place: str, port: str) -> None:
     """Refused URLs (bad port, unreachable server, bad setting): nothing of the password shows.
 
