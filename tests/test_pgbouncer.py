@@ -152,3 +152,11 @@ def test_every_lock_a_query_takes_is_transaction_scoped() -> None:
     for path in takers:
         calls = re.findall(r"PG_(?:TRY_)?ADVISORY_(\w*?)LOCK", texts[path])
         assert calls and all(kind.startswith("XACT_") for kind in calls), path
+
+
+def test_a_pooler_url_without_the_flag_says_what_to_add(pooled_url: str) -> None:
+    """PgBouncer refuses the startup options: the error names the flag that avoids them."""
+    plain = pooled_url.replace("?pgbouncer=true", "?").replace("&pgbouncer=true", "")
+    with pytest.raises(ConfigError, match=r"through PgBouncer\? add \?pgbouncer=true"):
+        with sqlstore.connect(plain, **CONFIG) as store:
+            store.migration_status()

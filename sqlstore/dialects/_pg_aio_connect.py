@@ -56,6 +56,8 @@ async def open_pool(settings: Settings) -> AsyncPool:
         await first.close()
     except psycopg.Error as exc:
         detail = redact(" ".join(str(exc).split()))
+        if "unsupported startup parameter" in detail and not settings.pgbouncer:
+            detail += " (through PgBouncer? add ?pgbouncer=true to the URL)"
         raise ConfigError(f"cannot connect to {settings.url}: {detail}") from exc
     pool = AsyncPool(
         kwargs=kwargs,
@@ -64,7 +66,8 @@ async def open_pool(settings: Settings) -> AsyncPool:
         max_lifetime=settings.pool_recycle,
         timeout=settings.connect_timeout,
         configure=_configure,
-        name="sqlstore",
+        # Named after its server: psycopg.pool logs a failing replica under its name.
+        name=f"sqlstore {settings.url.host or 'local socket'}:{settings.url.port or 5432}",
         open=False,
     )
     await pool.open(wait=True, timeout=settings.connect_timeout)

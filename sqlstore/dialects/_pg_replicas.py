@@ -182,7 +182,10 @@ class Replicas:
         limit = self.settings.max_replica_lag
         lag = (since if since is not None else float("inf")) if behind else 0.0
         if lag > limit:
-            return f"lagging: {lag:.1f} s behind (max_replica_lag {limit:g} s)"
+            return (
+                f"lagging: WAL received but not replayed, and the last transaction it replayed "
+                f"committed {lag:.1f} s ago (max_replica_lag {limit:g} s)"
+            )
         with self._lock:
             position, written_at = self.position, self._written_at
         if replica.replayed < position and replica.checked - written_at > limit:

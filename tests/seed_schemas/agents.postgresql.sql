@@ -3,7 +3,7 @@
 -- src/concrete-db/concrete_db/orm/models.py: User, Orchestrator, Operator,
 -- Client, Project, Tool, the three *ToolLink tables, Message, Node, RepoNode,
 -- AuthState, AuthToken, Log), rebuilt from that file and
--- /work/shared/SEED-NOTES.md: table names are the lower-cased class names,
+-- the project's notes on the replaced systems: table names are the lower-cased class names,
 -- uuid ids UUID, times TIMESTAMP WITH TIME ZONE, the message status Enum
 -- a native type of the member names ('INIT', ...), message content as JSON
 -- text in VARCHAR.

@@ -3,7 +3,7 @@
 -- src/concrete-db/concrete_db/orm/models.py: User, Orchestrator, Operator,
 -- Client, Project, Tool, the three *ToolLink tables, Message, Node, RepoNode,
 -- AuthState, AuthToken, Log), rebuilt from that file and
--- /work/shared/SEED-NOTES.md: table names are the lower-cased class names,
+-- the project's notes on the replaced systems: table names are the lower-cased class names,
 -- uuid ids CHAR(32) stored as 32 hex digits, DateTime(timezone=True) as
 -- naive UTC text, the message status Enum as VARCHAR(8) of the member names
 -- ('INIT', ...), message content as JSON text. SQLite does not enforce the

@@ -4,7 +4,7 @@
 -- its SQLAlchemy models (aana/storage/models: MediaEntity, VideoEntity,
 -- TranscriptEntity, CaptionEntity, TaskEntity, WebhookEntity) with the
 -- BaseEntity naming convention. Rebuilt from those files and
--- /work/shared/SEED-NOTES.md; column comments left out. (Its models'
+-- the project's notes on the replaced systems; column comments left out. (Its models'
 -- metadata.create_all cannot run here: the CHECK "0 <= language_confidence
 -- <= 1" is not PostgreSQL, and autogenerate left the checks out.) Times are
 -- TIMESTAMP WITH TIME ZONE, the status Enum a native type of the member names,

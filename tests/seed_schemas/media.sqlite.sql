@@ -4,7 +4,7 @@
 -- SQLAlchemy models (aana/storage/models: MediaEntity, VideoEntity,
 -- TranscriptEntity, CaptionEntity, TaskEntity, WebhookEntity) with the
 -- BaseEntity naming convention. Rebuilt from those files and
--- /work/shared/SEED-NOTES.md; comments left out. sa.UUID is stored as 32 hex
+-- the project's notes on the replaced systems; comments left out. sa.UUID is stored as 32 hex
 -- digits, the status Enum as the member names ('CREATED', ...), task data as
 -- a pickle, times as naive UTC text ('YYYY-MM-DD HH:MM:SS[.ffffff]').
 -- Transcripts and captions name no media: the SDK links them in an app's own
