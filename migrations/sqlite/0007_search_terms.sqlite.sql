@@ -30,7 +30,7 @@ CREATE VIRTUAL TABLE transcript_tokens USING fts5 (
     tokenize = 'unicode61 remove_diacritics 0'
 );
 
-CREATE VIRTUAL TABLE transcript_tokens_words USING fts5vocab (transcript_tokens, row);
+CREATE VIRTUAL TABLE transcript_tokens_words USING fts5vocab ('transcript_tokens', 'row');
 
 CREATE TRIGGER trg_transcripts_terms_insert
 AFTER INSERT ON transcripts
@@ -42,13 +42,19 @@ BEGIN
     SELECT
         w.term,
         -CAST(FLOOR(
-            w.cnt * 2.2 / (w.cnt + 1.2 * (0.25 + 0.75 * n.len / 100.0)) * 1000000.0 + 0.5
-        ) AS INTEGER),
-        new.id,
-        w.cnt,
-        n.len
-    FROM transcript_tokens_words AS w
-    CROSS JOIN (SELECT SUM(cnt) AS len FROM transcript_tokens_words) AS n;
+            w.cnt * 2.2 / (w.cnt + 1.2 * (0.25 + 0.75 * w.len / 100.0)) * 1000000.0 + 0.5
+        ) AS INTEGER) AS search_rank,
+        new.id AS transcript_id,
+        w.cnt AS tf,
+        w.len
+    -- A trigger takes no WITH: the length is a window over the one transcript's words.
+    FROM (
+        SELECT
+            v.term,
+            v.cnt,
+            SUM(v.cnt) OVER () AS len
+        FROM transcript_tokens_words AS v
+    ) AS w;
 END;
 
 CREATE TRIGGER trg_transcripts_terms_delete
@@ -69,33 +75,42 @@ BEGIN
     SELECT
         w.term,
         -CAST(FLOOR(
-            w.cnt * 2.2 / (w.cnt + 1.2 * (0.25 + 0.75 * n.len / 100.0)) * 1000000.0 + 0.5
-        ) AS INTEGER),
-        new.id,
-        w.cnt,
-        n.len
-    FROM transcript_tokens_words AS w
-    CROSS JOIN (SELECT SUM(cnt) AS len FROM transcript_tokens_words) AS n;
+            w.cnt * 2.2 / (w.cnt + 1.2 * (0.25 + 0.75 * w.len / 100.0)) * 1000000.0 + 0.5
+        ) AS INTEGER) AS search_rank,
+        new.id AS transcript_id,
+        w.cnt AS tf,
+        w.len
+    -- A trigger takes no WITH: the length is a window over the one transcript's words.
+    FROM (
+        SELECT
+            v.term,
+            v.cnt,
+            SUM(v.cnt) OVER () AS len
+        FROM transcript_tokens_words AS v
+    ) AS w;
 END;
 
-CREATE VIRTUAL TABLE temp.transcripts_fts_instances USING fts5vocab (
-    main, transcripts_fts, instance
+CREATE VIRTUAL TABLE transcripts_fts_instances USING fts5vocab (
+    'main', 'transcripts_fts', 'instance'
 );
 
 INSERT INTO transcript_terms (term, search_rank, transcript_id, tf, len)
 SELECT
     w.term,
     -CAST(FLOOR(
-        w.tf * 2.2 / (w.tf + 1.2 * (0.25 + 0.75 * n.len / 100.0)) * 1000000.0 + 0.5
-    ) AS INTEGER),
-    w.doc,
+        w.tf * 2.2 / (w.tf + 1.2 * (0.25 + 0.75 * w.len / 100.0)) * 1000000.0 + 0.5
+    ) AS INTEGER) AS search_rank,
+    w.doc AS transcript_id,
     w.tf,
-    n.len
+    w.len
 FROM (
-    SELECT doc, term, COUNT(*) AS tf FROM temp.transcripts_fts_instances GROUP BY doc, term
-) AS w
-INNER JOIN (
-    SELECT doc, COUNT(*) AS len FROM temp.transcripts_fts_instances GROUP BY doc
-) AS n ON w.doc = n.doc;
+    SELECT
+        i.doc,
+        i.term,
+        COUNT(*) AS tf,
+        SUM(COUNT(*)) OVER (PARTITION BY i.doc) AS len
+    FROM transcripts_fts_instances AS i
+    GROUP BY i.doc, i.term
+) AS w;
 
-DROP TABLE temp.transcripts_fts_instances;
+DROP TABLE transcripts_fts_instances;

@@ -13,8 +13,8 @@ WITH units AS (
     -- One UNNEST of an array: the planner knows how many units there are.
     SELECT
         u.lo,
-        (CAST(:unit_hi AS TEXT [])) [u.n] AS hi
-    FROM UNNEST(CAST(:unit_lo AS TEXT [])) WITH ORDINALITY AS u (lo, n)
+        (CAST(:unit_hi AS TEXT[]))[u.n] AS hi
+    FROM UNNEST(CAST(:unit_lo AS TEXT[])) WITH ORDINALITY AS u (lo, n)
 ),
 
 counted AS MATERIALIZED (
@@ -25,6 +25,7 @@ counted AS MATERIALIZED (
             SELECT COUNT(*) FROM (
                 SELECT 1 FROM transcript_terms AS c
                 WHERE c.term BETWEEN units.lo AND units.hi
+                ORDER BY c.term
                 LIMIT 10000
             ) AS c
         ) AS df

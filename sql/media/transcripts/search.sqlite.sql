@@ -24,8 +24,9 @@ counted AS MATERIALIZED (
             SELECT COUNT(*) FROM (
                 SELECT 1 FROM transcript_terms AS c
                 WHERE c.term BETWEEN units.lo AND units.hi
+                ORDER BY c.term
                 LIMIT 10000
-            )
+            ) AS c
         ) AS df
     FROM units
 ),
@@ -42,7 +43,7 @@ weights AS MATERIALIZED (
 ),
 
 hits AS (
-    SELECT f.rowid AS id FROM transcripts_fts AS f WHERE transcripts_fts MATCH :query
+    SELECT transcripts_fts.rowid AS id FROM transcripts_fts WHERE transcripts_fts MATCH :query
 ),
 
 per_unit AS (

@@ -7,7 +7,7 @@
 -- page before.
 -- returns: many Transcript
 WITH hits AS MATERIALIZED (
-    SELECT f.rowid AS id FROM transcripts_fts AS f WHERE transcripts_fts MATCH :query
+    SELECT transcripts_fts.rowid AS id FROM transcripts_fts WHERE transcripts_fts MATCH :query
 ),
 
 scored AS (

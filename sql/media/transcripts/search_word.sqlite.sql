@@ -19,8 +19,10 @@ WHERE
     )
     AND EXISTS (
         -- Per row, not IN (...): a common word's matches are never all read.
-        SELECT 1 FROM transcripts_fts AS f
-        WHERE transcripts_fts MATCH :query AND f.rowid = p.transcript_id
+        SELECT 1 FROM transcripts_fts
+        WHERE
+            transcripts_fts.transcripts_fts MATCH :query
+            AND transcripts_fts.rowid = p.transcript_id
     )
 ORDER BY p.search_rank ASC, p.transcript_id ASC
 LIMIT :limit;
