@@ -20,8 +20,8 @@ CREATE TABLE transcript_terms (
     term TEXT COLLATE "C" NOT NULL,
     search_rank BIGINT NOT NULL,
     transcript_id BIGINT NOT NULL,
-    tf INTEGER NOT NULL,
-    len INTEGER NOT NULL,
+    tf BIGINT NOT NULL,
+    len BIGINT NOT NULL,
     -- tf and len in both indexes too: a match is scored from an index alone.
     PRIMARY KEY (term, search_rank, transcript_id) INCLUDE (tf, len)
 );
@@ -31,10 +31,10 @@ INCLUDE (tf, len);
 
 -- The rows of transcript_terms for one transcript's tsvector.
 CREATE FUNCTION TRANSCRIPT_TERMS_OF(doc BIGINT, vector TSVECTOR)
-RETURNS TABLE (term TEXT, search_rank BIGINT, transcript_id BIGINT, tf INTEGER, len INTEGER)
+RETURNS TABLE (term TEXT, search_rank BIGINT, transcript_id BIGINT, tf BIGINT, len BIGINT)
 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
     WITH words AS (
-        SELECT w.lexeme, CARDINALITY(w.positions) AS tf
+        SELECT w.lexeme, CAST(CARDINALITY(w.positions) AS BIGINT) AS tf
         FROM UNNEST(vector) AS w
         WHERE w.lexeme ~ '^[[:alnum:]]+$'
     ),
@@ -52,7 +52,7 @@ LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
         ) AS BIGINT),
         doc,
         words.tf,
-        CAST(total.len AS INTEGER)
+        CAST(total.len AS BIGINT)
     FROM words CROSS JOIN total
 $$;
 

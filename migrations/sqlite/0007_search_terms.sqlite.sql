@@ -91,7 +91,7 @@ BEGIN
 END;
 
 CREATE VIRTUAL TABLE transcripts_fts_instances USING fts5vocab (
-    'main', 'transcripts_fts', 'instance'
+    'transcripts_fts', 'instance'
 );
 
 INSERT INTO transcript_terms (term, search_rank, transcript_id, tf, len)
