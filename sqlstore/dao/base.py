@@ -200,7 +200,7 @@ class BaseDAO:
             except (TypeError, ValueError):
                 raise InvalidInput("not a search cursor of this table") from None
         # One row more than the page: whether there is a next page, without a count.
-        run, params = query, {}
+        run, params = query, dict[str, Any]()
         if terms:
             plan, params = terms_plan(text)
             run = query.rsplit(".", 1)[0] + "." + plan
