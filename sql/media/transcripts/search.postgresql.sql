@@ -51,29 +51,33 @@ hits AS (
 ),
 
 scored AS (
-    -- LATERAL: each match's rows of each unit, found by the index on (transcript_id, term).
+    -- A score per match, with no GROUP BY over the matches: the bitmap scan that
+    -- finds them stays the plan. LATERAL: each unit's rows of the match, found by
+    -- the index on (transcript_id, term).
     SELECT
         h.id,
-        -COALESCE(SUM(CAST(FLOOR(
-            w.idf * FLOOR(
-                CAST(u.tf AS DOUBLE PRECISION) * 2.2
-                / (
-                    CAST(u.tf AS DOUBLE PRECISION)
-                    + 1.2 * (0.25 + 0.75 * CAST(u.len AS DOUBLE PRECISION) / 100.0)
-                )
-                * 1000000.0 + 0.5
-            ) + 0.5
-        ) AS BIGINT)), 0) AS search_rank
+        -(
+            SELECT
+                COALESCE(SUM(CAST(FLOOR(
+                    w.idf * FLOOR(
+                        CAST(u.tf AS DOUBLE PRECISION) * 2.2
+                        / (
+                            CAST(u.tf AS DOUBLE PRECISION)
+                            + 1.2 * (0.25 + 0.75 * CAST(u.len AS DOUBLE PRECISION) / 100.0)
+                        )
+                        * 1000000.0 + 0.5
+                    ) + 0.5
+                ) AS BIGINT)), 0)
+            FROM weights AS w
+            CROSS JOIN LATERAL (
+                SELECT
+                    SUM(p.tf) AS tf,
+                    MAX(p.len) AS len
+                FROM transcript_terms AS p
+                WHERE p.transcript_id = h.id AND p.term BETWEEN w.lo AND w.hi
+            ) AS u
+        ) AS search_rank
     FROM hits AS h
-    CROSS JOIN weights AS w
-    CROSS JOIN LATERAL (
-        SELECT
-            SUM(p.tf) AS tf,
-            MAX(p.len) AS len
-        FROM transcript_terms AS p
-        WHERE p.transcript_id = h.id AND p.term BETWEEN w.lo AND w.hi
-    ) AS u
-    GROUP BY h.id
 ),
 
 page AS (
