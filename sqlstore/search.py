@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from sqlstore.errors import InvalidInput
 
@@ -32,6 +33,8 @@ __all__ = [
     "Clause",
     "Term",
     "parse",
+    "rank_units",
+    "terms_plan",
     "to_fts5",
     "to_tsquery",
 ]
@@ -182,3 +185,46 @@ def to_tsquery(clause: Clause) -> str:
     for term in clause.must_not:
         text += f" & !{_ts_term(term)}"
     return text
+
+
+#: The last code point: a prefix's words are those from the prefix to the prefix and this.
+_LAST = "\U0010ffff"
+
+
+def rank_units(clause: Clause) -> tuple[tuple[str, str], ...]:
+    """The units a parsed query is ranked by: each a ``(lo, hi)`` range of indexed words.
+
+    A word is the range of itself (a phrase gives each of its words), a
+    prefix the range of the words that start with it; excluded items rank
+    nothing. In query order, each unit once (docs/search.md#ranking).
+    """
+    units: list[tuple[str, str]] = []
+    for group in clause.must:
+        for term in group:
+            if term.prefix:
+                units.append((term.words[0], term.words[0] + _LAST))
+            else:
+                units.extend((word, word) for word in term.words)
+    return tuple(dict.fromkeys(units))
+
+
+def terms_plan(query: str) -> tuple[str, dict[str, Any]]:
+    """Which search statement ranks ``query`` from a word index, and its parameters.
+
+    ``search_word`` and ``search_prefix`` for a query of one unit: its rows
+    in the index are the matches in rank order, so a page is a walk of a page
+    of them. ``search`` for any other: the engine finds the matches and each
+    is scored from the index. A unit outside ASCII takes ``search``: the
+    engine may case-fold it otherwise than Python does, so it must find it.
+    """
+    units = rank_units(parse(query))
+    if len(units) == 1 and units[0][0].isascii():
+        lo, hi = units[0]
+        return (
+            ("search_word", {"term": lo}) if lo == hi else ("search_prefix", {"lo": lo, "hi": hi})
+        )
+    return "search", {
+        "unit_lo": [lo for lo, _ in units],
+        "unit_hi": [hi for _, hi in units],
+        "single": len(units) == 1,
+    }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import random
 import re
 from collections.abc import Callable
@@ -11,9 +12,9 @@ import pytest
 from sqlstore import Session, Store, connect
 from sqlstore.dao import GenerationDAO, PromptDAO, TranscriptDAO, VideoDAO
 from sqlstore.errors import InvalidInput
-from sqlstore.models import Transcript, TranscriptCreate, VideoCreate
+from sqlstore.models import Transcript, TranscriptCreate, TranscriptUpdate, VideoCreate
 from sqlstore.results import Page
-from sqlstore.search import Clause, Term, parse
+from sqlstore.search import Clause, Term, parse, rank_units
 from tests.factories import new_generation
 from tests.helpers import builtin_migrations
 
@@ -244,3 +245,105 @@ def test_the_migration_indexes_the_rows_already_there(sqlstore_blank_url: str) -
             assert [p.text for p in PromptDAO(session).search("cello").items] == ["old cello suite"]
             assert len(GenerationDAO(session).search("cello suite").items) == 1
             assert len(TranscriptDAO(session).search('"old cello"').items) == 1
+            # One word: its rows in transcript_terms, which the migration filled.
+            assert len(TranscriptDAO(session).search("cello").items) == 1
+            assert len(TranscriptDAO(session).search("cel* -hall").items) == 0
+
+
+# The ranking of transcripts, as docs/search.md#ranking defines it, computed here
+# in Python: both dialects must give this order exactly, so they agree with each other.
+DF_CAP = 10_000
+
+
+def _saturation(tf: int, length: int) -> float:
+    """BM25's saturation of a count, at a length against 100 words, times 10**6, rounded."""
+    return float(math.floor(tf * 2.2 / (tf + 1.2 * (0.25 + 0.75 * length / 100.0)) * 1e6 + 0.5))
+
+
+def _reference_order(docs: list[str], query: str) -> list[int]:
+    clause = parse(query)
+    tokens = {i + 1: _tokens(doc) for i, doc in enumerate(docs)}
+    units = rank_units(clause)
+
+    def inside(word: str, unit: tuple[str, str]) -> bool:
+        return unit[0] <= word <= unit[1]
+
+    scores = {}
+    for doc_id, words in tokens.items():
+        if not _matches(clause, docs[doc_id - 1]):
+            continue
+        score = 0
+        for unit in units:
+            df = min(DF_CAP, sum(len({w for w in ws if inside(w, unit)}) for ws in tokens.values()))
+            idf = 1.0 if len(units) == 1 else math.log(1 + (10000.0 - df + 0.5) / (df + 0.5))
+            tf = sum(1 for w in words if inside(w, unit))
+            if tf:
+                score += math.floor(idf * _saturation(tf, len(words)) + 0.5)
+        scores[doc_id] = -score
+    return sorted(scores, key=lambda i: (scores[i], i))
+
+
+RANKED_QUERIES = [
+    "jazz",  # one word: read from transcript_terms in rank order
+    "ja*",  # one prefix
+    f"{TARGET} -piano",  # one word and an exclusion
+    "ch* -chill",
+    "jazz piano",  # several units: scored match by match
+    '"jazz piano"',
+    f"jazz OR {TARGET}",
+    f"piano OR ch* {TARGET}",
+    'rain -"night city"',
+]
+
+
+def _varied_corpus(n: int = 400) -> list[str]:
+    rng = random.Random(1616)
+    docs = []
+    for _ in range(n):
+        words = [rng.choice(VOCABULARY) for _ in range(rng.randint(3, 40))]
+        for slot in rng.sample(range(len(words)), min(len(words), rng.choice([0, 0, 1, 2, 5]))):
+            words[slot] = TARGET
+        docs.append(" ".join(words))
+    return docs
+
+
+def test_transcripts_rank_as_the_definition_says_on_both_dialects(store: Store) -> None:
+    docs = _varied_corpus()
+    with store.session() as session:
+        _save_transcripts(session, docs)
+    with store.session(readonly=True) as session:
+        dao = TranscriptDAO(session)
+        for query in RANKED_QUERIES:
+            expected = _reference_order(docs, query)
+            assert expected, query
+            assert [t.id for t in _all_pages(dao.search, query)] == expected, query
+            first = dao.search(query, limit=7)  # a small page, then the rest by cursor
+            rest = [t.id for t in first.items]
+            while first.next is not None:
+                first = dao.search(query, limit=7, after=first.next)
+                rest += [t.id for t in first.items]
+            assert rest == expected, query
+
+
+def test_a_common_word_ranks_by_count_and_length_not_by_id(store: Store) -> None:
+    # In every transcript, so the first page is the top of its rows in rank order.
+    docs = [f"jazz {'beat ' * (i % 7)}{'jazz ' * (i % 3)}" for i in range(60)]
+    with store.session() as session:
+        _save_transcripts(session, docs)
+    with store.session(readonly=True) as session:
+        found = [t.id for t in TranscriptDAO(session).search("jazz", limit=10).items]
+    assert found == _reference_order(docs, "jazz")[:10]
+    assert docs[found[0] - 1].split() == ["jazz"] * 3  # the most occurrences, fewest words
+
+
+def test_the_word_index_follows_updates_and_deletes_of_transcripts(store: Store) -> None:
+    with store.session() as session:
+        _save_transcripts(session, ["rain over the city", "rain rain"])
+        dao = TranscriptDAO(session)
+        found = [t.transcript for t in dao.search("rain").items]
+        assert found == ["rain rain", "rain over the city"]
+        dao.update(2, TranscriptUpdate(transcript="snow"))
+        assert [t.id for t in dao.search("rain").items] == [1]
+        assert [t.id for t in dao.search("sn*").items] == [2]
+        assert dao.delete(1)
+        assert dao.search("rain").items == [] and dao.search("city OR snow").items[0].id == 2

@@ -322,7 +322,7 @@ class TranscriptDAO(_OfMediaDAO[Transcript]):
     def search(self, query: str, limit: int = 20, after: str | None = None) -> Page[Transcript]:
         """Transcripts matching the full-text ``query`` (``sqlstore.search``), best first."""
         return self.search_page(
-            Transcript, "media.transcripts.search", query, limit, after, int_key
+            Transcript, "media.transcripts.search", query, limit, after, int_key, terms=True
         )
 
 

@@ -17,6 +17,7 @@ from sqlstore.dao._args import Exact
 from sqlstore.dialects import dialect_class
 from sqlstore.errors import InvalidInput, NotFound, not_a_session
 from sqlstore.results import FAR_FUTURE, Keyset, Page, sign, unsign
+from sqlstore.search import terms_plan
 from sqlstore.types import utcnow
 
 __all__ = ["MAX_PAGE", "BaseDAO", "atomic", "int_key", "streaming", "uuid_key"]
@@ -174,12 +175,17 @@ class BaseDAO:
         limit: int,
         after: str | None,
         key: Callable[[Any], Any],
+        *,
+        terms: bool = False,
     ) -> Page[M]:
         """A page of the named search query's rows for the full-text query ``text``, best first.
 
         ``text`` is checked and rendered for the dialect before anything is
         sent; ``after`` is a page's ``next`` cursor; ``key`` makes the row id
-        type from the cursor's.
+        type from the cursor's. With ``terms`` the table has a word index
+        (``transcript_terms``): ``sqlstore.search.terms_plan`` picks which of the
+        query's three statements (``search``, ``search_word``, ``search_prefix``
+        beside ``query``) runs; the cursor is ``query``'s whichever ran.
         """
         limit = self.page_params(limit)["limit"]
         rendered = dialect_class(self.session.dialect).search_query(text)
@@ -194,9 +200,14 @@ class BaseDAO:
             except (TypeError, ValueError):
                 raise InvalidInput("not a search cursor of this table") from None
         # One row more than the page: whether there is a next page, without a count.
+        run, params = query, dict[str, Any]()
+        if terms:
+            plan, params = terms_plan(text)
+            run = query.rsplit(".", 1)[0] + "." + plan
         rows = await self.session._rows(
-            query,
+            run,
             {
+                **params,
                 "query": rendered,
                 "limit": limit + 1,
                 "after_rank": after_rank,

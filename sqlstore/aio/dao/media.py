@@ -329,7 +329,7 @@ class TranscriptDAO(_OfMediaDAO[Transcript]):
     ) -> Page[Transcript]:
         """Transcripts matching the full-text ``query`` (``sqlstore.search``), best first."""
         return await self.search_page(
-            Transcript, "media.transcripts.search", query, limit, after, int_key
+            Transcript, "media.transcripts.search", query, limit, after, int_key, terms=True
         )
 
 
