@@ -33,6 +33,7 @@ from sqlstore.check import rolled_back
 from sqlstore.dialects import dialect_class, dialect_names
 from sqlstore.errors import ConfigError, InvalidInput
 from sqlstore.queries import Query
+from sqlstore.search import INDEX_TABLES
 from sqlstore.sqltext import parse
 from sqlstore.store import Store
 
@@ -155,6 +156,8 @@ def plan_tables(source: Store, target: Store) -> list[TablePlan]:
     """The source's tables in the target's foreign-key order, checked against the target."""
     columns: dict[str, list[str]] = {}
     for row in _catalog(source, "columns"):
+        if row["table_name"] in INDEX_TABLES:
+            continue  # the target's triggers fill it from the rows copied
         columns.setdefault(str(row["table_name"]), []).append(str(row["column_name"]))
     target_columns: dict[str, set[str]] = {}
     for row in _catalog(target, "columns"):
@@ -313,6 +316,7 @@ def _check_target(target: Store, mode: Mode) -> None:
             f"a {target.dialect.name} database"
         )
     tables = [str(r["table_name"]) for r in _catalog(target, "tables")]
+    tables = [t for t in tables if t not in INDEX_TABLES]
     held = {t: n for t, n in _counts(target, tables).items() if n}
     if held and mode == "new":
         listed = ", ".join(f"{t} ({n})" for t, n in sorted(held.items()))

@@ -29,6 +29,7 @@ from typing import Any
 from sqlstore.errors import InvalidInput
 
 __all__ = [
+    "INDEX_TABLES",
     "MAX_QUERY_CHARS",
     "Clause",
     "Term",
@@ -39,6 +40,9 @@ __all__ = [
     "to_tsquery",
 ]
 
+#: Tables that are search indexes, filled by triggers from the tables they index
+#: (migration 0007): never copied or compared as data of their own.
+INDEX_TABLES = frozenset({"transcript_terms"})
 #: The longest search query, in characters.
 MAX_QUERY_CHARS = 500
 #: The most items (words, phrases) in one query.
