@@ -32,6 +32,8 @@ from typing import Any, NoReturn
 import pytest
 
 from sqlstore._testing_async import sqlstore_async_store
+from sqlstore._testing_clones import Clones
+from sqlstore.config import resolve
 from sqlstore.dialects import cloned_database, dialect_class, dialect_names, scratch_database
 from sqlstore.store import Store, connect
 
@@ -177,11 +179,37 @@ def new_database(template_url: str, stack: ExitStack) -> str:
     return stack.enter_context(cloned_database(template_url))
 
 
+@pytest.fixture(scope="session")
+def _sqlstore_clones(
+    _sqlstore_templates: Callable[[str], str],
+) -> Iterator[Callable[[str], Clones]]:
+    """``clones(dialect)``: that dialect's copies of its template (``_testing_clones``)."""
+    made: dict[str, Clones] = {}
+
+    def clones(dialect: str) -> Clones:
+        if dialect not in made:
+            template = _sqlstore_templates(dialect)
+            recycler = dialect_class(dialect).copy_recycler(resolve(template))
+            made[dialect] = Clones(template, new_database, recycler)
+        return made[dialect]
+
+    try:
+        yield clones
+    finally:
+        with ExitStack() as stack:
+            for each in made.values():
+                stack.callback(each.close)
+
+
 @pytest.fixture
-def sqlstore_url(sqlstore_dialect: str, _sqlstore_templates: Callable[[str], str]) -> Iterator[str]:
+def sqlstore_url(sqlstore_dialect: str, _sqlstore_clones: Callable[[str], Clones]) -> Iterator[str]:
     """The URL of this test's own migrated database, password included (for subprocesses)."""
-    with ExitStack() as stack:
-        yield new_database(_sqlstore_templates(sqlstore_dialect), stack)
+    clones = _sqlstore_clones(sqlstore_dialect)
+    copy = clones.take()
+    try:
+        yield copy[0]
+    finally:
+        clones.give_back(copy)
 
 
 @pytest.fixture
