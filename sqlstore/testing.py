@@ -3,7 +3,9 @@
 ``sqlstore_store`` gives each test a database of its own, once on SQLite and
 once on PostgreSQL: a copy of a template migrated once per run
 (``CREATE DATABASE ... TEMPLATE`` on PostgreSQL, a copy of the file on
-SQLite), so the rows the migrations seed are there. PostgreSQL comes from
+SQLite), so the rows the migrations seed are there. A PostgreSQL copy a
+test left with the template's schema is reset for the next test instead of
+dropped (``sqlstore/_testing_clones.py``). PostgreSQL comes from
 ``SQLSTORE_TEST_POSTGRES_URL`` (a server where databases may be created),
 else from a testcontainers container when a Docker engine answers, else
 those tests skip with the reason; with ``SQLSTORE_REQUIRE_POSTGRES=1`` that
