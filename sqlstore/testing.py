@@ -3,7 +3,9 @@
 ``sqlstore_store`` gives each test a database of its own, once on SQLite and
 once on PostgreSQL: a copy of a template migrated once per run
 (``CREATE DATABASE ... TEMPLATE`` on PostgreSQL, a copy of the file on
-SQLite), so the rows the migrations seed are there. PostgreSQL comes from
+SQLite), so the rows the migrations seed are there. A PostgreSQL copy a
+test left with the template's schema is reset for the next test instead of
+dropped (``sqlstore/_testing_clones.py``). PostgreSQL comes from
 ``SQLSTORE_TEST_POSTGRES_URL`` (a server where databases may be created),
 else from a testcontainers container when a Docker engine answers, else
 those tests skip with the reason; with ``SQLSTORE_REQUIRE_POSTGRES=1`` that
@@ -32,6 +34,8 @@ from typing import Any, NoReturn
 import pytest
 
 from sqlstore._testing_async import sqlstore_async_store
+from sqlstore._testing_clones import Clones
+from sqlstore.config import resolve
 from sqlstore.dialects import cloned_database, dialect_class, dialect_names, scratch_database
 from sqlstore.store import Store, connect
 
@@ -177,11 +181,37 @@ def new_database(template_url: str, stack: ExitStack) -> str:
     return stack.enter_context(cloned_database(template_url))
 
 
+@pytest.fixture(scope="session")
+def _sqlstore_clones(
+    _sqlstore_templates: Callable[[str], str],
+) -> Iterator[Callable[[str], Clones]]:
+    """``clones(dialect)``: that dialect's copies of its template (``_testing_clones``)."""
+    made: dict[str, Clones] = {}
+
+    def clones(dialect: str) -> Clones:
+        if dialect not in made:
+            template = _sqlstore_templates(dialect)
+            recycler = dialect_class(dialect).copy_recycler(resolve(template))
+            made[dialect] = Clones(template, new_database, recycler)
+        return made[dialect]
+
+    try:
+        yield clones
+    finally:
+        with ExitStack() as stack:
+            for each in made.values():
+                stack.callback(each.close)
+
+
 @pytest.fixture
-def sqlstore_url(sqlstore_dialect: str, _sqlstore_templates: Callable[[str], str]) -> Iterator[str]:
+def sqlstore_url(sqlstore_dialect: str, _sqlstore_clones: Callable[[str], Clones]) -> Iterator[str]:
     """The URL of this test's own migrated database, password included (for subprocesses)."""
-    with ExitStack() as stack:
-        yield new_database(_sqlstore_templates(sqlstore_dialect), stack)
+    clones = _sqlstore_clones(sqlstore_dialect)
+    copy = clones.take()
+    try:
+        yield copy[0]
+    finally:
+        clones.give_back(copy)
 
 
 @pytest.fixture

@@ -18,21 +18,25 @@ from stress.common import DEFAULT_SERVER, DIALECTS, Options, Run
 SCENARIOS = {
     "writers": "stress.writers",
     "claiming": "stress.claiming",
+    "aio": "stress.aio_claiming",
     "kill": "stress.kill",
     "migrate": "stress.migrate_race",
     "reconnect": "stress.reconnect",
     "hostile": "stress.hostile",
     "parity": "stress.parity",
+    "copy": "stress.copy_resume",
 }
 
 TITLES = {
     "writers": "Concurrent writers on SQLite",
     "claiming": "Concurrent task claiming",
+    "aio": "500 coroutines on one async pool claim 20,000 tasks",
     "kill": "SIGKILL in the middle of a batch insert",
     "migrate": "Concurrent migrate, migrate killed at random instants, dead lock holders",
     "reconnect": "PostgreSQL connections terminated under a running app",
     "hostile": "Hostile input through the DAOs",
     "parity": "The same random calls on SQLite and PostgreSQL side by side",
+    "copy": "sqlstore copy of 100,000 generations, killed and resumed",
 }
 
 
@@ -65,6 +69,9 @@ def parse(argv: list[str]) -> Options:
         ("rounds", "concurrent migrate rounds, per dialect"),
         ("migrate_kills", "migrate processes SIGKILLed at random instants, per dialect"),
         ("faults", "times every connection of the running app is terminated"),
+        ("coroutines", "coroutines claiming through one async pool of 10"),
+        ("aio_tasks", "tasks they claim (a tenth more under a per-user limit), per dialect"),
+        ("copy_rows", "generations in the SQLite file that sqlstore copy moves"),
     ):
         parser.add_argument(
             f"--{name.replace('_', '-')}", type=int, default=getattr(defaults, name), help=help_text
@@ -84,6 +91,9 @@ def parse(argv: list[str]) -> Options:
         rounds=args.rounds,
         migrate_kills=args.migrate_kills,
         faults=args.faults,
+        coroutines=args.coroutines,
+        aio_tasks=args.aio_tasks,
+        copy_rows=args.copy_rows,
     )
 
 

@@ -66,6 +66,9 @@ class Options:
     rounds: int = 2
     migrate_kills: int = 25
     faults: int = 5
+    coroutines: int = 500
+    aio_tasks: int = 20_000
+    copy_rows: int = 100_000
 
 
 class Run:

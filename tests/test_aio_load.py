@@ -6,8 +6,10 @@
   for a connection, mid-transaction, while committing). Afterwards no
   connection is missing from the pool, no transaction is open, every
   acknowledged write is there, and no transaction was half committed.
-- Scale: 500 coroutines on a pool of 10 claim 20,000 tasks: each exactly
-  once, none lost, the per-user limit held at every claim.
+- Scale: coroutines on a pool of 10 claim tasks: each exactly once, none
+  lost, the per-user limit held at every claim. Here 50 coroutines and 2,000
+  tasks; ``make stress`` (``stress/aio_claiming.py``, which this test shares)
+  runs 500 coroutines on 20,000 tasks.
 """
 
 from __future__ import annotations
@@ -27,14 +29,9 @@ from sqlstore.aio import AsyncStore, connect
 from sqlstore.aio.dao import TaskDAO
 from sqlstore.dao import TaskDAO as BlockingTaskDAO
 from sqlstore.models import Task, TaskCreate, TaskStatus
+from stress.aio_claiming import Size, claim_rounds, options, verdicts
 
 T = TypeVar("T")
-
-
-def _options(url: str, **options: object) -> str:
-    """``url`` with these options in its query string."""
-    query = "&".join(f"{key}={value}" for key, value in options.items())
-    return f"{url}{'&' if '?' in url else '?'}{query}"
 
 
 async def _with_lag(work: Awaitable[T]) -> tuple[T, float]:
@@ -113,7 +110,7 @@ async def _cancelled_sessions(astore: AsyncStore, count: int) -> tuple[set[uuid.
 
 
 def test_cancelled_sessions_lose_nothing_and_leak_nothing(store: Store, sqlstore_url: str) -> None:
-    url = _options(sqlstore_url, pool_size=4, max_overflow=2, connect_timeout=20)
+    url = options(sqlstore_url, pool_size=4, max_overflow=2, connect_timeout=20)
 
     async def main() -> tuple[set[uuid.UUID], int, list[Task]]:
         async with connect(url) as astore:
@@ -137,7 +134,7 @@ def test_cancelled_sessions_lose_nothing_and_leak_nothing(store: Store, sqlstore
     # "created" would be half a transaction committed.
     assert {t.status for t in stored.values()} <= {TaskStatus.RUNNING, TaskStatus.ASSIGNED}
     # No transaction stayed open: a write that may wait half a second succeeds.
-    with blocking_connect(_options(sqlstore_url, busy_timeout=0.5)) as other:
+    with blocking_connect(options(sqlstore_url, busy_timeout=0.5)) as other:
         with other.session() as session:
             BlockingTaskDAO(session).add(TaskCreate(endpoint="/after"))
     if store.settings.url.dialect == "postgresql":
@@ -149,80 +146,12 @@ def test_cancelled_sessions_lose_nothing_and_leak_nothing(store: Store, sqlstore
         assert open_ones == 0
 
 
-TASKS = 20_000
-LIMITED = 2_000  # tasks in the per-user round (see the module's docstring)
-WORKERS = 500
-DEADLINE = 300  # seconds: a stuck drain fails instead of hanging the suite
-PER_USER = 3
-USERS = [f"user{n}" for n in range(100)]
-
-
-async def _drain(
-    astore: AsyncStore, worker: int, per_user: int | None
-) -> tuple[list[uuid.UUID], list[int]]:
-    """Claim batches (and complete them, with a limit) until the queue stays empty."""
-    rng = random.Random(worker)
-    claimed: list[uuid.UUID] = []
-    peaks: list[int] = []
-    left = 1
-    while left:
-        async with astore.session() as session:
-            dao = TaskDAO(session)
-            batch = await dao.claim(rng.randint(1, 15), max_active_per_user=per_user)
-            if per_user is not None:
-                for user in {t.user_id for t in batch if t.user_id is not None}:
-                    counts = await dao.count(user_id=user)
-                    peaks.append(counts["assigned"] + counts["running"])
-            if not batch:
-                left = (await dao.count())["created"]  # the rest is held by others, or none
-        if not batch:
-            await asyncio.sleep(0.01)
-            continue
-        claimed.extend(t.id for t in batch)
-        if per_user is None:
-            continue  # without a limit, held tasks block nobody: no need to complete them
-        await asyncio.sleep(rng.uniform(0, 0.002))
-        async with astore.session() as session:
-            dao = TaskDAO(session)
-            for task in batch:
-                await dao.update_status(task.id, TaskStatus.COMPLETED, 100, {"worker": worker})
-    return claimed, peaks
-
-
-def _queue(store: Store, count: int, seed: int) -> set[uuid.UUID]:
-    # Users of their own per round: the first round's tasks stay held.
-    rng = random.Random(seed)
-    users = [f"{user}-{seed}" for user in USERS]
-    news = [
-        TaskCreate(endpoint="/s", priority=rng.randrange(4), user_id=rng.choice([*users, None]))
-        for _ in range(count)
-    ]
-    with store.session() as session:
-        BlockingTaskDAO(session).add_many(news)
-    return {n.id for n in news}
-
-
-def test_500_coroutines_claim_20000_tasks_exactly_once(store: Store, sqlstore_url: str) -> None:
-    # Two rounds on one pool of 10: 20,000 tasks claimed without a per-user
-    # limit, then 2,000 with one (each limited claim ranks every queued
-    # candidate, tens of milliseconds at 20,000: see the task queue docs).
-    url = _options(sqlstore_url, pool_size=10, max_overflow=0, connect_timeout=60)
-    for count, per_user, seed in ((TASKS, None, 11), (LIMITED, PER_USER, 12)):
-        queued = _queue(store, count, seed)
-
-        async def main(limit: int | None) -> list[tuple[list[uuid.UUID], list[int]]]:
-            async with connect(url) as astore, asyncio.timeout(DEADLINE):
-                return await asyncio.gather(*(_drain(astore, w, limit) for w in range(WORKERS)))
-
-        results = asyncio.run(main(per_user))
-        claimed = [i for ids, _ in results for i in ids]
-        assert len(claimed) == len(set(claimed)), "a task was claimed twice"
-        assert set(claimed) == queued, "a task was lost"
-        assert sum(1 for ids, _ in results if ids) > WORKERS // 10, "few coroutines got work"
-        if per_user is not None:
-            peaks = [p for _, ps in results for p in ps]
-            assert max(peaks) <= per_user, "a user held more tasks than the limit"
-            assert per_user in peaks, "the limit was never reached: the test proves nothing"
-    with store.session(readonly=True) as session:
-        counts = BlockingTaskDAO(session).count()
-    assert (counts["assigned"], counts["completed"]) == (TASKS, LIMITED)
+def test_coroutines_claim_tasks_exactly_once(store: Store, sqlstore_url: str) -> None:
+    # The rounds of ``python -m stress --only aio`` (500 coroutines, 20,000
+    # tasks, 100 users), at a size for the suite: 50 coroutines on the same
+    # pool of 10, 2,000 tasks, then 300 under the limit among 10 users (so
+    # that it is reached).
+    size = Size(tasks=2_000, limited=300, workers=50, users=10, deadline=120)
+    rounds = claim_rounds(store, sqlstore_url, size)
+    for name, ok, detail in verdicts(store, size, rounds):
+        assert ok, f"{name}: {detail}"

@@ -17,6 +17,7 @@ from sqlstore.dialects._facts import (
     StatementStats,
 )
 from sqlstore.dialects._migrations import MigrationDriver
+from sqlstore.dialects._recycle import CopyRecycler
 from sqlstore.errors import ConfigError
 from sqlstore.queries import Query
 from sqlstore.sqltext import Statement
@@ -312,6 +313,11 @@ class Dialect(ABC):
         from sqlstore.errors import ConfigError
 
         raise ConfigError(f"{cls.name} cannot copy a database")
+
+    @classmethod
+    def copy_recycler(cls, settings: Settings) -> CopyRecycler | None:
+        """What resets a used copy of the template ``settings`` names, or None: drop each copy."""
+        return None
 
     @classmethod
     @abstractmethod

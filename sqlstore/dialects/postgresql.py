@@ -24,6 +24,7 @@ from sqlstore.sqltext import Statement
 if TYPE_CHECKING:
     from sqlstore.dialects._pg_pool import Pool
     from sqlstore.dialects._pg_replicas import Replicas
+    from sqlstore.dialects._recycle import CopyRecycler
     from sqlstore.dialects.base_async import AsyncDialect
 
 __all__ = ["PostgreSQLDialect"]
@@ -144,6 +145,13 @@ class PostgreSQLDialect(Dialect):
             yield replace(settings.url, database=name).render(hide_password=False)
         finally:
             drop_database(admin, name)
+
+    @classmethod
+    def copy_recycler(cls, settings: Settings) -> CopyRecycler | None:
+        """Truncate and refill a copy whose schema is the template's (``_pg_recycle``)."""
+        from sqlstore.dialects._pg_recycle import recycler
+
+        return recycler(settings)
 
     @classmethod
     def test_container(cls, stack: ExitStack) -> str | None:
