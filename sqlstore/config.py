@@ -65,6 +65,7 @@ _TUNING: dict[str, Any] = {
     "max_replica_lag": _positive,
     "replica_wait": _positive,
     "replica_check_interval": _positive,
+    "jit": _flag,
 }
 # Options of the URL itself, kept in it (a copy of the URL goes through the
 # pooler too) and never sent to libpq.
@@ -310,6 +311,8 @@ class Settings:
     replica_wait: float = 1.0
     #: How often, at most, a replica's health is asked again (seconds).
     replica_check_interval: float = 1.0
+    #: PostgreSQL's JIT compilation for sqlstore's sessions (off: see docs/dialects.md).
+    jit: bool = False
 
     @property
     def pgbouncer(self) -> bool:

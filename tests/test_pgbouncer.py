@@ -67,6 +67,7 @@ def test_time_zone_and_statement_timeout_hold_in_every_transaction(pooled: Store
         assert _show(pooled, "statement_timeout") == "2500ms"
         assert _show(pooled, "timezone", readonly=True) == "UTC"
         assert _show(pooled, "statement_timeout", readonly=True) == "2500ms"
+        assert _show(pooled, "jit") == _show(pooled, "jit", readonly=True) == "off"
 
 
 def test_settings_hold_after_a_failed_call_rolled_the_transaction_back(pooled: Store) -> None:
@@ -140,7 +141,8 @@ def test_the_direct_path_begins_as_before() -> None:
     assert begin_command(direct_settings, readonly=True) == b"BEGIN READ ONLY"
     pooled_settings = resolve("postgresql://u@h/db?statement_timeout=2&pgbouncer=true")
     assert begin_command(pooled_settings, readonly=True) == (
-        b"BEGIN READ ONLY; SET LOCAL TimeZone = 'UTC'; SET LOCAL statement_timeout = 2000"
+        b"BEGIN READ ONLY; SET LOCAL TimeZone = 'UTC'; SET LOCAL statement_timeout = 2000; "
+        b"SET LOCAL jit = off"
     )
 
 
@@ -160,3 +162,16 @@ def test_a_pooler_url_without_the_flag_says_what_to_add(pooled_url: str) -> None
     with pytest.raises(ConfigError, match=r"through PgBouncer\? add \?pgbouncer=true"):
         with sqlstore.connect(plain, **CONFIG) as store:
             store.migration_status()
+
+
+@pytest.mark.parametrize("through_pooler", [False, True])
+def test_jit_is_off_unless_the_url_asks(
+    through_pooler: bool, pooled_url: str, sqlstore_postgres_server: str
+) -> None:
+    """Off by default, directly and through the pooler; ``?jit=on`` keeps the server's."""
+    url = pooled_url if through_pooler else direct(pooled_url, sqlstore_postgres_server)
+    joiner = "&" if "?" in url else "?"
+    with sqlstore.connect(url, **CONFIG) as store:
+        assert _show(store, "jit") == "off"
+    with sqlstore.connect(url + joiner + "jit=on", **CONFIG) as store:
+        assert _show(store, "jit") == "on"

@@ -48,6 +48,8 @@ async def open_pool(settings: Settings) -> AsyncPool:
         options = "-c TimeZone=UTC"
         if settings.statement_timeout > 0:
             options += f" -c statement_timeout={round(settings.statement_timeout * 1000)}"
+        if not settings.jit:
+            options += " -c jit=off"
         kwargs["options"] = options
     # One direct connection first: a wrong host or password is a clear
     # ConfigError now, not a pool timeout later.

@@ -94,6 +94,8 @@ def begin_command(settings: Settings, readonly: bool) -> bytes:
     command += b"; SET LOCAL TimeZone = 'UTC'"
     if settings.statement_timeout > 0:
         command += b"; SET LOCAL statement_timeout = %d" % round(settings.statement_timeout * 1000)
+    if not settings.jit:
+        command += b"; SET LOCAL jit = off"
     return command
 
 

@@ -1,0 +1,2 @@
+-- Test only: whether the server may JIT-compile this transaction's statements.
+SELECT CURRENT_SETTING('jit') AS value;
