@@ -14,10 +14,10 @@ from sqlstore.dao import GenerationDAO, PromptDAO
 from sqlstore.dialects import scratch_database
 from sqlstore.errors import MigrationError
 from sqlstore.migration_check import definition_of, schema_of
-from tests import test_adopt_agents as agents
-from tests import test_adopt_media as media
+from tests import adopt_agents_rows as agents
+from tests import adopt_media_rows as media
+from tests.adopt_seeds import DONE, FAILED, SEED_ROWS, seed, table_rows
 from tests.helpers import builtin_migrations, invoke
-from tests.test_adopt import DONE, FAILED, SEED_ROWS, seed, table_rows
 
 MUSIC_TABLES = ("generations", "prompts")
 OLD = {"music": MUSIC_TABLES, "media": media.TABLES, "agents": agents.TABLES}

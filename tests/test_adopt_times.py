@@ -19,9 +19,9 @@ from sqlstore.dialects import dialect_class, scratch_database
 from sqlstore.dialects._migrations import migration_driver
 from sqlstore.errors import MigrationError
 from sqlstore.migration_check import schema_of
-from tests import test_adopt_agents as agents
-from tests import test_adopt_media as media
-from tests.test_adopt import SEED_ROWS, SEEDS, Row, seed, table_rows
+from tests import adopt_agents_rows as agents
+from tests import adopt_media_rows as media
+from tests.adopt_seeds import SEED_ROWS, SEEDS, Row, seed, table_rows
 
 # Each shape the old systems write on SQLite, and the time it means (UTC).
 ACCEPTED = [

@@ -27,7 +27,7 @@ counted AS MATERIALIZED (
                 WHERE c.term BETWEEN units.lo AND units.hi
                 -- Any 10,000 of them: only how many there are counts.
                 LIMIT 10000 -- noqa: AM09
-            ) AS c
+            ) AS firsts
         ) AS df
     FROM units
 ),
