@@ -32,6 +32,8 @@ QUERIES = {
     "OR": "w900 OR w950",
     "exclusion": "w250 -w20",
     "common word": "w5",
+    "common phrase": '"w5 w6"',
+    "common words": "w5 w6",
 }
 
 

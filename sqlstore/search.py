@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import Any
 
 from sqlstore.errors import InvalidInput
@@ -34,6 +35,7 @@ __all__ = [
     "Clause",
     "Term",
     "parse",
+    "phrase_pairs",
     "rank_units",
     "terms_plan",
     "to_fts5",
@@ -212,7 +214,22 @@ def rank_units(clause: Clause) -> tuple[tuple[str, str], ...]:
     return tuple(dict.fromkeys(units))
 
 
-def terms_plan(query: str) -> tuple[str, dict[str, Any]]:
+def phrase_pairs(clause: Clause) -> tuple[str, ...]:
+    """The adjacent word pairs (``"a b"``) every match of a parsed query holds.
+
+    Those of each phrase that is alone in its group (not a side of an OR),
+    of ASCII words only: the engine may case-fold other words otherwise than
+    Python does, so it must find those itself.
+    """
+    pairs: list[str] = []
+    for group in clause.must:
+        if len(group) == 1:
+            words = group[0].words
+            pairs.extend(f"{a} {b}" for a, b in pairwise(words) if (a + b).isascii())
+    return tuple(dict.fromkeys(pairs))
+
+
+def terms_plan(query: str, *, pairs: bool = False) -> tuple[str, dict[str, Any]]:
     """Which search statement ranks ``query`` from a word index, and its parameters.
 
     ``search_word`` and ``search_prefix`` for a query of one unit: its rows
@@ -220,15 +237,21 @@ def terms_plan(query: str) -> tuple[str, dict[str, Any]]:
     of them. ``search`` for any other: the engine finds the matches and each
     is scored from the index. A unit outside ASCII takes ``search``: the
     engine may case-fold it otherwise than Python does, so it must find it.
+    With ``pairs`` (the dialect indexes word pairs: ``Dialect.phrase_pairs``),
+    ``search`` also takes the query's ``phrase_pairs`` (``None``: none).
     """
-    units = rank_units(parse(query))
+    clause = parse(query)
+    units = rank_units(clause)
     if len(units) == 1 and units[0][0].isascii():
         lo, hi = units[0]
         return (
             ("search_word", {"term": lo}) if lo == hi else ("search_prefix", {"lo": lo, "hi": hi})
         )
-    return "search", {
+    params: dict[str, Any] = {
         "unit_lo": [lo for lo, _ in units],
         "unit_hi": [hi for _, hi in units],
         "single": len(units) == 1,
     }
+    if pairs:
+        params["pairs"] = list(phrase_pairs(clause)) or None
+    return "search", params

@@ -118,7 +118,8 @@ def _without_search(found: dict[str, Any]) -> dict[str, Any]:
     search its own way, and tests/test_search.py checks both work alike.
     """
     columns = {(t, "search") for t in SEARCHED}
-    indexes = {(t, f"ix_{t}_search") for t in SEARCHED}
+    # ix_transcripts_pairs: PostgreSQL's index of word pairs for phrases (0008).
+    indexes = {(t, f"ix_{t}_search") for t in SEARCHED} | {("transcripts", "ix_transcripts_pairs")}
     have = columns & {tuple(c[:2]) for c in found["columns"]}
     assert have in (set(), columns)  # all three, or none
     return {

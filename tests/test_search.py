@@ -2,21 +2,24 @@
 
 from __future__ import annotations
 
-import math
 import random
-import re
-from collections.abc import Callable
 
 import pytest
 
-from sqlstore import Session, Store, connect
+from sqlstore import Store, connect
 from sqlstore.dao import GenerationDAO, PromptDAO, TranscriptDAO, VideoDAO
 from sqlstore.errors import InvalidInput
-from sqlstore.models import Transcript, TranscriptCreate, TranscriptUpdate, VideoCreate
-from sqlstore.results import Page
-from sqlstore.search import Clause, Term, parse, rank_units
+from sqlstore.models import TranscriptUpdate
+from sqlstore.search import parse
 from tests.factories import new_generation
 from tests.helpers import builtin_migrations
+from tests.search_reference import (
+    all_pages,
+    matches,
+    reference_order,
+    save_transcripts,
+    words_of,
+)
 
 pytestmark = pytest.mark.both_apis
 
@@ -41,50 +44,6 @@ def _corpus(n: int = 1000) -> list[str]:
     return docs
 
 
-def _tokens(text: str) -> list[str]:
-    return [w.lower() for w in re.findall(r"[^\W_]+", text)]
-
-
-def _has(tokens: list[str], term: Term) -> bool:
-    """The reference: what the syntax says a term matches."""
-    if term.prefix:
-        return any(t.startswith(term.words[0]) for t in tokens)
-    n = len(term.words)
-    return any(tuple(tokens[i : i + n]) == term.words for i in range(len(tokens) - n + 1))
-
-
-def _matches(clause: Clause, text: str) -> bool:
-    tokens = _tokens(text)
-    return all(any(_has(tokens, t) for t in group) for group in clause.must) and not any(
-        _has(tokens, t) for t in clause.must_not
-    )
-
-
-def _all_pages(search: Callable[..., Page[Transcript]], query: str) -> list[Transcript]:
-    found: list[Transcript] = []
-    page = search(query, limit=97)
-    while True:
-        found.extend(page.items)
-        if page.next is None:
-            return found
-        page = search(query, limit=97, after=page.next)
-
-
-def _save_transcripts(session: Session, docs: list[str]) -> None:
-    VideoDAO(session).save(VideoCreate(media_id="corpus"))
-    dao = TranscriptDAO(session)
-    for doc in docs:
-        dao.save(
-            TranscriptCreate(
-                model="whisper",
-                media_id="corpus",
-                transcript=doc,
-                language="en",
-                language_confidence=0.9,
-            )
-        )
-
-
 QUERIES = [
     "jazz",
     "jazz piano",
@@ -105,28 +64,28 @@ def test_matching_ranking_and_paging_agree_with_the_syntax_on_1000_documents(
 ) -> None:
     docs = _corpus()
     with store.session() as session:
-        _save_transcripts(session, docs)
+        save_transcripts(session, docs)
     with store.session(readonly=True) as session:
         dao = TranscriptDAO(session)
         for query in QUERIES:
             clause = parse(query)
-            expected = {i + 1 for i, doc in enumerate(docs) if _matches(clause, doc)}
-            found = _all_pages(dao.search, query)
+            expected = {i + 1 for i, doc in enumerate(docs) if matches(clause, doc)}
+            found = all_pages(dao.search, query)
             ids = [t.id for t in found]
             assert len(ids) == len(set(ids)), query  # no row on two pages
             assert set(ids) == expected, query
             assert expected, query  # each query finds something in the corpus
         # Ranking: equal lengths, so more occurrences of the word rank higher on
         # both dialects; ties (same count) go by id. So the order is known exactly.
-        ranked = [t.id for t in _all_pages(dao.search, TARGET)]
-        counts = {i + 1: _tokens(doc).count(TARGET) for i, doc in enumerate(docs)}
+        ranked = [t.id for t in all_pages(dao.search, TARGET)]
+        counts = {i + 1: words_of(doc).count(TARGET) for i, doc in enumerate(docs)}
         assert ranked == sorted((i for i in counts if counts[i]), key=lambda i: (-counts[i], i))
         assert len(ranked) == 750
 
 
 def test_a_shorter_document_ranks_higher_for_the_same_count(store: Store) -> None:
     with store.session() as session:
-        _save_transcripts(
+        save_transcripts(
             session,
             [
                 "rain " + "hum " * 40,
@@ -166,7 +125,7 @@ def test_the_indexes_follow_inserts_updates_and_deletes(store: Store) -> None:
     with store.session() as session:
         gens = GenerationDAO(session)
         gen = gens.create(new_generation(prompt="violin sonata"))
-        _save_transcripts(session, ["a violin in the rain"])
+        save_transcripts(session, ["a violin in the rain"])
         PromptDAO(session).track_usage("violin sonata")  # an update of the count only
     with store.session() as session:
         assert [p.used_count for p in PromptDAO(session).search("violin").items] == [2]
@@ -239,7 +198,7 @@ def test_the_migration_indexes_the_rows_already_there(sqlstore_blank_url: str) -
         assert store.rollback(len(since)) == since[::-1]  # the version before search
         with store.session() as session:
             GenerationDAO(session).create(new_generation(prompt="old cello suite"))
-            _save_transcripts(session, ["an old cello in the hall"])
+            save_transcripts(session, ["an old cello in the hall"])
         assert store.migrate() == since
         with store.session() as session:
             assert [p.text for p in PromptDAO(session).search("cello").items] == ["old cello suite"]
@@ -248,39 +207,6 @@ def test_the_migration_indexes_the_rows_already_there(sqlstore_blank_url: str) -
             # One word: its rows in transcript_terms, which the migration filled.
             assert len(TranscriptDAO(session).search("cello").items) == 1
             assert len(TranscriptDAO(session).search("cel* -hall").items) == 0
-
-
-# The ranking of transcripts, as docs/search.md#ranking defines it, computed here
-# in Python: both dialects must give this order exactly, so they agree with each other.
-DF_CAP = 10_000
-
-
-def _saturation(tf: int, length: int) -> float:
-    """BM25's saturation of a count, at a length against 100 words, times 10**6, rounded."""
-    return float(math.floor(tf * 2.2 / (tf + 1.2 * (0.25 + 0.75 * length / 100.0)) * 1e6 + 0.5))
-
-
-def _reference_order(docs: list[str], query: str) -> list[int]:
-    clause = parse(query)
-    tokens = {i + 1: _tokens(doc) for i, doc in enumerate(docs)}
-    units = rank_units(clause)
-
-    def inside(word: str, unit: tuple[str, str]) -> bool:
-        return unit[0] <= word <= unit[1]
-
-    scores = {}
-    for doc_id, words in tokens.items():
-        if not _matches(clause, docs[doc_id - 1]):
-            continue
-        score = 0
-        for unit in units:
-            df = min(DF_CAP, sum(len({w for w in ws if inside(w, unit)}) for ws in tokens.values()))
-            idf = 1.0 if len(units) == 1 else math.log(1 + (10000.0 - df + 0.5) / (df + 0.5))
-            tf = sum(1 for w in words if inside(w, unit))
-            if tf:
-                score += math.floor(idf * _saturation(tf, len(words)) + 0.5)
-        scores[doc_id] = -score
-    return sorted(scores, key=lambda i: (scores[i], i))
 
 
 RANKED_QUERIES = [
@@ -310,13 +236,13 @@ def _varied_corpus(n: int = 400) -> list[str]:
 def test_transcripts_rank_as_the_definition_says_on_both_dialects(store: Store) -> None:
     docs = _varied_corpus()
     with store.session() as session:
-        _save_transcripts(session, docs)
+        save_transcripts(session, docs)
     with store.session(readonly=True) as session:
         dao = TranscriptDAO(session)
         for query in RANKED_QUERIES:
-            expected = _reference_order(docs, query)
+            expected = reference_order(docs, query)
             assert expected, query
-            assert [t.id for t in _all_pages(dao.search, query)] == expected, query
+            assert [t.id for t in all_pages(dao.search, query)] == expected, query
             first = dao.search(query, limit=7)  # a small page, then the rest by cursor
             rest = [t.id for t in first.items]
             while first.next is not None:
@@ -329,16 +255,16 @@ def test_a_common_word_ranks_by_count_and_length_not_by_id(store: Store) -> None
     # In every transcript, so the first page is the top of its rows in rank order.
     docs = [f"jazz {'beat ' * (i % 7)}{'jazz ' * (i % 3)}" for i in range(60)]
     with store.session() as session:
-        _save_transcripts(session, docs)
+        save_transcripts(session, docs)
     with store.session(readonly=True) as session:
         found = [t.id for t in TranscriptDAO(session).search("jazz", limit=10).items]
-    assert found == _reference_order(docs, "jazz")[:10]
+    assert found == reference_order(docs, "jazz")[:10]
     assert docs[found[0] - 1].split() == ["jazz"] * 3  # the most occurrences, fewest words
 
 
 def test_the_word_index_follows_updates_and_deletes_of_transcripts(store: Store) -> None:
     with store.session() as session:
-        _save_transcripts(session, ["rain over the city", "rain rain"])
+        save_transcripts(session, ["rain over the city", "rain rain"])
         dao = TranscriptDAO(session)
         found = [t.transcript for t in dao.search("rain").items]
         assert found == ["rain rain", "rain over the city"]

@@ -188,7 +188,8 @@ class BaseDAO:
         beside ``query``) runs; the cursor is ``query``'s whichever ran.
         """
         limit = self.page_params(limit)["limit"]
-        rendered = dialect_class(self.session.dialect).search_query(text)
+        dialect = dialect_class(self.session.dialect)
+        rendered = dialect.search_query(text)
         after_rank: float | None = None
         after_id: Any = None
         scope = {"query": text}
@@ -202,7 +203,7 @@ class BaseDAO:
         # One row more than the page: whether there is a next page, without a count.
         run, params = query, dict[str, Any]()
         if terms:
-            plan, params = terms_plan(text)
+            plan, params = terms_plan(text, pairs=dialect.phrase_pairs)
             run = query.rsplit(".", 1)[0] + "." + plan
         rows = self.session._rows(
             run,

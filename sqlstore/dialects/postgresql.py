@@ -55,6 +55,8 @@ class PostgreSQLDialect(Dialect):
     env_name = "POSTGRES"
     squawk_lints = True
     read_replicas = True
+    # GIN on a tsvector keeps no positions: see migration 0008.
+    phrase_pairs = True
 
     def __init__(self, settings: Settings):
         super().__init__(settings)

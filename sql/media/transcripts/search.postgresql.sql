@@ -1,13 +1,15 @@
 -- Transcripts matching a full-text query, best first (docs/search.md#ranking):
 -- the GIN index finds the matches (:query, to_tsquery text made by
--- sqlstore.search); each is scored from transcript_terms. :unit_lo and
--- :unit_hi are the query's words and prefixes, each a [lo, hi] range of words; a row's score is
--- the sum over them of round(idf x q), q the rounded BM25 saturation
--- (x 1,000,000) of the row's count of the unit's words,
--- idf = ln(1 + (10000 - df + 0.5) / (df + 0.5)) with df the unit's rows in
--- transcript_terms counted up to 10,000 (1 when :single, a query of one unit).
--- The rank is minus the score; a page starts after the (rank, id) of the last
--- row of the page before (NULLs: the first page).
+-- sqlstore.search), or, for a query with a phrase, the index of word pairs
+-- finds the transcripts that hold it (:pairs; NULL when there is none). Each
+-- match is scored from transcript_terms. :unit_lo and :unit_hi are the query's
+-- words and prefixes, each a [lo, hi] range of words; a row's score is the sum
+-- over them of round(idf x q), q the rounded BM25 saturation (x 1,000,000) of
+-- the row's count of the unit's words, idf = ln(1 + (10000 - df + 0.5) /
+-- (df + 0.5)) with df the unit's rows in transcript_terms counted up to 10,000
+-- (1 when :single, a query of one unit). The rank is minus the score; a page
+-- starts after the (rank, id) of the last row of the page before (NULLs: the
+-- first page).
 -- returns: many Transcript
 WITH units AS (
     -- One UNNEST of an array: the planner knows how many units there are.
@@ -46,8 +48,23 @@ weights AS MATERIALIZED (
     FROM counted
 ),
 
+candidates AS MATERIALIZED (
+    -- With a phrase (:pairs, the adjacent word pairs of the query's phrases):
+    -- the transcripts holding every pair, from ix_transcripts_pairs (migration
+    -- 0008), so only those have their tsvector read. MATERIALIZED keeps the @@
+    -- below out of this scan: ANDed with the tsvector index, the recheck of each
+    -- row would compute TRANSCRIPT_PAIRS again.
+    SELECT x.id, x.search FROM transcripts AS x
+    WHERE
+        CAST(:pairs AS TEXT[]) IS NOT NULL
+        AND TRANSCRIPT_PAIRS(x.search) @> CAST(:pairs AS TEXT[])
+),
+
 hits AS (
-    SELECT x.id FROM transcripts AS x WHERE x.search @@ TO_TSQUERY('simple', :query)
+    SELECT x.id FROM transcripts AS x
+    WHERE CAST(:pairs AS TEXT[]) IS NULL AND x.search @@ TO_TSQUERY('simple', :query)
+    UNION ALL
+    SELECT c.id FROM candidates AS c WHERE c.search @@ TO_TSQUERY('simple', :query)
 ),
 
 scored AS (

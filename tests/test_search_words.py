@@ -1,0 +1,150 @@
+"""Search words and phrases: the same words on both dialects; PostgreSQL's index of word pairs."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from sqlstore import Store
+from sqlstore.check import explain
+from sqlstore.dao import PromptDAO, TranscriptDAO
+from sqlstore.search import parse, phrase_pairs, terms_plan
+from tests.search_reference import all_pages, matches, reference_order, save_transcripts
+
+pytestmark = pytest.mark.both_apis
+
+# Texts where PostgreSQL's parser, left alone, keeps tokens FTS5 splits:
+# compounds, numbers with a point, versions, addresses, paths and URLs.
+PUNCTUATED = [
+    "chill lo-fi beats all night",
+    "pi is 3.14 today",
+    "release v1.2 notes",
+    "mail me at ann@example.com now",
+    "see https://example.com/jazz/piano.html later",
+    "snake_case and don't stop",
+    "rock—jazz fusion",
+    "x hip-hop beat",
+    "open path/to/file.txt first",
+    "C++ and C# [bracketed] {braced} (paren) ~tilde",
+    "café naïve crème",
+    "lo fi chill",
+    "lo-fi alone",
+]
+
+PUNCTUATED_QUERIES = [
+    '"chill lo-fi"',
+    '"chill lo"',
+    "lo-fi",
+    "3.14",
+    '"is 3"',
+    "v1.2",
+    '"release v1"',
+    '"at ann"',
+    "example.com",
+    '"example com jazz piano html"',
+    '"x hip"',
+    "hip-hop",
+    "snake_case",
+    "don't",
+    '"rock jazz"',
+    '"path to file txt"',
+    '"c and c"',
+    '"bracketed braced paren tilde"',
+    '"naïve crème"',
+    "lo* -beats",
+    "3.14 OR v1.2",
+    "fi -chill",
+]
+
+
+def test_punctuated_text_is_searched_as_the_same_words_on_both_dialects(store: Store) -> None:
+    with store.session() as session:
+        save_transcripts(session, PUNCTUATED)
+    with store.session(readonly=True) as session:
+        dao = TranscriptDAO(session)
+        for query in PUNCTUATED_QUERIES:
+            expected = reference_order(PUNCTUATED, query)
+            assert expected, query  # every query finds something here
+            assert [t.id for t in all_pages(dao.search, query)] == expected, query
+
+
+def test_prompts_split_punctuation_as_transcripts_do(store: Store) -> None:
+    with store.session() as session:
+        prompts = PromptDAO(session)
+        for text in PUNCTUATED:
+            prompts.track_usage(text)
+    with store.session(readonly=True) as session:
+        for query in PUNCTUATED_QUERIES:
+            expected = {t for t in PUNCTUATED if matches(parse(query), t)}
+            found = {p.text for p in PromptDAO(session).search(query, limit=100).items}
+            assert found == expected, query
+
+
+def test_which_phrases_give_pairs() -> None:
+    assert phrase_pairs(parse('"a b c" d')) == ("a b", "b c")
+    assert phrase_pairs(parse('"a b" OR c')) == ()  # an OR's side need not match
+    assert phrase_pairs(parse('x -"a b"')) == ()  # nor an excluded phrase
+    assert phrase_pairs(parse("hip-hop beat")) == ("hip hop",)
+    assert phrase_pairs(parse('"naïve a b"')) == ("a b",)  # the engine folds other words
+    assert phrase_pairs(parse('"a b" "a b c"')) == ("a b", "b c")
+    plan, params = terms_plan('"a b"', pairs=True)
+    assert (plan, params["pairs"]) == ("search", ["a b"])
+    assert terms_plan("a b", pairs=True)[1]["pairs"] is None
+    assert "pairs" not in terms_plan('"a b"')[1]
+
+
+def _phrase_corpus(rng: random.Random) -> list[str]:
+    words = ["a", "b", "c", "d", "e", "f"]
+    docs = [" ".join(rng.choice(words) for _ in range(rng.randint(1, 30))) for _ in range(300)]
+    # PostgreSQL keeps 256 positions of a word, and none past 16,383: the
+    # phrase operator and the pairs must agree there too.
+    docs.append("a " * 300 + "b a")
+    docs.append("c " * 16_390 + "d e")
+    docs.append("x-a b-c a.b c@d")
+    return docs
+
+
+@pytest.mark.postgresql_only
+def test_the_pair_index_drops_no_match_the_phrase_operator_finds(sqlstore_store: Store) -> None:
+    """The search statement finds the same rows with the phrases' pairs as without them."""
+    rng = random.Random(88)
+    docs = _phrase_corpus(rng)
+    with sqlstore_store.session() as session:
+        save_transcripts(session, docs)
+    queries = ['"a b"', '"b a"', '"c d e"', '"a a b"', '"d e" c', '"a b" -"b c"', '"e f" "f a"']
+    queries += [f'"{rng.choice("abcdef")} {rng.choice("abcdef")} c"' for _ in range(20)]
+    found = 0
+    with sqlstore_store.session(readonly=True) as session:
+        for query in queries:
+            plan, params = terms_plan(query, pairs=True)
+            assert plan == "search" and params["pairs"], query
+            base = {
+                **params,
+                "query": sqlstore_store.dialect.search_query(query),
+                "limit": 10_000,
+                "after_rank": None,
+                "after_id": None,
+            }
+            by_pairs = session.fetch_all("media.transcripts.search", **base)
+            by_words = session.fetch_all("media.transcripts.search", **{**base, "pairs": None})
+            assert by_pairs == by_words, query
+            # The short texts, where PostgreSQL keeps every position, as the syntax says.
+            short = {i + 1 for i, doc in enumerate(docs[:300]) if matches(parse(query), doc)}
+            assert {r["id"] for r in by_words if r["id"] <= 300} == short, query
+            found += len(by_words)
+    assert found > 300  # the queries found rows, long texts included
+
+
+@pytest.mark.postgresql_only
+def test_a_phrase_is_found_through_the_pair_index(sqlstore_store: Store) -> None:
+    plan, params = terms_plan('"w10 w11"', pairs=True)
+    params |= {
+        "query": sqlstore_store.dialect.search_query('"w10 w11"'),
+        "limit": 21,
+        "after_rank": None,
+        "after_id": None,
+    }
+    lines = "\n".join(explain(sqlstore_store, f"media.transcripts.{plan}", params))
+    assert "ix_transcripts_pairs" in lines
+    assert "ix_transcripts_search" not in lines  # the words' index is not read
