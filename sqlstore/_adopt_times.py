@@ -86,7 +86,13 @@ def misfit_time(backend: Any, system: str) -> str | None:
             cursor = backend.execute(
                 f"SELECT {column} FROM adopt_{table} WHERE {column} IS NOT NULL"
             )
-            for (value,) in cursor:
+            try:
+                values = [value for (value,) in cursor]
+            except backend.DatabaseError as exc:
+                # PostgreSQL keeps 'infinity' and years past 9999, which no
+                # datetime holds: the driver refuses to read them, naming the value.
+                return f"table {table}: column {column} holds a time Python cannot hold ({exc})"
+            for value in values:
                 if not _exact(value):
                     shown = repr(value)
                     if len(shown) > _SHOWN:
