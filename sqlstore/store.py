@@ -11,7 +11,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, NoReturn, cast
 
-from sqlstore._replica_urls import check_position
+from sqlstore._replica_urls import read_after
 from sqlstore.config import Settings, resolve
 from sqlstore.dialects import Dialect, dialect_class, open_dialect
 from sqlstore.dialects.base import Connection
@@ -108,11 +108,10 @@ class Store(BaseStore):
         makes it see this store's last commit, ``after`` the commit at that
         position (a session's ``commit_position``), waiting for a replica to
         replay it up to ``replica_wait`` seconds, else reading on the primary.
+        Both need ``readonly=True``: without it they are an ``InvalidInput``.
         """
         block = _SessionBlock(self, readonly)
-        if readonly and (read_your_writes or after is not None):
-            check_position(after)
-            block._after = (after, read_your_writes)
+        block._after = read_after(readonly, read_your_writes, after)
         return block
 
     def migrate(self) -> list[str]:
