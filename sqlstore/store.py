@@ -78,7 +78,9 @@ class BaseStore:
         return str(self.settings.url)
 
     def __repr__(self) -> str:
-        return f"{type(self).__name__}({self.url!r})"
+        replicas = [str(url) for url in self.settings.replicas]  # passwords hidden, as url's
+        shown = f", replicas={replicas!r}" if replicas else ""
+        return f"{type(self).__name__}({self.url!r}{shown})"
 
 
 class Store(BaseStore):
