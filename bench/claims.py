@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import multiprocessing
+import queue
 import statistics
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -13,9 +15,23 @@ import sqlstore
 from bench.runner import add_tasks
 from sqlstore.dialects import cloned_database, scratch_database
 
+#: How long a section waits for a worker that neither reports nor exits (a stuck one).
+WORKER_TIMEOUT = 600.0
+
 
 def _worker(impl: str, url: str, batch: int, barrier: Any, results: Any) -> None:
-    """Claim batches until the queue is empty; report the ids and when it began and ended."""
+    """Claim until the queue is empty; report (ids, start, end), or the error as text."""
+    try:
+        results.put(_claim(impl, url, batch, barrier))
+    except threading.BrokenBarrierError:
+        results.put(None)  # another worker failed, and reports why
+    except BaseException as exc:
+        results.put(f"{type(exc).__name__}: {exc}")
+        barrier.abort()  # the other processes stop waiting for this one
+
+
+def _claim(impl: str, url: str, batch: int, barrier: Any) -> tuple[list[str], float, float]:
+    """Claim batches until the queue is empty: the ids, and when it began and ended."""
     from sqlstore.dao.tasks import TaskDAO
 
     ids: list[str] = []
@@ -38,7 +54,48 @@ def _worker(impl: str, url: str, batch: int, barrier: Any, results: Any) -> None
         start = time.monotonic()
         ids = [str(t.id) for t in claim_loop(conn, 10**9, batch)]
         conn.close()
-    results.put((ids, start, time.monotonic()))
+    return ids, start, time.monotonic()
+
+
+def collect(impl: str, procs: list[Any], barrier: Any, results: Any) -> list[Any]:
+    """Every worker's result; the first that fails or dies stops them all and is raised."""
+    got: list[Any] = []
+    reported = 0
+    deadline = time.monotonic() + WORKER_TIMEOUT
+    try:
+        while reported < len(procs):
+            try:
+                result = results.get(timeout=0.1)
+            except queue.Empty:
+                # A process that ends without reporting died (killed, or a crash in C).
+                dead = [p.exitcode for p in procs if p.exitcode not in (None, 0)]
+                if dead:
+                    raise RuntimeError(
+                        f"a claim worker ({impl}) died with exit code {dead[0]}, reporting nothing"
+                    ) from None
+                if time.monotonic() > deadline:
+                    raise TimeoutError(
+                        f"claim workers ({impl}) still running after {WORKER_TIMEOUT:.0f} s"
+                    ) from None
+                continue
+            reported += 1
+            if isinstance(result, str):
+                raise RuntimeError(f"a claim worker ({impl}) failed: {result}")
+            if result is not None:
+                got.append(result)
+    except BaseException:
+        barrier.abort()
+        for p in procs:
+            if p.is_alive():
+                p.terminate()
+        raise
+    finally:
+        for p in procs:
+            p.join()
+    if len(got) != len(procs):
+        # Only a failed worker breaks the barrier, and its report is raised above.
+        raise RuntimeError(f"claim workers ({impl}): {len(procs) - len(got)} stopped, none failed")
+    return got
 
 
 @contextmanager
@@ -84,9 +141,7 @@ def drain(
         ]
         for p in procs:
             p.start()
-        got = [results.get(timeout=600) for _ in procs]
-        for p in procs:
-            p.join()
+        got = collect(impl, procs, barrier, results)
     ids = [i for g in got for i in g[0]]
     if len(ids) != tasks or len(set(ids)) != tasks:
         raise AssertionError(f"claims by {impl}: {len(ids)} claims of {len(set(ids))} tasks")

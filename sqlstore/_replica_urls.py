@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from sqlstore.config import DatabaseURL, _dialect_class
 from sqlstore.errors import ConfigError, InvalidInput
 
-__all__ = ["check_position", "replica_lag", "replica_urls"]
+__all__ = ["check_position", "read_after", "replica_lag", "replica_urls"]
 
 _POSITION = re.compile(r"[0-9A-Fa-f]{1,8}/[0-9A-Fa-f]{1,8}")
 
@@ -51,3 +51,23 @@ def check_position(after: object) -> None:
             f"after={after!r} is not a commit position (a session's commit_position, "
             "such as '0/16B3748')"
         )
+
+
+def read_after(
+    readonly: bool, read_your_writes: bool, after: str | None
+) -> tuple[str | None, bool] | None:
+    """``session(read_your_writes=, after=)`` as a block's ``_after``; refused unless read-only."""
+    if not (read_your_writes or after is not None):
+        return None
+    if not readonly:
+        # A session that may write runs on the primary: the options would mean nothing.
+        given = [f"read_your_writes={read_your_writes!r}"] if read_your_writes else []
+        given += [] if after is None else [f"after={after!r}"]
+        raise InvalidInput(
+            f"session({', '.join(given)}) without readonly=True: these options choose where "
+            "a read-only session reads (a replica that has the commit); add readonly=True, "
+            "as in store.session(readonly=True, read_your_writes=True). A session that may "
+            "write runs on the primary, which has every commit"
+        )
+    check_position(after)
+    return after, read_your_writes

@@ -11,7 +11,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, NoReturn, cast
 
-from sqlstore._replica_urls import check_position
+from sqlstore._replica_urls import read_after
 from sqlstore.config import Settings, resolve
 from sqlstore.dialects import Dialect, dialect_class, open_dialect
 from sqlstore.dialects.base import Connection
@@ -78,7 +78,9 @@ class BaseStore:
         return str(self.settings.url)
 
     def __repr__(self) -> str:
-        return f"{type(self).__name__}({self.url!r})"
+        replicas = [str(url) for url in self.settings.replicas]  # passwords hidden, as url's
+        shown = f", replicas={replicas!r}" if replicas else ""
+        return f"{type(self).__name__}({self.url!r}{shown})"
 
 
 class Store(BaseStore):
@@ -108,11 +110,10 @@ class Store(BaseStore):
         makes it see this store's last commit, ``after`` the commit at that
         position (a session's ``commit_position``), waiting for a replica to
         replay it up to ``replica_wait`` seconds, else reading on the primary.
+        Both need ``readonly=True``: without it they are an ``InvalidInput``.
         """
         block = _SessionBlock(self, readonly)
-        if readonly and (read_your_writes or after is not None):
-            check_position(after)
-            block._after = (after, read_your_writes)
+        block._after = read_after(readonly, read_your_writes, after)
         return block
 
     def migrate(self) -> list[str]:

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import json
+import multiprocessing
+import threading
+import time
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
 
+import bench.claims
 from bench.__main__ import ASYNC_LABEL, main
 from bench.checks import ModelsDiffer, same
 from bench.claims import claim_throughput
@@ -16,6 +21,7 @@ from bench.common import IMPLEMENTATIONS, OPERATIONS, Sizes, generations
 from bench.replicas import replica_throughput
 from bench.report import targets
 from bench.runner import DialectRun
+from tests.bench_faults import MESSAGE, OneWorkerFails
 from tests.pg_replica import ReplicaCluster
 
 
@@ -131,6 +137,49 @@ def test_claim_throughput_drains_the_queue_exactly_once(sqlstore_postgres_server
         sqlstore_postgres_server, tasks=60, workers=2, rounds=1, echo=lambda _: None
     )
     assert got["driver_tasks_per_s"] > 0 and got["sqlstore_tasks_per_s"] > 0 and got["ratio"] > 0
+
+
+@pytest.mark.parametrize(
+    ("impl", "where"), [("driver", "connect"), ("sqlstore", "claim"), ("sqlstore", "exit")]
+)
+def test_a_failing_claim_worker_fails_the_section_at_once(
+    impl: str, where: str, sqlstore_postgres_server: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One worker fails (tests/bench_faults.py): the section raises its error, not a timeout."""
+    # The section drains with the driver first, then with sqlstore: two workers each.
+    context = multiprocessing.get_context("spawn")
+    faulty = OneWorkerFails(context, 0 if impl == "driver" else 2, where)
+    monkeypatch.setattr(
+        bench.claims, "multiprocessing", SimpleNamespace(get_context=lambda _: faulty)
+    )
+    raised: list[BaseException | None] = []
+
+    def section() -> None:
+        try:
+            claim_throughput(
+                sqlstore_postgres_server, tasks=60, workers=2, rounds=1, echo=lambda _: None
+            )
+            raised.append(None)
+        except BaseException as exc:
+            raised.append(exc)
+
+    # On a thread with a deadline: a section that waits for the failed worker
+    # fails this test instead of hanging the run.
+    started = time.monotonic()
+    thread = threading.Thread(target=section, daemon=True)
+    thread.start()
+    thread.join(60)
+    try:
+        assert raised, f"the section still waits {time.monotonic() - started:.0f} s on"
+    finally:
+        for process in faulty.processes:
+            if process.is_alive():
+                process.kill()
+    error = raised[0]
+    assert isinstance(error, RuntimeError), error
+    said = "died with exit code 3" if where == "exit" else f"RuntimeError: {MESSAGE} ({where})"
+    assert said in str(error) and f"claim worker ({impl})" in str(error)
+    assert len(faulty.processes) == (2 if impl == "driver" else 4)
 
 
 def test_pgbouncer_and_partition_sections_run(

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 import sqlstore
+import sqlstore.aio
 from sqlstore.config import DEFAULT_URL, DatabaseURL, resolve
 from sqlstore.dao import GenerationDAO
 from sqlstore.errors import ConfigError
@@ -256,6 +257,33 @@ def test_store_repr_hides_password(sqlstore_postgres_server: str) -> None:
         assert "***" in repr(store) or settings.url.password is None
         if settings.url.password:
             assert settings.url.password not in repr(store)
+
+
+def test_store_repr_shows_its_replicas_without_passwords(
+    sqlstore_postgres_server: str, tmp_path: Path
+) -> None:
+    primary = resolve(sqlstore_postgres_server).url
+    # Unreachable: each is logged down at connect, then skipped; a repr needs none of them.
+    replicas = [
+        "postgresql://app:Rep1icaPw@127.0.0.1:1/media",
+        "postgresql://app@127.0.0.1:2/media2?password=Rep2icaPw&sslmode=disable",
+    ]
+    shown = (
+        f"({str(primary)!r}, replicas=['postgresql://app:***@127.0.0.1:1/media', "
+        "'postgresql://app@127.0.0.1:2/media2?password=***&sslmode=disable'])"
+    )
+    url = primary.render(hide_password=False)
+    with sqlstore.connect(url, replicas=replicas) as store:
+        assert repr(store) == "Store" + shown
+    app = sqlstore.aio.connect(url, replicas=replicas)  # connects at its first session only
+    assert repr(app) == "AsyncStore" + shown
+    for text in (repr(store), repr(app)):
+        assert "Pw" not in text
+    # Without replicas (SQLite never has any) the repr is the URL alone.
+    with sqlstore.connect(url, replicas=[]) as store:
+        assert repr(store) == f"Store({str(primary)!r})"
+    with sqlstore.connect(f"sqlite:///{tmp_path}/app.db") as store:
+        assert repr(store) == f"Store('sqlite:///{tmp_path}/app.db')"
 
 
 @pytest.mark.parametrize(

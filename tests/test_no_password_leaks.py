@@ -26,6 +26,7 @@ from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 
 import sqlstore
+import sqlstore.aio
 from sqlstore import Store
 from sqlstore.config import DatabaseURL, resolve
 from sqlstore.dao import GenerationDAO
@@ -191,6 +192,23 @@ def test_refused_urls_never_show_the_password(
 ) -> None:
     said.error("connect", lambda: sqlstore.connect(url))
     said.add("cli", cli_here(capsys, "--database", url, "status"))
+
+
+def test_a_store_never_shows_its_replicas_passwords(secret_url: str, said: Said) -> None:
+    """Replica URLs holding SECRET (unreachable: each is logged down): repr and logs hide it."""
+    parsed = resolve(secret_url).url
+    replicas = [
+        with_password(f"postgresql://app@127.0.0.1:1/{parsed.database}"),
+        DatabaseURL(
+            "postgresql", "r2", "app", None, "127.0.0.1", 2, (("password", SECRET),)
+        ).render(hide_password=False),
+    ]
+    with sqlstore.connect(secret_url, replicas=replicas) as store:
+        said.add("store", repr(store))
+        said.add("settings", repr(store.settings))
+        assert repr(store).count("***") == 3 and "127.0.0.1:2/r2" in repr(store)
+    app = sqlstore.aio.connect(secret_url, replicas=replicas)
+    said.add("async store", repr(app))
 
 
 def test_a_password_option_is_hidden_everywhere(secret_url: str, said: Said) -> None:

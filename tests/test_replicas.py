@@ -188,6 +188,11 @@ def test_readonly_sessions_go_to_the_replicas_in_turn(
     assert position is not None and "/" in position
     with pytest.raises(InvalidInput, match="not a commit position"):
         _where(store, readonly=True, after="yesterday")
+    # A session that may write runs on the primary: asking it to read a commit is refused.
+    with pytest.raises(InvalidInput, match="add readonly=True"):
+        _where(store, read_your_writes=True)
+    with pytest.raises(InvalidInput, match="add readonly=True"):
+        _where(store, after=position)
 
 
 def test_the_environment_names_the_replicas(

@@ -9,7 +9,7 @@ from sqlstore import Store
 from sqlstore.aio import AsyncStore
 from sqlstore.aio.dao import GenerationDAO as AsyncGenerationDAO
 from sqlstore.dao import GenerationDAO, PromptDAO
-from sqlstore.errors import AlreadyExists, QueryError
+from sqlstore.errors import AlreadyExists, InvalidInput, QueryError
 from tests.factories import new_generation
 
 pytestmark = pytest.mark.both_apis
@@ -66,6 +66,27 @@ def test_readonly_session_refuses_writes(store: Store) -> None:
     assert _counts(store) == (0, 0)
     with store.session() as session:  # the connection went back to the pool writable
         GenerationDAO(session).create(new_generation())
+
+
+def test_replica_options_without_readonly_are_refused_at_the_call(store: Store) -> None:
+    """``read_your_writes``/``after`` choose where a read-only session reads: else refused."""
+    for options in (
+        {"read_your_writes": True},
+        {"after": "0/16B3748"},
+        {"readonly": False, "read_your_writes": True, "after": "0/16B3748"},
+        {"after": "yesterday"},  # the missing readonly=True is the first thing to say
+    ):
+        # Refused by the call itself: no block to enter, no connection taken.
+        with pytest.raises(InvalidInput, match=r"add readonly=True") as refused:
+            store.session(**options)  # type: ignore[arg-type]
+        for name, value in options.items():
+            if name != "readonly":
+                assert f"{name}={value!r}" in str(refused.value)
+    # The defaults given explicitly, and the options with readonly=True, are accepted.
+    with store.session(read_your_writes=False, after=None) as session:
+        GenerationDAO(session).create(new_generation())
+    with store.session(readonly=True, read_your_writes=True, after="0/16B3748") as session:
+        assert GenerationDAO(session).count() == 1
 
 
 def test_read_and_write_sessions_take_turns_on_the_pool(store: Store) -> None:

@@ -8,7 +8,7 @@ from contextlib import AbstractAsyncContextManager
 from types import TracebackType
 from typing import TYPE_CHECKING, cast
 
-from sqlstore._replica_urls import check_position
+from sqlstore._replica_urls import read_after
 from sqlstore.aio.session import AsyncSession
 from sqlstore.config import Settings, resolve
 from sqlstore.dialects import dialect_class
@@ -60,9 +60,7 @@ class AsyncStore(BaseStore):
         ``readonly``, ``read_your_writes`` and ``after``: as ``Store.session``.
         """
         block = _AsyncSessionBlock(self, readonly)
-        if readonly and (read_your_writes or after is not None):
-            check_position(after)
-            block._after = (after, read_your_writes)
+        block._after = read_after(readonly, read_your_writes, after)
         return block
 
     async def migrate(self) -> list[str]:

@@ -57,7 +57,7 @@ def position_wanted(
     after: str | None, replicas: Replicas | None, read_your_writes: bool
 ) -> int | None:
     """The WAL position a read must see: ``after``'s, and the store's last commit if asked."""
-    # ``after`` is checked by the store's ``session`` (``_replica_urls.check_position``).
+    # ``after`` is checked by the store's ``session`` (``_replica_urls.read_after``).
     wanted = 0 if after is None else _lsn(after)
     if read_your_writes and replicas is not None:
         wanted = max(wanted, replicas.position)
