@@ -11,13 +11,17 @@ The syntax (what a search box sends):
 - ``-word``, ``-"a phrase"``: rows without it (at least one item must not be
   excluded, and an excluded item cannot be an OR's side).
 
-A word is letters and digits; ``hip-hop``, ``don't`` or ``snake_case`` (words
-joined by ``-``, ``'``, ``_`` or ``.``) is the phrase of its parts, as both
-dialects' tokenizers split it. Anything else (parentheses, ``:``, ``^``,
-``NEAR``, a lone ``*``, an unclosed quote, ``OR`` at an end) is refused with
-``InvalidInput`` before anything is sent. Each dialect renders the parsed query
-for its engine: an FTS5 ``MATCH`` expression on SQLite, a ``to_tsquery``
-text on PostgreSQL (``Dialect.search_query``).
+A word is letters and digits. Any other character but a space and the
+syntax's own (``"``, ``*``, ``(``, ``)``, ``:``, ``^``) joins words:
+``hip-hop``, ``don't``, ``bob@example.com`` or ``1,000`` is the phrase of its
+words, as both dialects split the text; one before or after a word is
+dropped (``#tag``, ``hip.``, ``C++``). Anything else (parentheses, ``:``,
+``^``, a lone ``*``, an unclosed quote, ``OR`` at an end, ``AND``, ``NOT`` or
+``NEAR`` in capitals) is refused with ``InvalidInput`` before anything is
+sent. Each dialect renders the parsed query for its engine, the words as
+typed (each engine folds case as it folds the text): an FTS5 ``MATCH``
+expression on SQLite, a ``to_tsquery`` text on PostgreSQL
+(``Dialect.search_query``).
 """
 
 from __future__ import annotations
@@ -31,6 +35,7 @@ from sqlstore.errors import InvalidInput
 
 __all__ = [
     "INDEX_TABLES",
+    "MAX_PAIR_BYTES",
     "MAX_QUERY_CHARS",
     "Clause",
     "Term",
@@ -51,22 +56,34 @@ MAX_QUERY_CHARS = 500
 MAX_ITEMS = 32
 
 _WORD = r"[^\W_]+"
+# A character that joins words: not a letter, digit or space, nor the syntax's own.
+_JOIN = r'(?:_|[^\w\s"*():^])'
 _TOKEN = re.compile(
     rf"""\s*(?:
-      (?P<neg>-)?"(?P<phrase>[^"]*)"            # a quoted phrase
-    | (?P<neg2>-)?(?P<word>{_WORD}(?:[-'_.]{_WORD})*)(?P<star>\*)?   # a word, maybe joined
+      (?P<neg>-)?"(?P<phrase>[^"]*)"                               # a quoted phrase
+    | (?P<neg2>-)?{_JOIN}*?(?P<word>{_WORD}(?:{_JOIN}+{_WORD})*)(?P<star>\*)?{_JOIN}*  # a word
+    | (?P<loose>{_JOIN}+)(?=\s|"|$)                                # joiners alone: "&"
     )""",
     re.VERBOSE,
 )
 _WORDS = re.compile(_WORD)
+#: Words in capitals that other search syntaxes read as operators: refused, saying what to write.
+_KEYWORDS = {
+    "AND": "AND is implied: words side by side must all match",
+    "NOT": "exclude with a minus: -word",
+    "NEAR": 'NEAR is not part of the syntax; a "phrase" finds words next to each other',
+}
 
 
 @dataclass(frozen=True)
 class Term:
     """A word (``words`` of one), a phrase (several in order), or a prefix (one, ``prefix``)."""
 
+    #: The words lower-cased, one character at a time (what the word index holds, in ASCII).
     words: tuple[str, ...]
     prefix: bool = False
+    #: The words as typed: each engine folds their case as it folds the text's.
+    typed: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -81,13 +98,39 @@ def _refuse(query: str, why: str) -> InvalidInput:
     return InvalidInput(f"cannot search for {query[:80]!r}: {why}")
 
 
+#: Letters FTS5 folds and PostgreSQL's lower() keeps: a final sigma to a sigma, the micro
+#: sign to mu. SEARCH_WORDS folds them in the text (migration 0008), these in a query.
+_FOLDS = str.maketrans("\u03c2\u00b5", "\u03c3\u03bc")
+
+
+def _fold(word: str) -> str:
+    # Per character: str.lower() makes a final capital sigma a final sigma, and a capital
+    # dotted I two characters; the engines do neither.
+    return "".join(c.lower() if len(c.lower()) == 1 else c for c in word).translate(_FOLDS)
+
+
 def _term(query: str, text: str, star: bool) -> Term:
-    words = tuple(w.lower() for w in _WORDS.findall(text))
-    if not words:
+    typed = tuple(_WORDS.findall(text))
+    if not typed:
         raise _refuse(query, "an empty phrase")
-    if star and len(words) > 1:
+    if star and len(typed) > 1:
         raise _refuse(query, f"a prefix* must be one word, not {text!r}")
-    return Term(words, star)
+    return Term(tuple(_fold(w) for w in typed), star, typed)
+
+
+_HINT = ' (use words, "phrases", OR, -exclusion and prefix*)'
+
+
+def _unparsed(query: str, pos: int, after: re.Match[str] | None) -> InvalidInput:
+    """Why ``query`` cannot go on at ``pos`` (``after``: the item that ends there)."""
+    bad = query[pos:].lstrip()[:1]
+    if after is not None and _WORDS.match(bad):
+        if after.group("star"):
+            return _refuse(query, "a * ends a prefix (as in pian*); it cannot join words")
+        return _refuse(query, "put a space after a quoted phrase")
+    if bad == '"':
+        return _refuse(query, "an unclosed quote")
+    return _refuse(query, f"{bad!r} is not part of the syntax" + _HINT)
 
 
 def parse(query: str) -> Clause:
@@ -109,25 +152,28 @@ def parse(query: str) -> Clause:
             continue
         match = _TOKEN.match(query, pos)
         if match is None or match.end() == pos:
-            bad = stripped[:1]
-            why = "an unclosed quote" if bad == '"' else f"{bad!r} is not part of the syntax"
-            raise _refuse(query, why + ' (use words, "phrases", OR, -exclusion and prefix*)')
+            raise _unparsed(query, pos, None)
         end = match.end()
         if end < len(query) and not query[end].isspace() and query[end] not in '"-':
-            raise _refuse(query, f"{query[end]!r} is not part of the syntax")
+            raise _unparsed(query, end, match)
         pos = end
+        if match.group("loose") is not None:
+            continue
         if match.group("phrase") is not None:
             items.append((bool(match.group("neg")), _term(query, match.group("phrase"), False)))
-        else:
-            star = bool(match.group("star"))
-            items.append((bool(match.group("neg2")), _term(query, match.group("word"), star)))
+            continue
+        word = match.group("word")
+        if word in _KEYWORDS and match.group(0).strip() == word:
+            raise _refuse(query, _KEYWORDS[word])
+        star = bool(match.group("star"))
+        items.append((bool(match.group("neg2")), _term(query, word, star)))
     return _clause(query, items)
 
 
 def _clause(query: str, items: list[tuple[bool, Term] | None]) -> Clause:
     if not items:
         raise _refuse(query, "nothing to search for")
-    if len(items) > 2 * MAX_ITEMS:
+    if sum(item is not None for item in items) > MAX_ITEMS:
         raise _refuse(query, f"more than {MAX_ITEMS} words or phrases")
     if items[0] is None or items[-1] is None:
         raise _refuse(query, "OR needs something on each side")
@@ -158,7 +204,7 @@ def _clause(query: str, items: list[tuple[bool, Term] | None]) -> Clause:
 
 def _fts5_term(term: Term) -> str:
     # Each word double-quoted: FTS5 then reads no keyword or column filter in it.
-    text = '"' + " ".join(term.words) + '"'
+    text = '"' + " ".join(term.typed or term.words) + '"'
     return text + "*" if term.prefix else text
 
 
@@ -178,7 +224,7 @@ def to_fts5(clause: Clause) -> str:
 
 def _ts_term(term: Term) -> str:
     # Words are letters and digits only: quoting them cannot be broken out of.
-    words = [f"'{w}'" for w in term.words]
+    words = [f"'{w.translate(_FOLDS)}'" for w in term.typed or term.words]
     if term.prefix:
         return words[0] + ":*"
     return "(" + " <-> ".join(words) + ")" if len(words) > 1 else words[0]
@@ -214,18 +260,27 @@ def rank_units(clause: Clause) -> tuple[tuple[str, str], ...]:
     return tuple(dict.fromkeys(units))
 
 
+#: The pairs of words migration 0008 indexes are shorter than this, in bytes.
+MAX_PAIR_BYTES = 200
+
+
 def phrase_pairs(clause: Clause) -> tuple[str, ...]:
     """The adjacent word pairs (``"a b"``) every match of a parsed query holds.
 
     Those of each phrase that is alone in its group (not a side of an OR),
     of ASCII words only: the engine may case-fold other words otherwise than
-    Python does, so it must find those itself.
+    Python does, so it must find those itself; and only pairs shorter than
+    ``MAX_PAIR_BYTES``, as the index holds no others.
     """
     pairs: list[str] = []
     for group in clause.must:
         if len(group) == 1:
             words = group[0].words
-            pairs.extend(f"{a} {b}" for a, b in pairwise(words) if (a + b).isascii())
+            pairs.extend(
+                f"{a} {b}"
+                for a, b in pairwise(words)
+                if (a + b).isascii() and len(a) + len(b) + 1 < MAX_PAIR_BYTES
+            )
     return tuple(dict.fromkeys(pairs))
 
 

@@ -15,10 +15,20 @@ from sqlstore.models import Transcript, TranscriptCreate, VideoCreate
 from sqlstore.results import Page
 from sqlstore.search import Clause, Term, parse, rank_units
 
+# What the engines fold beyond lower case: a final sigma, the micro sign.
+_FOLDS = str.maketrans("\u03c2\u00b5", "\u03c3\u03bc")
+
 
 def words_of(text: str) -> list[str]:
-    """The words of a text as the syntax reads them: runs of letters and digits, lower-cased."""
-    return [w.lower() for w in re.findall(r"[^\W_]+", text)]
+    """The words of a text as the syntax reads them: runs of letters and digits, folded.
+
+    Lower-cased one character at a time, as the engines do (no final sigma from
+    a capital, and a capital dotted I, which lower-cases to two, kept).
+    """
+    return [
+        "".join(c.lower() if len(c.lower()) == 1 else c for c in w).translate(_FOLDS)
+        for w in re.findall(r"[^\W_]+", text)
+    ]
 
 
 def has(tokens: list[str], term: Term) -> bool:

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import random
+import re
 
 import pytest
 
 from sqlstore import Store
 from sqlstore.check import explain
 from sqlstore.dao import PromptDAO, TranscriptDAO
-from sqlstore.search import parse, phrase_pairs, terms_plan
+from sqlstore.errors import InvalidInput
+from sqlstore.search import MAX_ITEMS, parse, phrase_pairs, terms_plan
 from tests.search_reference import all_pages, matches, reference_order, save_transcripts
 
 pytestmark = pytest.mark.both_apis
@@ -30,6 +32,11 @@ PUNCTUATED = [
     "café naïve crème",
     "lo fi chill",
     "lo-fi alone",
+    "don\u2019t panic, call bob@example.com at 1,000,000 AT&T stores",
+    "C++ #tag «quoted» 50% off.",
+    "ΟΔΟΣ only upper",
+    "İzmir only",
+    "5 µs latency",
 ]
 
 PUNCTUATED_QUERIES = [
@@ -55,6 +62,21 @@ PUNCTUATED_QUERIES = [
     "lo* -beats",
     "3.14 OR v1.2",
     "fi -chill",
+    # What a search box gets typed: punctuation joins words, as in the text.
+    "don\u2019t",
+    "bob@example.com",
+    "1,000,000",
+    "AT&T",
+    "C++ #tag",
+    "«quoted»",
+    "50% off.",
+    "panic & call",
+    # Case as each engine folds it: a capital sigma, a final sigma, a dotted I, micro.
+    "ΟΔΟΣ",
+    "οδος",
+    "İzmir",
+    "µs",
+    "μs",
 ]
 
 
@@ -81,6 +103,20 @@ def test_prompts_split_punctuation_as_transcripts_do(store: Store) -> None:
             assert found == expected, query
 
 
+def test_a_transcript_too_large_for_a_tsvector_is_stored_and_searched(store: Store) -> None:
+    """PostgreSQL searches the first 250,000 characters: the row itself is never refused."""
+    # 600 distinct words of 1,800 letters: 1 MB of words, past a tsvector's limit.
+    rng = random.Random(7)
+    words = ["".join(rng.choices("abcdefghij", k=1800)) for _ in range(600)]
+    text = "needle " + " ".join(words) + " haystack"
+    with store.session() as session:
+        save_transcripts(session, [text, "needle alone"])
+    with store.session(readonly=True) as session:
+        dao = TranscriptDAO(session)
+        assert [t.id for t in dao.search("needle", limit=10).items] == [2, 1]
+        assert dao.get_by_id(1).transcript == text  # stored whole on both dialects
+
+
 def test_which_phrases_give_pairs() -> None:
     assert phrase_pairs(parse('"a b c" d')) == ("a b", "b c")
     assert phrase_pairs(parse('"a b" OR c')) == ()  # an OR's side need not match
@@ -102,6 +138,7 @@ def _phrase_corpus(rng: random.Random) -> list[str]:
     docs.append("a " * 300 + "b a")
     docs.append("c " * 16_390 + "d e")
     docs.append("x-a b-c a.b c@d")
+    docs.append(f"{'x' * 150} {'y' * 60} c")  # a pair too long for the index, then one in it
     return docs
 
 
@@ -114,6 +151,7 @@ def test_the_pair_index_drops_no_match_the_phrase_operator_finds(sqlstore_store:
         save_transcripts(session, docs)
     queries = ['"a b"', '"b a"', '"c d e"', '"a a b"', '"d e" c', '"a b" -"b c"', '"e f" "f a"']
     queries += [f'"{rng.choice("abcdef")} {rng.choice("abcdef")} c"' for _ in range(20)]
+    queries.append(f'"{"x" * 150} {"y" * 60} c"')
     found = 0
     with sqlstore_store.session(readonly=True) as session:
         for query in queries:
@@ -148,3 +186,37 @@ def test_a_phrase_is_found_through_the_pair_index(sqlstore_store: Store) -> None
     lines = "\n".join(explain(sqlstore_store, f"media.transcripts.{plan}", params))
     assert "ix_transcripts_pairs" in lines
     assert "ix_transcripts_search" not in lines  # the words' index is not read
+
+
+def test_search_box_punctuation_joins_words_and_operator_words_are_refused() -> None:
+    def words(query: str) -> list[list[tuple[str, ...]]]:
+        return [[term.words for term in group] for group in parse(query).must]
+
+    assert words("don\u2019t") == words("don't") == words('"don t"') == [[("don", "t")]]
+    assert words("bob@example.com") == [[("bob", "example", "com")]]
+    assert words("C++ #tag hip.") == words("c tag hip")
+    assert len(words("rock and roll")) == 3  # a lower-case "and" is a word
+    assert words("rock & roll") == words("rock roll")  # a joiner alone joins nothing
+    assert parse("-#x y").must_not[0].words == ("x",)
+    for query, why in [
+        ("hip AND hop", "AND is implied"),
+        ("NOT hop", "exclude with a minus"),
+        ("a NEAR b", "NEAR is not part of the syntax"),
+        ("hip*hop", "a * ends a prefix"),
+        ('"hip"hop', "put a space after a quoted phrase"),
+        ("(jazz)", "'(' is not part of the syntax"),
+        ("10:30", "':' is not part of the syntax"),
+    ]:
+        with pytest.raises(InvalidInput, match=re.escape(why)):
+            parse(query)
+    # The limit counts words and phrases, not the ORs between them.
+    assert len(parse(" OR ".join(["w"] * MAX_ITEMS)).must[0]) == MAX_ITEMS
+    with pytest.raises(InvalidInput, match=f"more than {MAX_ITEMS} words"):
+        parse(" OR ".join(["w"] * (MAX_ITEMS + 1)))
+
+
+def test_a_pair_too_long_for_the_index_is_left_to_the_words_index() -> None:
+    long = "a" * 150
+    assert phrase_pairs(parse(f'"{long} b c"')) == (f"{long} b", "b c")
+    assert phrase_pairs(parse(f'"{long} {long[:48]}"')) == (f"{long} {long[:48]}",)  # 199 bytes
+    assert phrase_pairs(parse(f'"{long} {long[:49]} c"')) == (f"{long[:49]} c",)  # 200: not

@@ -30,10 +30,45 @@
 -- squawk-ignore-file require-statement-timeout -- reviewed: rewriting and indexing a large table takes its time
 -- squawk-ignore-file require-concurrent-index-creation -- reviewed: not possible in a transaction (0006)
 
--- The searched words of a text: ASCII punctuation is a space, as in FTS5.
+-- The searched words of a text: ASCII punctuation is a space, as in FTS5, and
+-- so is a final sigma a sigma and the micro sign a mu (FTS5 folds them; lower()
+-- does not). Only the first 250,000 characters: a tsvector holds at most 1 MB
+-- of distinct words (4 bytes a character at most), and a longer one would
+-- refuse the row itself. Text past that is stored, not searched.
 CREATE FUNCTION SEARCH_WORDS(body TEXT) RETURNS TSVECTOR
 LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
-    SELECT TO_TSVECTOR('simple', REGEXP_REPLACE(body, '[!-/:-@[-`{-~]+', ' ', 'g'))
+    SELECT TO_TSVECTOR(
+        'simple',
+        TRANSLATE(REGEXP_REPLACE(LEFT(body, 250000), '[!-/:-@[-`{-~]+', ' ', 'g'), 'ςµ', 'σμ')
+    )
+$$;
+
+-- 0007's, without its filter of words made of letters and digits only: the
+-- parser's compounds ('hip-hop') are gone, and a word with a combining mark
+-- ('café' typed as e and an accent) is a word FTS5 keeps too.
+CREATE OR REPLACE FUNCTION TRANSCRIPT_TERMS_OF(doc BIGINT, vector TSVECTOR)
+RETURNS TABLE (term TEXT, search_rank BIGINT, transcript_id BIGINT, tf BIGINT, len BIGINT)
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    WITH words AS (
+        SELECT w.lexeme, CAST(CARDINALITY(w.positions) AS BIGINT) AS tf
+        FROM UNNEST(vector) AS w
+    ),
+
+    total AS (
+        SELECT CAST(SUM(words.tf) AS DOUBLE PRECISION) AS len FROM words
+    )
+
+    SELECT
+        words.lexeme,
+        -CAST(FLOOR(
+            CAST(words.tf AS DOUBLE PRECISION) * 2.2
+            / (CAST(words.tf AS DOUBLE PRECISION) + 1.2 * (0.25 + 0.75 * total.len / 100.0))
+            * 1000000.0 + 0.5
+        ) AS BIGINT),
+        doc,
+        words.tf,
+        CAST(total.len AS BIGINT)
+    FROM words CROSS JOIN total
 $$;
 
 ALTER TABLE prompts DROP COLUMN search;
@@ -58,21 +93,20 @@ FROM transcripts AS t
 CROSS JOIN LATERAL TRANSCRIPT_TERMS_OF(t.id, t.search) AS o;
 
 -- The pairs of one transcript's tsvector, each 'word next': an array GIN
--- indexes (it keeps each pair once, so no DISTINCT here).
+-- indexes (it keeps each pair once, so no DISTINCT here). Pairs of 200 bytes
+-- or more are left out, as a GIN key has a size limit; a phrase with such a
+-- pair is found through the words' index (sqlstore.search.MAX_PAIR_BYTES).
 CREATE FUNCTION TRANSCRIPT_PAIRS(vector TSVECTOR) RETURNS TEXT[]
 LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
     SELECT ARRAY(
         SELECT a.lexeme || ' ' || b.lexeme
         FROM (
-            SELECT w.lexeme, UNNEST(w.positions) AS pos
-            FROM UNNEST(vector) AS w
-            WHERE w.lexeme ~ '^[[:alnum:]]+$'
+            SELECT w.lexeme, UNNEST(w.positions) AS pos FROM UNNEST(vector) AS w
         ) AS a
         INNER JOIN (
-            SELECT w.lexeme, UNNEST(w.positions) AS pos
-            FROM UNNEST(vector) AS w
-            WHERE w.lexeme ~ '^[[:alnum:]]+$'
+            SELECT w.lexeme, UNNEST(w.positions) AS pos FROM UNNEST(vector) AS w
         ) AS b ON a.pos + 1 = b.pos
+        WHERE OCTET_LENGTH(a.lexeme) + OCTET_LENGTH(b.lexeme) < 199
     )
 $$;
 
