@@ -24,7 +24,7 @@ from typing import Any
 import psycopg
 
 import sqlstore
-from bench.claims import drain, migrated_database
+from bench.claims import collect, drain, migrated_database
 from bench.runner import add_tasks
 from sqlstore.config import DatabaseURL
 from tools.pgbouncer import running
@@ -38,9 +38,11 @@ def _holder(url: str, stores: int, batch: int, barrier: Any, results: Any) -> No
     """Hold ``stores`` connections; report (claimed, start, end), or the error as text."""
     try:
         results.put(_hold_and_claim(url, stores, batch, barrier))
+    except threading.BrokenBarrierError:
+        results.put(None)  # another worker failed, and reports why
     except BaseException as exc:
-        barrier.abort()  # the other processes stop waiting for this one
         results.put(f"{type(exc).__name__}: {exc}")
+        barrier.abort()  # the other processes stop waiting for this one
 
 
 def _hold_and_claim(url: str, stores: int, batch: int, barrier: Any) -> tuple[int, float, float]:
@@ -135,12 +137,7 @@ def _held(
         with _Backends(server_url, database) as backends:
             for p in procs:
                 p.start()
-            got = [results.get(timeout=600) for _ in procs]
-            for p in procs:
-                p.join()
-    failed = [g for g in got if isinstance(g, str)]
-    if failed:
-        raise RuntimeError(f"a worker holding connections failed: {failed[0]}")
+            got = collect("holding connections", procs, barrier, results)
     claimed = sum(g[0] for g in got)
     if claimed != tasks:
         raise AssertionError(f"{claimed} tasks claimed of {tasks} through {clients} connections")

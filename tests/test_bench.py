@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 import bench.claims
+import bench.fleet
 from bench.__main__ import ASYNC_LABEL, main
 from bench.checks import ModelsDiffer, same
 from bench.claims import claim_throughput
@@ -180,6 +181,48 @@ def test_a_failing_claim_worker_fails_the_section_at_once(
     said = "died with exit code 3" if where == "exit" else f"RuntimeError: {MESSAGE} ({where})"
     assert said in str(error) and f"claim worker ({impl})" in str(error)
     assert len(faulty.processes) == (2 if impl == "driver" else 4)
+
+
+@pytest.mark.parametrize("where", ["claim", "exit"])
+def test_a_failing_connection_holder_fails_the_fleet_section_at_once(
+    where: str, sqlstore_postgres_server: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The pgbouncer section's holders (bench/fleet.py) report as the claim workers do."""
+    faulty = OneWorkerFails(multiprocessing.get_context("spawn"), 1, where)
+    monkeypatch.setattr(
+        bench.fleet, "multiprocessing", SimpleNamespace(get_context=lambda _: faulty)
+    )
+    raised: list[BaseException | None] = []
+
+    def section() -> None:
+        try:
+            with bench.claims.migrated_database(sqlstore_postgres_server, "fleetfault") as template:
+                bench.fleet._held(
+                    sqlstore_postgres_server,
+                    None,
+                    tasks=60,
+                    workers=2,
+                    clients=2,
+                    batch=10,
+                    template=template,
+                )
+            raised.append(None)
+        except BaseException as exc:
+            raised.append(exc)
+
+    thread = threading.Thread(target=section, daemon=True)
+    thread.start()
+    thread.join(60)
+    try:
+        assert raised, "the section still waits on its holders"
+    finally:
+        for process in faulty.processes:
+            if process.is_alive():
+                process.kill()
+    error = raised[0]
+    assert isinstance(error, RuntimeError), error
+    said = "died with exit code 3" if where == "exit" else f"RuntimeError: {MESSAGE} ({where})"
+    assert said in str(error), error
 
 
 def test_pgbouncer_and_partition_sections_run(
