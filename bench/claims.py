@@ -19,15 +19,20 @@ from sqlstore.dialects import cloned_database, scratch_database
 WORKER_TIMEOUT = 600.0
 
 
-def _worker(impl: str, url: str, batch: int, barrier: Any, results: Any) -> None:
-    """Claim until the queue is empty; report (ids, start, end), or the error as text."""
+def report(work: Callable[[], Any], barrier: Any, results: Any) -> None:
+    """In a worker process: put ``work()``'s result, or its error as text, for ``collect``."""
     try:
-        results.put(_claim(impl, url, batch, barrier))
+        results.put(work())
     except threading.BrokenBarrierError:
         results.put(None)  # another worker failed, and reports why
     except BaseException as exc:
         results.put(f"{type(exc).__name__}: {exc}")
         barrier.abort()  # the other processes stop waiting for this one
+
+
+def _worker(impl: str, url: str, batch: int, barrier: Any, results: Any) -> None:
+    """Claim until the queue is empty; report (ids, start, end), or the error as text."""
+    report(lambda: _claim(impl, url, batch, barrier), barrier, results)
 
 
 def _claim(impl: str, url: str, batch: int, barrier: Any) -> tuple[list[str], float, float]:

@@ -24,7 +24,7 @@ from typing import Any
 import psycopg
 
 import sqlstore
-from bench.claims import collect, drain, migrated_database
+from bench.claims import collect, drain, migrated_database, report
 from bench.runner import add_tasks
 from sqlstore.config import DatabaseURL
 from tools.pgbouncer import running
@@ -36,13 +36,7 @@ SAMPLE_EVERY = 0.02
 
 def _holder(url: str, stores: int, batch: int, barrier: Any, results: Any) -> None:
     """Hold ``stores`` connections; report (claimed, start, end), or the error as text."""
-    try:
-        results.put(_hold_and_claim(url, stores, batch, barrier))
-    except threading.BrokenBarrierError:
-        results.put(None)  # another worker failed, and reports why
-    except BaseException as exc:
-        results.put(f"{type(exc).__name__}: {exc}")
-        barrier.abort()  # the other processes stop waiting for this one
+    report(lambda: _hold_and_claim(url, stores, batch, barrier), barrier, results)
 
 
 def _hold_and_claim(url: str, stores: int, batch: int, barrier: Any) -> tuple[int, float, float]:

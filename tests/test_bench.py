@@ -6,6 +6,7 @@ import json
 import multiprocessing
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -140,6 +141,34 @@ def test_claim_throughput_drains_the_queue_exactly_once(sqlstore_postgres_server
     assert got["driver_tasks_per_s"] > 0 and got["sqlstore_tasks_per_s"] > 0 and got["ratio"] > 0
 
 
+def _raised_within(seconds: float, faulty: OneWorkerFails, section: Callable[[], Any]) -> Any:
+    """What ``section`` raised, run on a thread with a deadline.
+
+    A section still waiting on a failed worker after ``seconds`` fails the
+    test instead of hanging the run.
+    """
+    raised: list[BaseException | None] = []
+
+    def run() -> None:
+        try:
+            section()
+            raised.append(None)
+        except BaseException as exc:
+            raised.append(exc)
+
+    started = time.monotonic()
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    thread.join(seconds)
+    try:
+        assert raised, f"the section still waits {time.monotonic() - started:.0f} s on"
+    finally:
+        for process in faulty.processes:
+            if process.is_alive():
+                process.kill()
+    return raised[0]
+
+
 @pytest.mark.parametrize(
     ("impl", "where"), [("driver", "connect"), ("sqlstore", "claim"), ("sqlstore", "exit")]
 )
@@ -153,30 +182,13 @@ def test_a_failing_claim_worker_fails_the_section_at_once(
     monkeypatch.setattr(
         bench.claims, "multiprocessing", SimpleNamespace(get_context=lambda _: faulty)
     )
-    raised: list[BaseException | None] = []
-
-    def section() -> None:
-        try:
-            claim_throughput(
-                sqlstore_postgres_server, tasks=60, workers=2, rounds=1, echo=lambda _: None
-            )
-            raised.append(None)
-        except BaseException as exc:
-            raised.append(exc)
-
-    # On a thread with a deadline: a section that waits for the failed worker
-    # fails this test instead of hanging the run.
-    started = time.monotonic()
-    thread = threading.Thread(target=section, daemon=True)
-    thread.start()
-    thread.join(60)
-    try:
-        assert raised, f"the section still waits {time.monotonic() - started:.0f} s on"
-    finally:
-        for process in faulty.processes:
-            if process.is_alive():
-                process.kill()
-    error = raised[0]
+    error = _raised_within(
+        60,
+        faulty,
+        lambda: claim_throughput(
+            sqlstore_postgres_server, tasks=60, workers=2, rounds=1, echo=lambda _: None
+        ),
+    )
     assert isinstance(error, RuntimeError), error
     said = "died with exit code 3" if where == "exit" else f"RuntimeError: {MESSAGE} ({where})"
     assert said in str(error) and f"claim worker ({impl})" in str(error)
@@ -192,34 +204,20 @@ def test_a_failing_connection_holder_fails_the_fleet_section_at_once(
     monkeypatch.setattr(
         bench.fleet, "multiprocessing", SimpleNamespace(get_context=lambda _: faulty)
     )
-    raised: list[BaseException | None] = []
 
     def section() -> None:
-        try:
-            with bench.claims.migrated_database(sqlstore_postgres_server, "fleetfault") as template:
-                bench.fleet._held(
-                    sqlstore_postgres_server,
-                    None,
-                    tasks=60,
-                    workers=2,
-                    clients=2,
-                    batch=10,
-                    template=template,
-                )
-            raised.append(None)
-        except BaseException as exc:
-            raised.append(exc)
+        with bench.claims.migrated_database(sqlstore_postgres_server, "fleetfault") as template:
+            bench.fleet._held(
+                sqlstore_postgres_server,
+                None,
+                tasks=60,
+                workers=2,
+                clients=2,
+                batch=10,
+                template=template,
+            )
 
-    thread = threading.Thread(target=section, daemon=True)
-    thread.start()
-    thread.join(60)
-    try:
-        assert raised, "the section still waits on its holders"
-    finally:
-        for process in faulty.processes:
-            if process.is_alive():
-                process.kill()
-    error = raised[0]
+    error = _raised_within(60, faulty, section)
     assert isinstance(error, RuntimeError), error
     said = "died with exit code 3" if where == "exit" else f"RuntimeError: {MESSAGE} ({where})"
     assert said in str(error), error
