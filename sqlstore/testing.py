@@ -22,6 +22,10 @@ Mark a test ``sqlite_only`` or ``postgresql_only`` to run it on one dialect.
 Every registered dialect is a parameter of ``sqlstore_dialect``; a server
 dialect's server comes from ``SQLSTORE_TEST_<ENV>_URL``, ``<ENV>`` being the
 dialect class's ``env_name`` (``POSTGRES`` for PostgreSQL).
+
+Under pytest-xdist each worker process has its own template and copies, their
+names carrying the worker's id (``sqlstore_template_gw0_...``), so workers
+never share a database.
 """
 
 from __future__ import annotations
@@ -52,6 +56,7 @@ __all__ = [
     "sqlstore_server",
     "sqlstore_store",
     "sqlstore_url",
+    "worker_prefix",
 ]
 
 #: Every registered dialect: the parameters of ``sqlstore_dialect``.
@@ -75,6 +80,16 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     if drop:
         config.hook.pytest_deselected(items=drop)
         items[:] = keep
+
+
+def worker_prefix(prefix: str) -> str:
+    """``prefix`` with the pytest-xdist worker's id (``prefix_gw0``), or as is outside xdist.
+
+    A database a test makes by name starts with it, so that two workers'
+    databases never collide and each is known by the worker that made it.
+    """
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    return f"{prefix}_{worker}" if worker.isidentifier() else prefix
 
 
 def _unavailable(env_name: str, reason: str) -> NoReturn:
@@ -159,7 +174,9 @@ def _sqlstore_templates(
         def template(dialect: str) -> str:
             if dialect not in made:
                 url = stack.enter_context(
-                    scratch_database(sqlstore_server(dialect), prefix="sqlstore_template")
+                    scratch_database(
+                        sqlstore_server(dialect), prefix=worker_prefix("sqlstore_template")
+                    )
                 )
                 # Closed once migrated: a copy needs no session on its template
                 # (PostgreSQL), and no change left in the WAL (SQLite).
@@ -178,7 +195,7 @@ def new_database(template_url: str, stack: ExitStack) -> str:
     ``CREATE DATABASE ... TEMPLATE`` on PostgreSQL, a copy of the file on
     SQLite. The copy holds what the migrations wrote, their seed rows too.
     """
-    return stack.enter_context(cloned_database(template_url))
+    return stack.enter_context(cloned_database(template_url, worker_prefix("sqlstore_test")))
 
 
 @pytest.fixture(scope="session")
@@ -259,5 +276,6 @@ def sqlstore_blank_url(
     sqlstore_dialect: str, sqlstore_server: Callable[[str], str]
 ) -> Iterator[str]:
     """The URL of a new database with no migrations applied, private to this test."""
-    with scratch_database(sqlstore_server(sqlstore_dialect)) as url:
+    server = sqlstore_server(sqlstore_dialect)
+    with scratch_database(server, prefix=worker_prefix("sqlstore_test")) as url:
         yield url

@@ -12,6 +12,7 @@ from sqlstore import Session, Store, connect
 from sqlstore.aio import AsyncStore
 from sqlstore.dao.base import BaseDAO
 from sqlstore.dialects import dialect_class
+from tests import caches
 from tests.aio_bridge import BlockingStore, Loop, dao_new
 from tests.helpers import APP
 from tests.pg_cluster import pg_stat_cluster  # noqa: F401  (a fixture, for every module)
@@ -28,10 +29,28 @@ os.environ["SQLSTORE_STRICT_CALLS"] = "1"
 BaseDAO.__new__ = staticmethod(dao_new)  # type: ignore[method-assign,assignment]
 
 
+# SQL files and migrations parsed once per process, not once per store (tests/caches.py).
+caches.install()
+
+
 @pytest.fixture(scope="session")
 def sqlstore_config() -> dict[str, Any]:
     """The test app adds a notes table (with a foreign key) and a few queries."""
     return {"sql_dirs": [APP / "sql"], "migration_dirs": [APP / "migrations"]}
+
+
+#: Session fixtures that start servers of their own: under pytest-xdist
+#: (``make test``), the tests that use one run on one worker, which starts it once.
+SERVER_GROUPS = ("replica_cluster", "pg_stat_cluster")
+
+
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups (--dist loadgroup)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Group the tests of each private server on one worker."""
+    for item in items:
+        for name in SERVER_GROUPS:
+            if name in getattr(item, "fixturenames", ()):
+                item.add_marker(pytest.mark.xdist_group(name))
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:

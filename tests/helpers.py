@@ -6,7 +6,7 @@ import importlib.util
 import sys
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
@@ -15,8 +15,10 @@ from click.testing import CliRunner
 
 from sqlstore.check import Finding
 from sqlstore.cli import main
+from sqlstore.dialects import scratch_database as _scratch_database
 from sqlstore.paths import builtin_dir
 from sqlstore.store import Store
+from sqlstore.testing import worker_prefix
 
 APP = Path(__file__).parent / "app"
 """The small test app: a notes table (with a foreign key) and a few queries."""
@@ -26,6 +28,11 @@ RAW_SQL = Path(__file__).parent / "sql"
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 """The runnable example apps."""
+
+
+def scratch_database(server_url: str, prefix: str = "sqlstore_test") -> AbstractContextManager[str]:
+    """``sqlstore.dialects.scratch_database``, named for this pytest-xdist worker."""
+    return _scratch_database(server_url, prefix=worker_prefix(prefix))
 
 
 def with_query(url: str, query: str) -> str:

@@ -26,10 +26,10 @@ from typing import Any
 import pytest
 
 from sqlstore import Store, connect
-from sqlstore.dialects import scratch_database
 from sqlstore.migrate import Migrator
 from sqlstore.testing import DIALECTS
 from stress.snapshot import schema
+from tests.helpers import scratch_database
 
 ROOT = Path(__file__).resolve().parent.parent
 #: The queries these tests need beside the built-in ones (``faults.*``).

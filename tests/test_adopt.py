@@ -11,7 +11,6 @@ import pytest
 from sqlstore import connect
 from sqlstore.adopt import adopt
 from sqlstore.dao import GenerationDAO, PromptDAO
-from sqlstore.dialects import scratch_database
 from sqlstore.errors import MigrationError
 from sqlstore.migration_check import definition_of, schema_of
 from sqlstore.models import GenerationCreate, GenerationStatus
@@ -21,7 +20,7 @@ from tests.adopt_seeds import (
     SEED_ROWS,
     seed,
 )
-from tests.helpers import builtin_migrations, invoke
+from tests.helpers import builtin_migrations, invoke, scratch_database
 
 
 def test_adopting_keeps_the_rows_and_gives_sqlstores_schema(

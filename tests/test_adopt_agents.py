@@ -14,7 +14,6 @@ from sqlstore.dao import (
     OrchestratorDAO,
     UserDAO,
 )
-from sqlstore.dialects import scratch_database
 from sqlstore.errors import MigrationError
 from sqlstore.migration_check import definition_of, schema_of
 from sqlstore.models import MessageCreate
@@ -32,7 +31,7 @@ from tests.adopt_agents_rows import (
     _rows,
 )
 from tests.adopt_seeds import Row, seed, table_rows
-from tests.helpers import builtin_migrations, invoke
+from tests.helpers import builtin_migrations, invoke, scratch_database
 
 
 def test_adopting_keeps_every_row_and_gives_sqlstores_schema(

@@ -11,7 +11,6 @@ import pytest
 from sqlstore import connect
 from sqlstore.adopt import adopt
 from sqlstore.dao import CaptionDAO, MediaDAO, TaskDAO, TranscriptDAO, VideoDAO
-from sqlstore.dialects import scratch_database
 from sqlstore.errors import MigrationError
 from sqlstore.migration_check import definition_of, schema_of
 from sqlstore.models import TaskCreate, TranscriptCreate
@@ -24,7 +23,7 @@ from tests.adopt_media_rows import (
     _rows,
 )
 from tests.adopt_seeds import seed, table_rows
-from tests.helpers import builtin_migrations, invoke
+from tests.helpers import builtin_migrations, invoke, scratch_database
 
 
 def test_adopting_keeps_every_row_and_gives_sqlstores_schema(

@@ -11,13 +11,12 @@ import pytest
 from sqlstore import connect
 from sqlstore.adopt import adopt
 from sqlstore.dao import GenerationDAO, PromptDAO
-from sqlstore.dialects import scratch_database
 from sqlstore.errors import MigrationError
 from sqlstore.migration_check import definition_of, schema_of
 from tests import adopt_agents_rows as agents
 from tests import adopt_media_rows as media
 from tests.adopt_seeds import DONE, FAILED, SEED_ROWS, seed, table_rows
-from tests.helpers import builtin_migrations, invoke
+from tests.helpers import builtin_migrations, invoke, scratch_database
 
 MUSIC_TABLES = ("generations", "prompts")
 OLD = {"music": MUSIC_TABLES, "media": media.TABLES, "agents": agents.TABLES}

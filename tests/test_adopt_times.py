@@ -15,13 +15,14 @@ from sqlstore import connect
 from sqlstore._adopt_times import TIMES
 from sqlstore.adopt import adopt
 from sqlstore.dao import GenerationDAO, PromptDAO, TaskDAO
-from sqlstore.dialects import dialect_class, scratch_database
+from sqlstore.dialects import dialect_class
 from sqlstore.dialects._migrations import migration_driver
 from sqlstore.errors import MigrationError
 from sqlstore.migration_check import schema_of
 from tests import adopt_agents_rows as agents
 from tests import adopt_media_rows as media
 from tests.adopt_seeds import SEED_ROWS, SEEDS, Row, seed, table_rows
+from tests.helpers import scratch_database
 
 # Each shape the old systems write on SQLite, and the time it means (UTC).
 ACCEPTED = [

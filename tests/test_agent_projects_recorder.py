@@ -182,6 +182,7 @@ def _hold_the_project(store: Store, project: Project, held: threading.Event) -> 
         raise RuntimeError("roll the delete back")
 
 
+@pytest.mark.alone  # the loop's lag, measured against HOLD
 async def test_atap_never_blocks_the_event_loop(
     target: Store | AsyncStore, store: Store, project: Project
 ) -> None:

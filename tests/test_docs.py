@@ -28,7 +28,7 @@ from typing import Any
 import pytest
 
 import sqlstore.store
-from sqlstore.dialects import scratch_database
+from tests.helpers import scratch_database
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").rglob("*.md"))]

@@ -19,7 +19,6 @@ import pytest
 
 from sqlstore import Json, Store, connect
 from sqlstore.dao import GenerationDAO
-from sqlstore.dialects import scratch_database
 from sqlstore.errors import (
     AlreadyExists,
     ConcurrencyError,
@@ -32,7 +31,7 @@ from sqlstore.errors import (
     SqlstoreError,
 )
 from tests.factories import new_generation, raw_generation
-from tests.helpers import session_held_elsewhere, with_query
+from tests.helpers import scratch_database, session_held_elsewhere, with_query
 
 
 def _count(store: Store) -> int:

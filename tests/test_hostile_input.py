@@ -17,7 +17,6 @@ from collections.abc import Iterator
 
 import pytest
 
-from sqlstore.dialects import scratch_database
 from stress.hostile import (
     Case,
     Env,
@@ -28,6 +27,7 @@ from stress.hostile import (
     store_verbatim,
 )
 from stress.hostile_cases import CASES, INJECTIONS
+from tests.helpers import scratch_database
 
 
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])

@@ -97,7 +97,7 @@ def test_rollback_one_step(sqlstore_blank_url: str) -> None:
 
 
 def test_schema_parity_between_dialects(tmp_path: Path, sqlstore_postgres_server: str) -> None:
-    from sqlstore.dialects import scratch_database
+    from tests.helpers import scratch_database
 
     with scratch_database(sqlstore_postgres_server) as pg_url:
         with connect(pg_url) as pg, connect(f"sqlite:///{tmp_path / 'p.db'}") as lite:

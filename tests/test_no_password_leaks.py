@@ -30,9 +30,9 @@ import sqlstore.aio
 from sqlstore import Store
 from sqlstore.config import DatabaseURL, resolve
 from sqlstore.dao import GenerationDAO
-from sqlstore.dialects import scratch_database
 from sqlstore.errors import SqlstoreError
 from tests.factories import new_generation
+from tests.helpers import scratch_database
 
 MARK = "ZQ9XLEAKPW"
 #: Characters that URLs must escape, around a mark that no message has by chance.

@@ -11,8 +11,9 @@ from urllib.parse import urlsplit, urlunsplit
 import pytest
 
 from sqlstore import connect
-from sqlstore.dialects import scratch_database
 from sqlstore.errors import SqlstoreError
+from sqlstore.testing import worker_prefix
+from tests.helpers import scratch_database
 
 pytest_plugins = ["pytester"]
 
@@ -219,7 +220,7 @@ def existing_url(
     import psycopg
 
     server = sqlstore_server("postgresql")
-    name = f"sqlstore_given_{secrets.token_hex(4)}"
+    name = f"{worker_prefix('sqlstore_given')}_{secrets.token_hex(4)}"
     with psycopg.connect(server, autocommit=True) as admin:
         admin.execute(f"CREATE ROLE {name} LOGIN NOCREATEDB")
         admin.execute(f"CREATE DATABASE {name} OWNER {name}")

@@ -20,11 +20,12 @@ import pytest
 from sqlstore import connect
 from sqlstore.config import resolve
 from sqlstore.dao import GenerationDAO, TaskDAO
-from sqlstore.dialects import cloned_database, dialect_class, scratch_database
+from sqlstore.dialects import cloned_database, dialect_class
 from sqlstore.dialects._recycle import CopyRecycler
 from sqlstore.models import TaskCreate
+from sqlstore.testing import worker_prefix
 from tests.factories import new_generation
-from tests.helpers import APP
+from tests.helpers import APP, scratch_database
 
 CONFIG: dict[str, Any] = {"sql_dirs": [APP / "sql"], "migration_dirs": [APP / "migrations"]}
 
@@ -73,7 +74,9 @@ def template(sqlstore_postgres_server: str) -> Iterator[tuple[str, CopyRecycler]
 def copy(template: tuple[str, CopyRecycler]) -> Iterator[Callable[[], str]]:
     """``copy()``: a new copy of the template, dropped after the test."""
     with ExitStack() as stack:
-        yield lambda: stack.enter_context(cloned_database(template[0]))
+        yield lambda: stack.enter_context(
+            cloned_database(template[0], worker_prefix("sqlstore_test"))
+        )
 
 
 def _write(url: str) -> None:

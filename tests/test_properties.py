@@ -21,9 +21,8 @@ from hypothesis import strategies as st
 
 from sqlstore import Store, connect
 from sqlstore.dao import GenerationDAO, PromptDAO
-from sqlstore.dialects import scratch_database
 from sqlstore.models import Generation, GenerationCreate, GenerationUpdate
-from tests.helpers import APP
+from tests.helpers import APP, scratch_database
 
 EXAMPLES = settings(
     max_examples=30,
