@@ -286,6 +286,8 @@ def _needs_space(left: str, right: str) -> bool:
     return (
         (_wordish(a) and (_wordish(b) or b in "'\"`"))
         or (a in OPERATOR_CHARS and b in OPERATOR_CHARS)
+        # 'a''b' is one string: after E'...' the second one's \' escapes its quote.
+        or (a in "'\"`" and b == a)
         or left.startswith("--")
     )
 
