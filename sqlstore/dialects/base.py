@@ -269,8 +269,7 @@ class Dialect(ABC):
     squawk_lints: ClassVar[bool] = False
     #: The server streams its changes to read replicas (``connect(url, replicas=[...])``).
     read_replicas: ClassVar[bool] = False
-    #: Transcript search finds a phrase by an index of adjacent word pairs: its
-    #: ``search`` statement takes ``:pairs`` (``sqlstore.search.phrase_pairs``).
+    #: Transcript ``search`` takes ``:pairs``, a phrase's word pairs (``search.phrase_pairs``).
     phrase_pairs: ClassVar[bool] = False
 
     def __init__(self, settings: Settings):
