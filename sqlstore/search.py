@@ -284,8 +284,8 @@ def phrase_pairs(clause: Clause) -> tuple[str, ...]:
     return tuple(dict.fromkeys(pairs))
 
 
-def terms_plan(query: str, *, pairs: bool = False) -> tuple[str, dict[str, Any]]:
-    """Which search statement ranks ``query`` from a word index, and its parameters.
+def terms_plan(clause: Clause, *, pairs: bool = False) -> tuple[str, dict[str, Any]]:
+    """Which search statement ranks a parsed query from a word index, and its parameters.
 
     ``search_word`` and ``search_prefix`` for a query of one unit: its rows
     in the index are the matches in rank order, so a page is a walk of a page
@@ -295,7 +295,6 @@ def terms_plan(query: str, *, pairs: bool = False) -> tuple[str, dict[str, Any]]
     With ``pairs`` (the dialect indexes word pairs: ``Dialect.phrase_pairs``),
     ``search`` also takes the query's ``phrase_pairs`` (``None``: none).
     """
-    clause = parse(query)
     units = rank_units(clause)
     if len(units) == 1 and units[0][0].isascii():
         lo, hi = units[0]

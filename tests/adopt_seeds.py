@@ -59,12 +59,19 @@ def seed(url: str, rows: Sequence[Row], system: str = "music") -> None:
             backend.execute(sql, params)
 
 
-def table_rows(url: str, tables: Sequence[str]) -> dict[str, list[tuple[Any, ...]]]:
-    """Every row of each of ``tables`` (names quoted), in a stable order: to see nothing changed."""
+def table_rows(
+    url: str, tables: Sequence[str], *, as_text: bool = False
+) -> dict[str, list[tuple[Any, ...]]]:
+    """Every row of each of ``tables`` (names quoted), in a stable order: to see nothing changed.
+
+    ``as_text`` (PostgreSQL): each row as the server's text of it, for values no
+    Python type holds (a timestamp of 'infinity').
+    """
     with connect(url, load_queries=False) as store:
         yoyo_url = dialect_class(store.settings.url.dialect).yoyo_url_of(store.settings)
+    select = 'SELECT CAST(x AS TEXT) FROM "{}" AS x' if as_text else 'SELECT * FROM "{}"'
     with _yoyo.opened(yoyo_url) as backend:
         return {
-            t: sorted(map(tuple, backend.execute(f'SELECT * FROM "{t}"').fetchall()), key=repr)
+            t: sorted(map(tuple, backend.execute(select.format(t)).fetchall()), key=repr)
             for t in tables
         }

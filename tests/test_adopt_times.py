@@ -213,17 +213,6 @@ def test_every_time_column_refuses_a_misfit_on_sqlite(
         _refused(url, system, tables, table, column)
 
 
-def _as_text(url: str, tables: tuple[str, ...]) -> dict[str, list[str]]:
-    """Every row of ``tables`` as PostgreSQL's text of it: 'infinity' is no datetime."""
-    with connect(url, load_queries=False) as store:
-        yoyo_url = dialect_class(store.settings.url.dialect).yoyo_url_of(store.settings)
-    with _yoyo.opened(yoyo_url) as backend:
-        return {
-            t: sorted(r[0] for r in backend.execute(f'SELECT CAST(x AS TEXT) FROM "{t}" AS x'))
-            for t in tables
-        }
-
-
 @pytest.mark.postgresql_only
 @pytest.mark.parametrize("value", ["infinity", "-infinity", "20000-01-01 00:00:00"])
 def test_a_time_no_datetime_holds_is_refused_on_postgresql(
@@ -231,14 +220,14 @@ def test_a_time_no_datetime_holds_is_refused_on_postgresql(
 ) -> None:
     """PostgreSQL keeps 'infinity' and years past 9999 in a timestamp; Python cannot."""
     seed(sqlstore_blank_url, _media_with("postgresql", value, None), "media")
-    before = _as_text(sqlstore_blank_url, media.TABLES)
+    before = table_rows(sqlstore_blank_url, media.TABLES, as_text=True)
     with connect(sqlstore_blank_url) as store:
         schema = schema_of(store)
         with pytest.raises(MigrationError) as refused:
             adopt(store, "media")
         assert schema_of(store) == schema
         assert not any(s.applied for s in store.migration_status())
-    assert _as_text(sqlstore_blank_url, media.TABLES) == before
+    assert table_rows(sqlstore_blank_url, media.TABLES, as_text=True) == before
     message = str(refused.value)
     assert message.startswith(
         "cannot adopt the media database: table tasks: column assigned_at holds a time "

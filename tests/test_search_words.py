@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import random
 import re
+import sqlite3
 
 import pytest
 
-from sqlstore import Store
+from sqlstore import Store, connect
 from sqlstore.check import explain
 from sqlstore.dao import PromptDAO, TranscriptDAO
-from sqlstore.errors import InvalidInput
+from sqlstore.errors import InvalidInput, MigrationError
 from sqlstore.search import MAX_ITEMS, parse, phrase_pairs, terms_plan
 from tests.search_reference import all_pages, matches, reference_order, save_transcripts
 
@@ -124,10 +125,10 @@ def test_which_phrases_give_pairs() -> None:
     assert phrase_pairs(parse("hip-hop beat")) == ("hip hop",)
     assert phrase_pairs(parse('"naïve a b"')) == ("a b",)  # the engine folds other words
     assert phrase_pairs(parse('"a b" "a b c"')) == ("a b", "b c")
-    plan, params = terms_plan('"a b"', pairs=True)
+    plan, params = terms_plan(parse('"a b"'), pairs=True)
     assert (plan, params["pairs"]) == ("search", ["a b"])
-    assert terms_plan("a b", pairs=True)[1]["pairs"] is None
-    assert "pairs" not in terms_plan('"a b"')[1]
+    assert terms_plan(parse("a b"), pairs=True)[1]["pairs"] is None
+    assert "pairs" not in terms_plan(parse('"a b"'))[1]
 
 
 def _phrase_corpus(rng: random.Random) -> list[str]:
@@ -155,11 +156,11 @@ def test_the_pair_index_drops_no_match_the_phrase_operator_finds(sqlstore_store:
     found = 0
     with sqlstore_store.session(readonly=True) as session:
         for query in queries:
-            plan, params = terms_plan(query, pairs=True)
+            plan, params = terms_plan(parse(query), pairs=True)
             assert plan == "search" and params["pairs"], query
             base = {
                 **params,
-                "query": sqlstore_store.dialect.search_query(query),
+                "query": sqlstore_store.dialect.search_query(parse(query)),
                 "limit": 10_000,
                 "after_rank": None,
                 "after_id": None,
@@ -176,9 +177,9 @@ def test_the_pair_index_drops_no_match_the_phrase_operator_finds(sqlstore_store:
 
 @pytest.mark.postgresql_only
 def test_a_phrase_is_found_through_the_pair_index(sqlstore_store: Store) -> None:
-    plan, params = terms_plan('"w10 w11"', pairs=True)
+    plan, params = terms_plan(parse('"w10 w11"'), pairs=True)
     params |= {
-        "query": sqlstore_store.dialect.search_query('"w10 w11"'),
+        "query": sqlstore_store.dialect.search_query(parse('"w10 w11"')),
         "limit": 21,
         "after_rank": None,
         "after_id": None,
@@ -220,3 +221,23 @@ def test_a_pair_too_long_for_the_index_is_left_to_the_words_index() -> None:
     assert phrase_pairs(parse(f'"{long} b c"')) == (f"{long} b", "b c")
     assert phrase_pairs(parse(f'"{long} {long[:48]}"')) == (f"{long} {long[:48]}",)  # 199 bytes
     assert phrase_pairs(parse(f'"{long} {long[:49]} c"')) == (f"{long[:49]} c",)  # 200: not
+
+
+@pytest.mark.sqlite_only
+def test_sqlites_0008_rollback_refuses_an_index_that_disagrees_with_its_table(
+    sqlstore_blank_url: str,
+) -> None:
+    """Its rollback is FTS5's integrity-check: on a damaged index it fails, and keeps every row."""
+    with connect(sqlstore_blank_url) as store:
+        store.migrate()
+        with store.session() as session:
+            save_transcripts(session, ["jazz piano night"])
+        path = store.settings.url.database
+    with sqlite3.connect(path) as raw:  # an index row with no transcript behind it
+        raw.execute("INSERT INTO transcripts_fts (rowid, transcript) VALUES (99, 'ghost')")
+    with connect(sqlstore_blank_url) as store:
+        with pytest.raises(MigrationError, match="0008_search_phrases"):
+            store.rollback(1)
+        assert [s.id for s in store.migration_status() if s.applied][-1].startswith("0008")
+        with store.session(readonly=True) as session:
+            assert TranscriptDAO(session).get_by_id(1).transcript == "jazz piano night"

@@ -17,7 +17,7 @@ from sqlstore.dao._args import Exact
 from sqlstore.dialects import dialect_class
 from sqlstore.errors import InvalidInput, NotFound, not_a_session
 from sqlstore.results import FAR_FUTURE, Keyset, Page, sign, unsign
-from sqlstore.search import terms_plan
+from sqlstore.search import parse, terms_plan
 from sqlstore.session import Session
 from sqlstore.types import utcnow
 
@@ -189,7 +189,8 @@ class BaseDAO:
         """
         limit = self.page_params(limit)["limit"]
         dialect = dialect_class(self.session.dialect)
-        rendered = dialect.search_query(text)
+        clause = parse(text)  # once: rendered for the engine, and the plan's units
+        rendered = dialect.search_query(clause)
         after_rank: float | None = None
         after_id: Any = None
         scope = {"query": text}
@@ -203,7 +204,7 @@ class BaseDAO:
         # One row more than the page: whether there is a next page, without a count.
         run, params = query, dict[str, Any]()
         if terms:
-            plan, params = terms_plan(text, pairs=dialect.phrase_pairs)
+            plan, params = terms_plan(clause, pairs=dialect.phrase_pairs)
             run = query.rsplit(".", 1)[0] + "." + plan
         rows = self.session._rows(
             run,

@@ -24,6 +24,7 @@ from sqlstore.sqltext import Statement
 
 if TYPE_CHECKING:
     from sqlstore.dialects.base_async import AsyncDialect
+    from sqlstore.search import Clause
 
 __all__ = [
     "VALUE_KINDS",
@@ -287,11 +288,8 @@ class Dialect(ABC):
 
     @classmethod
     @abstractmethod
-    def search_query(cls, query: str) -> str:
-        """A full-text query (``sqlstore.search``'s syntax) as this dialect's engine reads it.
-
-        Refuses a query outside the syntax with ``InvalidInput``.
-        """
+    def search_query(cls, clause: Clause) -> str:
+        """A parsed full-text query (``search.parse``) as this dialect's engine reads it."""
 
     @classmethod
     @abstractmethod

@@ -18,7 +18,7 @@ from sqlstore.dialects import register
 from sqlstore.dialects._migrations import MigrationDriver
 from sqlstore.dialects._pg_migrations import PostgreSQLMigrationDriver
 from sqlstore.dialects.base import Dialect, Indexes, Transaction
-from sqlstore.search import parse, to_tsquery
+from sqlstore.search import Clause, to_tsquery
 from sqlstore.sqltext import Statement
 
 if TYPE_CHECKING:
@@ -84,9 +84,9 @@ class PostgreSQLDialect(Dialect):
         return f"%({name})s" + (" (a list, sent as an array)" if is_list else "")
 
     @classmethod
-    def search_query(cls, query: str) -> str:
-        """A full-text query as ``to_tsquery`` text for the ``simple`` configuration."""
-        return to_tsquery(parse(query))
+    def search_query(cls, clause: Clause) -> str:
+        """A parsed full-text query as ``to_tsquery`` text for the ``simple`` configuration."""
+        return to_tsquery(clause)
 
     @classmethod
     def whole_scans(cls, plan: Sequence[str], indexes: Indexes) -> list[str]:

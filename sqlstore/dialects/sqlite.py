@@ -41,7 +41,7 @@ from sqlstore.errors import (
     DatabaseUnavailable,
     TransactionAborted,
 )
-from sqlstore.search import parse, to_fts5
+from sqlstore.search import Clause, to_fts5
 from sqlstore.sqltext import Statement
 from sqlstore.types import Json, to_utc
 
@@ -119,9 +119,9 @@ class SQLiteDialect(Dialect):
         return f":{name}" + (" (a list, sent as JSON to json_each)" if is_list else "")
 
     @classmethod
-    def search_query(cls, query: str) -> str:
-        """A full-text query as an FTS5 ``MATCH`` expression."""
-        return to_fts5(parse(query))
+    def search_query(cls, clause: Clause) -> str:
+        """A parsed full-text query as an FTS5 ``MATCH`` expression."""
+        return to_fts5(clause)
 
     @classmethod
     def whole_scans(cls, plan: Sequence[str], indexes: Indexes) -> list[str]:
